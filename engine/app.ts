@@ -1,0 +1,98 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { EngineContext } from './engine-context.ts';
+import { ApiError, badRequest } from './http/api-error.ts';
+import { apiFamilyOf, sendApiError } from './http/error-handler.ts';
+import { COMPUTE_VERSIONS } from './http/microversion.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import './http/request-context.ts';
+import { authContextOf, findValidToken } from './identity/token-service.ts';
+import { identityRoutes } from './identity/identity-routes.ts';
+import { computeApi } from './compute/compute-api.ts';
+import { volumeApi } from './volume/volume-api.ts';
+import { imageApi } from './image/image-api.ts';
+import { newUuid } from './util/ids.ts';
+import { sleep } from './util/time.ts';
+
+/** Project ids in a compute URL (`/v2.1/{project_id}/servers`) are Keystone ids: 32 hex, or a UUID. */
+const PROJECT_IN_COMPUTE_URL = /^\/v2\.1\/([0-9a-f]{32}|[0-9a-f-]{36})(?=\/|$|\?)/;
+const URL_PROJECT = Symbol('urlProject');
+
+/**
+ * Builds the engine's HTTP application: every API on one server, each under
+ * its own path (`/v3` Keystone, `/` and `/v2.1` Nova, `/volume` Cinder,
+ * `/image` Glance). The launcher (`server.ts`) is the only place that listens.
+ */
+export function buildApp(ctx: EngineContext): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    rewriteUrl(raw) {
+      const url = raw.url ?? '/';
+      const match = PROJECT_IN_COMPUTE_URL.exec(url);
+      if (!match) return url;
+      (raw as unknown as Record<symbol, string>)[URL_PROJECT] = match[1]!;
+      return `/v2.1${url.slice(match[0].length)}` || '/v2.1';
+    },
+  });
+  const limiter = new RateLimiter(ctx.config.rateLimit);
+
+  app.decorateRequest('auth', undefined);
+  app.decorateRequest('urlProject', undefined);
+  app.decorateRequest('microversion', undefined as never);
+
+  // OpenStack services take JSON bodies only; an unparsable one is "Malformed request body".
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/openstack-images-v2.1-json-patch'], { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(badRequest('Malformed request body'), undefined);
+    }
+  });
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.microversion = COMPUTE_VERSIONS.min;
+    request.urlProject = (request.raw as unknown as Record<symbol, string | undefined>)[URL_PROJECT];
+    const requestId = `req-${newUuid()}`;
+    reply.header('X-Openstack-Request-Id', requestId);
+    if (apiFamilyOf(request.url) === 'compute') reply.header('X-Compute-Request-Id', requestId);
+    if (request.routeOptions.config?.public) return;
+    if (!request.routeOptions.url) return; // unknown route: the 404 handler answers
+
+    const header = request.headers['x-auth-token'];
+    const token = findValidToken(ctx, Array.isArray(header) ? header[0] : header);
+    const auth = token && authContextOf(ctx, token);
+    if (!auth) throw new ApiError(401, 'The request you have made requires authentication.');
+    request.auth = auth;
+    if (request.urlProject && request.urlProject !== auth.projectId) {
+      throw badRequest(`Malformed request URL: URL's project_id '${request.urlProject}' doesn't match Context's project_id '${auth.projectId}'`);
+    }
+    limiter.take(auth.tokenId);
+
+    const { latencyMs, apiErrorRate } = ctx.config.faults;
+    if (latencyMs > 0) await sleep(latencyMs);
+    if (apiErrorRate > 0 && apiFamilyOf(request.url) !== 'identity' && ctx.random() < apiErrorRate) {
+      throw ctx.random() < 0.5
+        ? new ApiError(503, 'Service Unavailable (injected by the engine fault knobs)', 1)
+        : new ApiError(500, 'Unexpected API Error (injected by the engine fault knobs).');
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const log = ctx.requestLog;
+    log.push({ at: new Date().toISOString(), method: request.method, url: request.url, status: reply.statusCode, requestId: String(reply.getHeader('X-Openstack-Request-Id')) });
+    if (log.length > 10000) log.splice(0, log.length - 10000);
+  });
+
+  app.setErrorHandler((error, request, reply) => sendApiError(request, reply, error as ApiError));
+  app.setNotFoundHandler((request, reply) => sendApiError(request, reply, new ApiError(404, 'The resource could not be found.')));
+
+  app.register(identityRoutes(ctx));
+  app.register(computeApi(ctx));
+  app.register(volumeApi(ctx), { prefix: '/volume' });
+  app.register(imageApi(ctx), { prefix: '/image' });
+  return app;
+}

@@ -1,0 +1,183 @@
+/** Nova objects as the engine stores them. */
+
+export interface Flavor {
+  id: string;
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  rxtxFactor: number;
+  isPublic: boolean;
+  disabled: boolean;
+  description: string | null;
+  extraSpecs: Record<string, string>;
+  /** Project ids granted access to a private flavor. */
+  access: string[];
+  createdAt: string;
+}
+
+/** The flavor as it was when a server got it (Nova embeds a copy in the instance). */
+export interface FlavorSnapshot {
+  id: string;
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  extraSpecs: Record<string, string>;
+}
+
+export interface Keypair {
+  /** `${userId}/${name}`: keypairs are unique per user. */
+  id: string;
+  numericId: number;
+  name: string;
+  userId: string;
+  type: 'ssh' | 'x509';
+  publicKey: string;
+  fingerprint: string;
+  createdAt: string;
+}
+
+export interface Aggregate {
+  /** Nova's integer id, as a string key. */
+  id: string;
+  uuid: string;
+  name: string;
+  /** Mirrors `metadata.availability_zone`, as Nova does. */
+  availabilityZone: string | null;
+  hosts: string[];
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+/** A simulated compute host: one nova-compute service and one hypervisor. */
+export interface ComputeHost {
+  /** The host name. */
+  id: string;
+  serviceId: number;
+  serviceUuid: string;
+  hypervisorId: number;
+  hypervisorUuid: string;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  cpuAllocationRatio: number;
+  ramAllocationRatio: number;
+  diskAllocationRatio: number;
+  enabled: boolean;
+  disabledReason: string | null;
+  forcedDown: boolean;
+  /** A host that stopped heartbeating (simulated failure). */
+  down: boolean;
+  hostIp: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type VmState =
+  | 'building' | 'active' | 'stopped' | 'paused' | 'suspended' | 'resized' | 'error' | 'deleted' | 'rescued' | 'shelved';
+
+export interface ServerFault {
+  code: number;
+  message: string;
+  details: string;
+  created: string;
+}
+
+/** An operation in progress; the lifecycle runner finishes it at `dueAt` (also after a restart). */
+export interface PendingTask {
+  op: string;
+  dueAt: number;
+  /** Operation arguments that must survive a restart. */
+  args?: Record<string, unknown>;
+}
+
+export interface ResizeState {
+  migrationId: string;
+  oldFlavor: FlavorSnapshot;
+  newFlavor: FlavorSnapshot;
+  sourceHost: string;
+  destHost: string;
+  /** vm_state to return to on confirm/revert (active or stopped). */
+  previousVmState: VmState;
+}
+
+export interface Server {
+  id: string;
+  name: string;
+  projectId: string;
+  userId: string;
+  description: string | null;
+  flavor: FlavorSnapshot;
+  /** Image id, or '' when booted from a volume. */
+  imageId: string;
+  keyName: string | null;
+  keyData: string | null;
+  userData: string | null;
+  metadata: Record<string, string>;
+  tags: string[];
+  /** The AZ the user asked for, if any. */
+  requestedAz: string | null;
+  /** The AZ the server is in (its host's zone) once scheduled. */
+  availabilityZone: string | null;
+  host: string | null;
+  vmState: VmState;
+  taskState: string | null;
+  powerState: number;
+  locked: boolean;
+  lockedReason: string | null;
+  fault: ServerFault | null;
+  networks: 'auto' | 'none' | Array<{ uuid?: string; port?: string; fixed_ip?: string; tag?: string }>;
+  addresses: Record<string, Array<{ version: number; addr: string; 'OS-EXT-IPS:type'?: string; 'OS-EXT-IPS-MAC:mac_addr'?: string }>>;
+  accessIPv4: string;
+  accessIPv6: string;
+  configDrive: string;
+  diskConfig: 'MANUAL' | 'AUTO';
+  reservationId: string;
+  launchIndex: number;
+  hostname: string;
+  securityGroups: string[];
+  /** Scheduler hints as sent (shown from 2.100). */
+  schedulerHints: Record<string, unknown>;
+  /** Volume ids attached with delete_on_termination set. */
+  deleteOnTermination: string[];
+  rootDeviceName: string;
+  createdAt: string;
+  updatedAt: string;
+  launchedAt: string | null;
+  terminatedAt: string | null;
+  /** Set when deleted; kept as a tombstone for `changes-since` listings. */
+  deletedAt: string | null;
+  pending: PendingTask | null;
+  resize: ResizeState | null;
+}
+
+export interface Migration {
+  /** Integer id as a string key. */
+  id: string;
+  uuid: string;
+  serverId: string;
+  projectId: string;
+  userId: string;
+  migrationType: 'resize' | 'migration' | 'live-migration' | 'evacuation';
+  status: string;
+  sourceCompute: string;
+  destCompute: string | null;
+  oldFlavorId: string;
+  newFlavorId: string;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+/** Per-project quota overrides; unset keys fall back to the defaults. */
+export interface QuotaOverride {
+  /** The project id. */
+  id: string;
+  compute: Record<string, number>;
+  volume: Record<string, number>;
+}

@@ -1,0 +1,20 @@
+/** Glance images as the engine stores them (no image data, only metadata). */
+export interface Image {
+  id: string;
+  name: string;
+  status: 'active' | 'queued' | 'deactivated';
+  visibility: 'public' | 'private' | 'shared' | 'community';
+  owner: string | null;
+  minRam: number;
+  minDisk: number;
+  diskFormat: string;
+  containerFormat: string;
+  size: number;
+  checksum: string;
+  protected: boolean;
+  tags: string[];
+  /** Extra properties (hw_*, os_distro, ...), all strings as in Glance. */
+  properties: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}

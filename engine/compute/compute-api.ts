@@ -4,6 +4,9 @@ import { COMPUTE_VERSIONS } from '../http/microversion.ts';
 import { versionedScope } from '../http/versioned-scope.ts';
 import { computeVersionRoutes } from './versions-routes.ts';
 import { serverRoutes } from './servers/server-routes.ts';
+import { serverActionRoutes } from './servers/server-action-routes.ts';
+import { serverMetadataRoutes } from './servers/server-metadata-routes.ts';
+import { volumeAttachmentRoutes } from './servers/volume-attachment-routes.ts';
 import { flavorRoutes } from './flavors/flavor-routes.ts';
 import { keypairRoutes } from './keypairs/keypair-routes.ts';
 import { aggregateRoutes } from './aggregates/aggregate-routes.ts';
@@ -17,7 +20,7 @@ export function computeApi(ctx: EngineContext) {
     await app.register(computeVersionRoutes);
     await app.register(async (v21) => {
       versionedScope(v21, COMPUTE_VERSIONS);
-      for (const group of [serverRoutes, flavorRoutes, keypairRoutes, aggregateRoutes, availabilityZoneRoutes, quotaRoutes, limitsRoutes]) {
+      for (const group of [serverRoutes, serverActionRoutes, serverMetadataRoutes, volumeAttachmentRoutes, flavorRoutes, keypairRoutes, aggregateRoutes, availabilityZoneRoutes, quotaRoutes, limitsRoutes]) {
         await v21.register(group(ctx));
       }
     }, { prefix: '/v2.1' });

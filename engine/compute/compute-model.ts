@@ -1,4 +1,5 @@
 /** Nova objects as the engine stores them. */
+import type { PendingTask } from '../pending-tasks.ts';
 
 export interface Flavor {
   id: string;
@@ -87,14 +88,6 @@ export interface ServerFault {
   message: string;
   details: string;
   created: string;
-}
-
-/** An operation in progress; the lifecycle runner finishes it at `dueAt` (also after a restart). */
-export interface PendingTask {
-  op: string;
-  dueAt: number;
-  /** Operation arguments that must survive a restart. */
-  args?: Record<string, unknown>;
 }
 
 export interface ResizeState {

@@ -1,4 +1,5 @@
 /** Cinder objects as the engine stores them. */
+import type { PendingTask } from '../pending-tasks.ts';
 
 export interface VolumeAttachment {
   /** Cinder attachment id. */
@@ -25,7 +26,7 @@ export interface Volume {
   attachments: VolumeAttachment[];
   createdAt: string;
   updatedAt: string | null;
-  pending: { op: string; dueAt: number; args?: Record<string, unknown> } | null;
+  pending: PendingTask | null;
 }
 
 export interface VolumeType {

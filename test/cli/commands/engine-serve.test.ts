@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const cli = (args: string[], cwd?: string) => spawnSync(process.execPath, ['bin/novaform.js', ...args], { encoding: 'utf8', cwd, timeout: 30_000 });
+
+/** Starts `novaform engine serve` and resolves once it has printed its export line. */
+function serve(args: string[]) {
+  const child = spawn(process.execPath, ['bin/novaform.js', 'engine', 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('export OS_CLIENT_CONFIG_FILE=')) resolve(stdout);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${stdout}`)));
+  });
+  const stop = async () => {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return { ready, stop };
+}
+
+describe('novaform engine serve', () => {
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'novaform-serve-')); });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('prints a clouds.yaml entry without passwords, writes secure.yaml 0600, serves, and stops cleanly on SIGTERM', async () => {
+    const config = join(dir, 'engine.yaml');
+    await writeFile(config, 'adminPassword: hunter2-admin\n');
+    const engine = serve(['--data', join(dir, 'data'), '--config', config]);
+    const out = await engine.ready;
+    assert.match(out, /novaform engine listening on http:\/\/127\.0\.0\.1:\d+ \(data in /);
+    assert.match(out, /novaform-engine:\n {4}auth:\n {6}auth_url: http:\/\/127\.0\.0\.1:\d+\/v3/);
+    assert.doesNotMatch(out, /hunter2/);
+    const secure = join(dir, 'data', 'secure.yaml');
+    assert.match(await readFile(secure, 'utf8'), /password: "hunter2-admin"/);
+    assert.equal((await stat(secure)).mode & 0o777, 0o600);
+    const url = /listening on (\S+)/.exec(out)![1];
+    const versions = await fetch(`${url}/`);
+    assert.equal(versions.status, 200);
+    assert.equal(await engine.stop(), 0);
+  });
+
+  it('keeps its state across a restart with --data', async () => {
+    const data = join(dir, 'persist');
+    const first = serve(['--data', data]);
+    const url1 = /listening on (\S+)/.exec(await first.ready)![1];
+    const login = async (url: string) => (await fetch(`${url}/v3/auth/tokens`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } }),
+    })).headers.get('x-subject-token')!;
+    const token = await login(url1);
+    assert.ok(token);
+    await first.stop();
+    const second = serve(['--data', data]);
+    const url2 = /listening on (\S+)/.exec(await second.ready)![1];
+    // The token issued before the restart still validates: tokens persist (as digests).
+    const projects = await fetch(`${url2}/v3/auth/projects`, { headers: { 'X-Auth-Token': token } });
+    assert.equal(projects.status, 200);
+    await second.stop();
+  });
+
+  it('rejects bad flags with exit code 2 and a usage line', () => {
+    const both = cli(['engine', 'serve', '--memory', '--data', dir]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /--data and --memory are exclusive/);
+    const unknown = cli(['engine', 'serve', '--bogus']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Usage: novaform engine serve/);
+    const port = cli(['engine', 'serve', '--port', 'abc']);
+    assert.equal(port.status, 2);
+  });
+
+  it('reports an invalid config file with the JSON path', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'faults:\n  buildFailureRate: 2\nhostz: []\n');
+    const r = cli(['engine', 'serve', '--memory', '--config', bad]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /invalid/);
+    assert.match(r.stderr, /hostz/);
+  });
+
+  it('prints help and fails on unknown commands', () => {
+    const help = cli(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /engine serve/);
+    assert.equal(cli(['nope']).status, 2);
+  });
+});

@@ -45,8 +45,8 @@ export function pageOf<T>(items: T[], params: PageParams, keyOf: (item: T) => st
 export function nextLinks(request: FastifyRequest, collectionUrl: string, page: unknown[], params: PageParams, lastKey: string | undefined): Array<{ rel: string; href: string }> | undefined {
   const limit = params.limit ?? MAX_LIMIT;
   if (page.length === 0 || page.length < limit || lastKey === undefined) return undefined;
+  // Like Nova's _get_next_link: the request's own parameters (limit only if it sent one) plus the marker.
   const query = { ...(request.query as Record<string, unknown>) };
-  query.limit = String(limit);
   query.marker = lastKey;
   const search = Object.keys(query).sort()
     .flatMap((k) => ([] as unknown[]).concat(query[k]).map((v) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`))

@@ -80,9 +80,11 @@ export function novaValidationMessage(errors: ErrorObject[], body: unknown, kind
   const segments = error.instancePath.split('/').slice(1);
   if (segments.length === 0) return message;
   const field = segments[segments.length - 1];
+  // Nova formats the value with %s: str() of a string is the bare text, of anything else its repr.
+  const value = typeof instance === 'string' ? instance : pyRepr(instance);
   return kind === 'query'
-    ? `Invalid input for query parameters ${field}. Value: ${pyRepr(instance)}. ${message}`
-    : `Invalid input for field/attribute ${field}. Value: ${pyRepr(instance)}. ${message}`;
+    ? `Invalid input for query parameters ${field}. Value: ${value}. ${message}`
+    : `Invalid input for field/attribute ${field}. Value: ${value}. ${message}`;
 }
 
 function compiled(schema: object): ValidateFunction {

@@ -35,11 +35,11 @@ describe('validateBody renders Nova/jsonschema messages', () => {
     [{}, "'server' is a required property"],
     [{ server: { name: 'a' }, x: 1 }, "Additional properties are not allowed ('x' was unexpected)"],
     [{ server: {} }, "Invalid input for field/attribute server. Value: {}. 'name' is a required property"],
-    [{ server: { name: '' } }, "Invalid input for field/attribute name. Value: ''. '' is too short"],
-    [{ server: { name: 'toolong' } }, "Invalid input for field/attribute name. Value: 'toolong'. 'toolong' is too long"],
+    [{ server: { name: '' } }, "Invalid input for field/attribute name. Value: . '' is too short"],
+    [{ server: { name: 'toolong' } }, "Invalid input for field/attribute name. Value: toolong. 'toolong' is too long"],
     [{ server: { name: 'a', count: 0 } }, 'Invalid input for field/attribute count. Value: 0. 0 is less than the minimum of 1'],
-    [{ server: { name: 'a', count: 'x' } }, "Invalid input for field/attribute count. Value: 'x'. 'x' is not of type 'integer'"],
-    [{ server: { name: 'a', mode: 'c' } }, "Invalid input for field/attribute mode. Value: 'c'. 'c' is not one of ['a', 'b']"],
+    [{ server: { name: 'a', count: 'x' } }, "Invalid input for field/attribute count. Value: x. 'x' is not of type 'integer'"],
+    [{ server: { name: 'a', mode: 'c' } }, "Invalid input for field/attribute mode. Value: c. 'c' is not one of ['a', 'b']"],
     [{ server: { name: 'a', ref: true } }, 'Invalid input for field/attribute ref. Value: True. True is not valid under any of the given schemas'],
   ];
   for (const [body, expected] of cases) it(JSON.stringify(body), () => assert.equal(messageOf(body), expected));

@@ -17,4 +17,8 @@ export interface Image {
   properties: Record<string, string>;
   createdAt: string;
   updatedAt: string;
+  /** sha512 of the uploaded data; absent for seeded images (the view derives one from the name, like `checksum`). */
+  osHashValue?: string;
+  /** Glance's `os_hidden`: left out of listings unless asked for. Absent means false. */
+  hidden?: boolean;
 }

@@ -29,9 +29,10 @@ export class Collection<T extends { id: string }> {
     const collection = new Collection<T>(name, db);
     const docs = await db.find<Record<string, unknown>>({}).sort({ seq: 1 });
     for (const doc of docs) {
-      const { _id, seq, ...rest } = doc;
+      const { _id, seq, json, ...rest } = doc;
       void _id; void seq;
-      collection.items.set(String(rest.id), rest as unknown as T);
+      const item = typeof json === 'string' ? (JSON.parse(json) as T) : (rest as unknown as T);
+      collection.items.set(String(item.id), item);
     }
     collection.seq = docs.length;
     return collection;
@@ -70,7 +71,9 @@ export class Collection<T extends { id: string }> {
   async put(item: T): Promise<void> {
     const isNew = !this.items.has(item.id);
     this.items.set(item.id, item);
-    const doc = JSON.parse(JSON.stringify(item)) as Record<string, unknown>;
+    // Stored as a JSON string: nedb refuses field names with '.' or a leading '$',
+    // which API data may legitimately hold (metadata keys such as "app.tier").
+    const doc = { json: JSON.stringify(item) };
     if (isNew) {
       await this.db.update({ _id: item.id }, { ...doc, _id: item.id, seq: this.seq++ }, { upsert: true });
     } else {

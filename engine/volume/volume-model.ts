@@ -27,6 +27,14 @@ export interface Volume {
   createdAt: string;
   updatedAt: string | null;
   pending: PendingTask | null;
+  /** Created multiattach-capable (`multiattach` in the create body). Absent means false. */
+  multiattach?: boolean;
+  /** Cinder's admin metadata `readonly` (os-update_readonly_flag); absent until first set. */
+  readonly?: boolean;
+  /** The volume this one was cloned from (`source_volid`). */
+  sourceVolumeId?: string | null;
+  /** Glance properties copied at create-from-image (`volume_image_metadata`), all strings. */
+  imageMetadata?: Record<string, string>;
 }
 
 export interface VolumeType {

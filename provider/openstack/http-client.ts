@@ -1,0 +1,160 @@
+import type { Dispatcher } from 'undici';
+import { cloudMessageOf, requestIdOf, retryAfterOfBody } from './error-body.ts';
+import { OpenStackError, type FailureKind } from './errors.ts';
+import { requestLine, responseLine, retryLine, type HttpLogger } from './http-log.ts';
+import { DEFAULT_RETRY, isIdempotentMethod, parseRetryAfter, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry-policy.ts';
+
+export interface HttpRequest {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Sent as is; set its Content-Type in `headers`. */
+  body?: string | Uint8Array;
+  /** Overrides the method's idempotency for retries (e.g. POST /v3/auth/tokens is safe to repeat). */
+  idempotent?: boolean;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse<T = any> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or `undefined` for an empty or non-JSON body. */
+  body: T;
+  text: string;
+  url: string;
+  requestId?: string;
+}
+
+export interface HttpClientOptions {
+  /** Per attempt; default 60 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  logger?: HttpLogger;
+  /** An undici Agent carrying TLS settings (tls.ts); Node's default otherwise. */
+  dispatcher?: Dispatcher;
+  userAgent?: string;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Error codes meaning no connection was made, so nothing was sent. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/;
+
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } }).cause;
+  return cause?.code ?? cause?.errors?.[0]?.code;
+}
+
+/** Sorts a fetch rejection into what it means for retries and messages. */
+export function classifyFetchError(error: unknown): { outcome: AttemptOutcome; message: string } {
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError') return { outcome: { kind: 'timeout' }, message: 'no response within the timeout' };
+  const code = causeCode(error) ?? '';
+  const detail = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+  if (TLS_CODE.test(code)) {
+    return { outcome: { kind: 'tls' }, message: `TLS failure (${code}: ${detail}); set cacert to the cloud's CA bundle, or insecure: true for a test cloud` };
+  }
+  if (CONNECT_CODES.has(code)) return { outcome: { kind: 'connect' }, message: `cannot connect (${code}: ${detail})` };
+  return { outcome: { kind: 'connection' }, message: `connection failed${code ? ` (${code})` : ''}: ${detail}` };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * JSON over HTTP with the retry policy of retry-policy.ts, a timeout per
+ * attempt, redacted debug logging, and `OpenStackError` for every failure.
+ * It knows nothing about tokens; service-client.ts adds those.
+ *
+ * @example
+ * const http = new HttpClient({ timeoutMs: 10_000 });
+ * const { body } = await http.request({ method: 'GET', url: 'http://127.0.0.1:8774/v2.1/' });
+ */
+export class HttpClient {
+  private readonly retry: RetryOptions;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Sends `request`, re-sending per the retry policy; resolves for status < 400, else throws `OpenStackError`. */
+  async request<T = any>(request: HttpRequest): Promise<HttpResponse<T>> {
+    const method = request.method.toUpperCase();
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.options.userAgent ?? 'novaform', ...request.headers };
+    let body = request.body;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    }
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.attempt<T>(method, request, headers, body);
+      if ('response' in result) return result.response;
+      const delayMs = retryDelayMs(result.outcome, { method, idempotent: request.idempotent }, attempt, this.retry, this.random);
+      if (delayMs === undefined) throw result.error;
+      this.options.logger?.debug(retryLine(method, request.url, result.error.cloudMessage, delayMs, attempt + 1, this.retry.maxRetries));
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async attempt<T>(method: string, request: HttpRequest, headers: Record<string, string>, body: string | Uint8Array | undefined):
+    Promise<{ response: HttpResponse<T> } | { outcome: AttemptOutcome; error: OpenStackError }> {
+    const logger = this.options.logger;
+    logger?.debug(requestLine(method, request.url, headers, body));
+    const started = this.now();
+    let response: Response;
+    let text: string;
+    try {
+      const init: RequestInit & { dispatcher?: Dispatcher } = {
+        method, headers, body, signal: AbortSignal.timeout(request.timeoutMs ?? this.timeoutMs),
+      };
+      if (this.options.dispatcher) init.dispatcher = this.options.dispatcher;
+      response = await fetch(request.url, init as RequestInit);
+      text = await response.text();
+    } catch (error) {
+      const { outcome, message } = classifyFetchError(error);
+      logger?.debug(`FAIL: ${method} ${request.url} ${this.now() - started}ms: ${message}`);
+      const idempotent = request.idempotent ?? isIdempotentMethod(method);
+      const kind: FailureKind = outcome.kind === 'connect' ? 'connection' : (outcome.kind as FailureKind);
+      return {
+        outcome,
+        error: new OpenStackError({
+          method, url: request.url, status: 0, cloudMessage: message, kind, cause: error,
+          outcomeUnknown: !idempotent && (outcome.kind === 'timeout' || outcome.kind === 'connection'),
+        }),
+      };
+    }
+    logger?.debug(responseLine(method, request.url, response.status, this.now() - started, response.headers, text));
+    const requestId = requestIdOf(response.headers);
+    if (response.status < 400) {
+      return { response: { status: response.status, headers: response.headers, body: parseJson(text) as T, text, url: response.url || request.url, requestId } };
+    }
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now()) ?? retryAfterOfBody(text);
+    return {
+      outcome: { kind: 'http', status: response.status, retryAfterMs },
+      error: new OpenStackError({
+        method, url: request.url, status: response.status, cloudMessage: cloudMessageOf(response.status, response.statusText, text), requestId, retryAfterMs,
+      }),
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import type { QueryValue, ServiceClient } from './service-client.ts';
+
+/**
+ * A limit/marker collection. Nova and Cinder answer
+ * `{"servers": [...], "servers_links": [{"rel": "next", "href": ...}]}`;
+ * Glance answers `{"images": [...], "next": "/v2/images?marker=..."}`.
+ */
+export interface Collection<T = any> {
+  /** Path under the service endpoint. */
+  path: string;
+  /** The key holding the page's items. */
+  itemsKey: string;
+  /** Nova/Cinder: the key holding `[{rel, href}]` links. */
+  linksKey?: string;
+  /** Glance: the key holding the next page's URL. */
+  nextKey?: string;
+  /** Turns a raw item into the listed value (Nova wraps each keypair as `{"keypair": {...}}`). */
+  unwrap?: (item: any) => T;
+}
+
+/** One listing per kind novaform manages. */
+export const SERVERS: Collection = { path: '/servers/detail', itemsKey: 'servers', linksKey: 'servers_links' };
+export const FLAVORS: Collection = { path: '/flavors/detail', itemsKey: 'flavors', linksKey: 'flavors_links' };
+/** Paged from 2.35 on, which novaform's minimum (2.53) guarantees. */
+export const KEYPAIRS: Collection = { path: '/os-keypairs', itemsKey: 'keypairs', linksKey: 'keypairs_links', unwrap: (item) => item.keypair ?? item };
+export const VOLUMES: Collection = { path: '/volumes/detail', itemsKey: 'volumes', linksKey: 'volumes_links' };
+/** Relative to the image client, whose base already ends in /v2. */
+export const IMAGES: Collection = { path: '/images', itemsKey: 'images', nextKey: 'next' };
+/** Aggregates are not paged by Nova: one page holds them all. */
+export const AGGREGATES: Collection = { path: '/os-aggregates', itemsKey: 'aggregates' };
+
+export interface ListOptions {
+  /** Filters and sort keys, passed on every page. */
+  query?: Record<string, QueryValue>;
+  /** `limit` per page; the cloud's own maximum (Nova: 1000) when unset. */
+  pageSize?: number;
+}
+
+/** The next page's href from a page body, if any. */
+export function nextHref(body: Record<string, unknown>, collection: Collection): string | undefined {
+  if (collection.nextKey) {
+    const next = body[collection.nextKey];
+    return typeof next === 'string' && next !== '' ? next : undefined;
+  }
+  if (!collection.linksKey) return undefined;
+  const links = body[collection.linksKey];
+  if (!Array.isArray(links)) return undefined;
+  const next = links.find((l: { rel?: string }) => l?.rel === 'next') as { href?: string } | undefined;
+  return typeof next?.href === 'string' ? next.href : undefined;
+}
+
+/**
+ * The URL of the next page: our own URL's origin and path with the link's
+ * query. The link's host and path are not trusted: Nova behind a TLS proxy
+ * often advertises its internal http:// address, and Glance's `next` is
+ * relative to the service root rather than to the endpoint.
+ */
+export function followNext(currentUrl: string, href: string): string {
+  const current = new URL(currentUrl);
+  const next = new URL(href, current);
+  return `${current.origin}${current.pathname}${next.search}`;
+}
+
+/**
+ * Every item of a collection, fetching pages lazily as the caller iterates.
+ *
+ * @example
+ * for await (const flavor of paginate(clients.compute, FLAVORS, { pageSize: 100 })) console.log(flavor.name);
+ */
+export async function* paginate<T>(client: ServiceClient, collection: Collection<T>, options: ListOptions = {}): AsyncGenerator<T> {
+  const query = { ...options.query, ...(options.pageSize !== undefined ? { limit: options.pageSize } : {}) };
+  let url: string | undefined = client.url(collection.path, query);
+  const seen = new Set<string>();
+  while (url !== undefined) {
+    seen.add(url);
+    const response: { body: Record<string, unknown> | undefined } = await client.get<Record<string, unknown>>(url);
+    const body = response.body ?? {};
+    const items: unknown = body[collection.itemsKey];
+    if (!Array.isArray(items)) throw new Error(`${url}: the response has no "${collection.itemsKey}" list`);
+    for (const item of items) yield collection.unwrap ? collection.unwrap(item) : (item as T);
+    const href: string | undefined = items.length > 0 ? nextHref(body, collection) : undefined;
+    url = href === undefined ? undefined : followNext(url, href);
+    // A cloud that links back to a page already read would loop forever.
+    if (url !== undefined && seen.has(url)) throw new Error(`${url}: the next link repeats a page already read`);
+  }
+}
+
+/** All items in an array, for callers that need the whole listing. */
+export async function listAll<T>(client: ServiceClient, collection: Collection<T>, options?: ListOptions): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of paginate(client, collection, options)) out.push(item);
+  return out;
+}

@@ -39,6 +39,11 @@ export function pyRepr(value: unknown): string {
   return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
 }
 
+/** Python's `str()` of a JSON value: Nova prints `Value: %(value)s`, so a string appears bare. */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
 function jsonschemaMessage(error: ErrorObject, instance: unknown): string {
   const p = error.params as Record<string, unknown>;
   const v = pyRepr(instance);
@@ -80,8 +85,7 @@ export function novaValidationMessage(errors: ErrorObject[], body: unknown, kind
   const segments = error.instancePath.split('/').slice(1);
   if (segments.length === 0) return message;
   const field = segments[segments.length - 1];
-  // Nova formats the value with %s: str() of a string is the bare text, of anything else its repr.
-  const value = typeof instance === 'string' ? instance : pyRepr(instance);
+  const value = pyStr(instance);
   return kind === 'query'
     ? `Invalid input for query parameters ${field}. Value: ${value}. ${message}`
     : `Invalid input for field/attribute ${field}. Value: ${value}. ${message}`;

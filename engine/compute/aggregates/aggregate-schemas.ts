@@ -1,6 +1,6 @@
 import { validateBody } from '../../http/validate.ts';
-import { assertMetadata } from '../flavors/metadata-validation.ts';
-import { assertNameFormats } from '../flavors/nova-formats.ts';
+import { assertMetadata } from '../validation/metadata-validation.ts';
+import { assertNameFormats } from '../validation/nova-formats.ts';
 
 /**
  * Request bodies of os-aggregates (compute/schemas/aggregates.py, v2.1+).

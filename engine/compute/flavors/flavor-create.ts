@@ -5,7 +5,7 @@ import type { EngineContext } from '../../engine-context.ts';
 import { newUuid } from '../../util/ids.ts';
 import { isoSeconds } from '../../util/time.ts';
 import type { Flavor } from '../compute-model.ts';
-import { assertNameFormats, fieldError } from './nova-formats.ts';
+import { assertNameFormats, fieldError } from '../validation/nova-formats.ts';
 
 /**
  * `POST /flavors` (flavor-manage): Nova's schema (schemas/flavors.py

@@ -4,7 +4,7 @@ import { badRequest, notFound, policyForbidden } from '../../http/api-error.ts';
 import { authOf, requireAdmin, type AuthContext } from '../../http/request-context.ts';
 import { validateBody } from '../../http/validate.ts';
 import { canReadExtraSpecs, findVisibleFlavor } from './flavor-query.ts';
-import { assertMetadata, numberAsSpec } from './metadata-validation.ts';
+import { assertMetadata, numberAsSpec } from '../validation/metadata-validation.ts';
 
 /**
  * `/flavors/{id}/os-extra_specs` (compute/flavors_extraspecs.py). Reads need

@@ -7,7 +7,7 @@ import { authOf, computeUrl, type AuthContext } from '../../http/request-context
 import { validateBody } from '../../http/validate.ts';
 import { naiveMicros } from '../../util/time.ts';
 import type { Keypair } from '../compute-model.ts';
-import { assertNameFormats } from '../flavors/nova-formats.ts';
+import { assertNameFormats } from '../validation/nova-formats.ts';
 import { assertKnownQuery, queryPage, queryValues } from '../flavors/query-params.ts';
 import { assertKeypairQuota, findKeypair, fingerprintOf, generateKey, keypairsOf, saveKeypair, type KeyType } from './keypair-service.ts';
 

@@ -3,22 +3,13 @@ import type { ErrorObject } from 'ajv';
 import { badRequest } from '../../http/api-error.ts';
 import { atLeast, type Microversion } from '../../http/microversion.ts';
 import { novaValidationMessage } from '../../http/validate.ts';
+import { assertNameFormats } from '../validation/nova-formats.ts';
 
 /**
  * The request checks Nova makes inside JSON-schema validation that the
  * shared validator has no format for, with Nova's wording. Run after
  * `validateBody` on the same body.
  */
-
-/** Nova's `name` format: printable (BMP) characters, no leading or trailing whitespace. */
-const VALID_NAME = /^(?!\p{Zs})[^\p{C}\p{Zl}\p{Zp}\u{10000}-\u{10FFFF}]*(?<!\p{Zs})$/u;
-
-export const INVALID_NAME_MESSAGE = "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.";
-
-/** Throws Nova's InvalidName 400 (a bare message, not the field/value form) unless `value` is a valid name. */
-export function assertValidName(value: unknown): void {
-  if (typeof value === 'string' && !VALID_NAME.test(value)) throw badRequest(INVALID_NAME_MESSAGE);
-}
 
 function schemaError(body: unknown, instancePath: string, keyword: string, params: Record<string, unknown>): Error {
   const error = { keyword, instancePath, params, schemaPath: '', message: '' } as ErrorObject;
@@ -41,7 +32,7 @@ function checkPositiveCount(body: Record<string, any>, field: 'min_count' | 'max
 /** Checks of a create body that passed `createServerSchema(v)`. */
 export function checkCreateFormats(body: Record<string, any>, v: Microversion): void {
   const server = body.server as Record<string, any>;
-  assertValidName(server.name);
+  assertNameFormats(server.name, ['name']);
   if (server.accessIPv4 !== undefined && !isIPv4(server.accessIPv4)) throw schemaError(body, '/server/accessIPv4', 'format', { format: 'ipv4' });
   if (server.accessIPv6 !== undefined && !isIPv6(server.accessIPv6)) throw schemaError(body, '/server/accessIPv6', 'format', { format: 'ipv6' });
   if (Array.isArray(server.networks)) {
@@ -53,17 +44,17 @@ export function checkCreateFormats(body: Record<string, any>, v: Microversion): 
         : schemaError(body, `/server/networks/${i}/fixed_ip`, 'oneOf', {});
     });
   }
-  assertValidName(server.availability_zone);
+  assertNameFormats(server.availability_zone, ['name']);
   checkPositiveCount(body, 'min_count');
   checkPositiveCount(body, 'max_count');
-  assertValidName(server.key_name);
-  for (const group of server.security_groups ?? []) assertValidName(group.name);
+  assertNameFormats(server.key_name, ['name']);
+  for (const group of server.security_groups ?? []) assertNameFormats(group.name, ['name']);
 }
 
 /** Checks of an update body that passed `updateServerSchema(v)`. */
 export function checkUpdateFormats(body: Record<string, any>): void {
   const server = body.server as Record<string, any>;
-  assertValidName(server.name);
+  assertNameFormats(server.name, ['name']);
   if (server.accessIPv4 !== undefined && !isIPv4(server.accessIPv4)) throw schemaError(body, '/server/accessIPv4', 'format', { format: 'ipv4' });
   if (server.accessIPv6 !== undefined && !isIPv6(server.accessIPv6)) throw schemaError(body, '/server/accessIPv6', 'format', { format: 'ipv6' });
 }

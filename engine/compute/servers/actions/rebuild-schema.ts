@@ -2,8 +2,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { badRequest } from '../../../http/api-error.ts';
 import { atLeast, type Microversion } from '../../../http/microversion.ts';
 import { pyRepr } from '../../../http/validate.ts';
-import { assertValidName } from '../server-create-checks.ts';
-import { BOOLEAN_SCHEMA, DESCRIPTION_SCHEMA, HOSTNAME_V290, HOSTNAME_V294, METADATA_SCHEMA, NAME_SCHEMA } from './parameter-types.ts';
+import { assertNameFormats } from '../../validation/nova-formats.ts';
+import { BOOLEAN_SCHEMA, DESCRIPTION_SCHEMA, HOSTNAME_V290, HOSTNAME_V294, METADATA_SCHEMA, NAME_SCHEMA } from '../../validation/parameter-types.ts';
 
 /**
  * The rebuild request body per microversion (schemas/servers.py
@@ -90,8 +90,8 @@ export function rebuildSchemaFor(v: Microversion): object {
  * addresses of their family.
  */
 export function checkRebuildFormats(body: RebuildBody): void {
-  assertValidName(body.name);
-  assertValidName(body.key_name);
+  assertNameFormats(body.name, ['name']);
+  assertNameFormats(body.key_name, ['name']);
   for (const [field, valid, format] of [['accessIPv4', isIPv4, 'ipv4'], ['accessIPv6', isIPv6, 'ipv6']] as const) {
     const value = body[field];
     if (value !== undefined && !valid(value)) {

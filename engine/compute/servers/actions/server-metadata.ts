@@ -6,7 +6,7 @@ import type { Server, VmState } from '../../compute-model.ts';
 import { projectLimits } from '../../quotas/quota-service.ts';
 import { findServerForRequest } from '../server-lookup.ts';
 import { assertServerState, assertUnlocked, requireRole } from './action-guards.ts';
-import { METADATA_SCHEMA } from './parameter-types.ts';
+import { METADATA_SCHEMA } from '../../validation/parameter-types.ts';
 
 /**
  * Server metadata (compute/server_metadata.py, compute/api.py

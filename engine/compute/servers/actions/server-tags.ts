@@ -5,7 +5,7 @@ import { atLeast } from '../../../http/microversion.ts';
 import { authOf, computeUrl } from '../../../http/request-context.ts';
 import { validateBody } from '../../../http/validate.ts';
 import type { Server, VmState } from '../../compute-model.ts';
-import { TAG_SCHEMA } from './parameter-types.ts';
+import { TAG_SCHEMA } from '../../validation/parameter-types.ts';
 
 /**
  * Server tags, 2.26+ (compute/server_tags.py); below 2.26 every route is

@@ -15,7 +15,7 @@ import { assertServerState, assertUnlocked, requireRole } from './action-guards.
 import { ATTACH_OP, serverVolumes, visibleVolume, type PendingAttach, type TaggedAttachment } from './attachment-index.ts';
 import { attachResponseView } from './attachment-view.ts';
 import { nextDeviceName } from './device-names.ts';
-import { BOOLEAN_SCHEMA, DEVICE_SCHEMA, TAG_SCHEMA } from './parameter-types.ts';
+import { BOOLEAN_SCHEMA, DEVICE_SCHEMA, TAG_SCHEMA } from '../../validation/parameter-types.ts';
 
 /**
  * `POST /servers/{id}/os-volume_attachments` (compute/volume_attachments.py

@@ -10,7 +10,7 @@ import { findServerForRequest } from '../server-lookup.ts';
 import type { ActionResult } from './action-registry.ts';
 import { requireRole } from './action-guards.ts';
 import { serverVolume, visibleVolume } from './attachment-index.ts';
-import { BOOLEAN_SCHEMA, DEVICE_SCHEMA, TAG_SCHEMA } from './parameter-types.ts';
+import { BOOLEAN_SCHEMA, DEVICE_SCHEMA, TAG_SCHEMA } from '../../validation/parameter-types.ts';
 
 /**
  * `PUT /servers/{id}/os-volume_attachments/{volume_id}` (202).

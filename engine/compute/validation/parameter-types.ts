@@ -1,4 +1,4 @@
-import { DESCRIPTION_PATTERN } from '../server-schemas.ts';
+import { DESCRIPTION_PATTERN } from '../servers/server-schemas.ts';
 
 /**
  * JSON Schemas of nova/api/validation/parameter_types.py that the action,
@@ -23,7 +23,7 @@ export const BOOLEAN_SCHEMA = {
 /** `tag`: 1-60 characters, no ',' or '/'. */
 export const TAG_SCHEMA = { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^,/]*$' };
 
-/** `name` without its format (checked by `assertValidName`). */
+/** `name` without its format (checked by `assertNameFormats` in nova-formats.ts). */
 export const NAME_SCHEMA = { type: 'string', minLength: 1, maxLength: 255 };
 
 export const DESCRIPTION_SCHEMA = { type: ['string', 'null'], minLength: 0, maxLength: 255, pattern: DESCRIPTION_PATTERN };

@@ -1,5 +1,5 @@
 import { badRequest } from '../../http/api-error.ts';
-import { pyRepr } from '../../http/validate.ts';
+import { pyStr } from '../../http/validate.ts';
 
 /**
  * Nova's custom JSON-schema formats for names (nova/api/validation/
@@ -77,12 +77,6 @@ export function assertNameFormats(value: unknown, formats: NameFormat[]): void {
   for (const format of formats) {
     if (!matchesFormat(value, format)) throw badRequest(invalidNameMessage(format));
   }
-}
-
-/** Python's `str()` of a JSON value, as Nova prints `Value: %(value)s` in schema errors. */
-export function pyStr(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return pyRepr(value);
 }
 
 /** "Invalid input for field/attribute {field}. Value: {value}. {message}" with Nova's str() of the value. */

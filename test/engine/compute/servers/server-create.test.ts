@@ -10,7 +10,7 @@ describe('POST /servers: create and build', () => {
   let demo: ApiClient;
   before(async () => {
     // Slow enough builds that BUILD is observable right after the 202, even on a loaded machine.
-    t = await startServersEngine({ config: { faults: { buildDelayMs: 200 }, quotaDefaults: { compute: { instances: 100, cores: 200, ram: -1 } } } });
+    t = await startServersEngine({ config: { faults: { buildDelayMs: 600 }, quotaDefaults: { compute: { instances: 100, cores: 200, ram: -1 } } } });
     admin = await t.login('admin');
     demo = await t.login('demo');
   });

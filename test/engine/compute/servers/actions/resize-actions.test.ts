@@ -140,7 +140,7 @@ describe('resize with no valid host', () => {
   let t: TestEngine;
   let demo: ApiClient;
   before(async () => {
-    t = await startActionsEngine();
+    t = await startActionsEngine({ config: { faults: { buildDelayMs: 600 } } }); // slow enough to observe RESIZE under load
     demo = await t.login('demo');
   });
   after(() => t.close());

@@ -1,0 +1,83 @@
+import { isOpenStackError, isRetryable } from '../../openstack/errors.ts';
+import type { Clients } from '../../openstack/openstack-client.ts';
+import { ownerMetadata, type Owner } from '../types.ts';
+import type { ServerObserved } from './server-observed.ts';
+import { adoptServer } from './server-read.ts';
+import { settledReadiness } from './server-readiness.ts';
+import type { ServerNetworks, ServerSpec } from './server-spec.ts';
+import { waitForServer, type ServerWaitOptions } from './server-wait.ts';
+
+/**
+ * Creating a server: one POST /servers that carries everything Nova takes
+ * at create time, ownership metadata included, then a wait. Nothing that
+ * can fail runs after the POST (types.ts contract): volumes, a `stopped`
+ * power state and, below 2.52, tags are left to the next update, which the
+ * diff of the created server asks for.
+ */
+
+function networksBody(networks: ServerNetworks): unknown {
+  if (typeof networks === 'string') return networks;
+  return networks.map((n) => ({
+    ...(n.uuid !== undefined ? { uuid: n.uuid } : {}),
+    ...(n.port !== undefined ? { port: n.port } : {}),
+    ...(n.fixedIp !== undefined ? { fixed_ip: n.fixedIp } : {}),
+  }));
+}
+
+/**
+ * The POST /servers body for `spec` at a microversion (`atLeast`). Pure.
+ * - `networks`: required from 2.37 (novaform's minimum is 2.53, so always sent);
+ * - `metadata`: the spec's keys plus ownership, which wins over a spec key of the same name;
+ * - `description` (2.19), `tags` (2.52) when declared and supported;
+ * - `user_data`: base64 of the plain text.
+ *
+ * @example
+ * serverCreateBody({ stack: 's', kind: 'Server', name: 'web-1' }, spec, (ma, mi) => ma === 2 && mi <= 93)
+ * // → { server: { name: 'web-1', flavorRef: 'f1', imageRef: 'img', networks: 'none', metadata: { 'novaform:stack': 's', ... } } }
+ */
+export function serverCreateBody(owner: Owner, spec: ServerSpec, atLeast: (major: number, minor: number) => boolean): { server: Record<string, unknown> } {
+  const server: Record<string, unknown> = {
+    name: spec.name,
+    flavorRef: spec.flavor.id,
+    imageRef: spec.image,
+    networks: networksBody(spec.networks),
+    metadata: { ...spec.metadata, ...ownerMetadata(owner) },
+  };
+  if (spec.keypair !== undefined) server.key_name = spec.keypair;
+  if (spec.availabilityZone !== undefined) server.availability_zone = spec.availabilityZone;
+  if (spec.userData !== undefined) server.user_data = Buffer.from(spec.userData, 'utf8').toString('base64');
+  if (spec.description !== undefined && atLeast(2, 19)) server.description = spec.description;
+  if (spec.tags !== undefined && spec.tags.length > 0 && atLeast(2, 52)) server.tags = [...spec.tags];
+  return { server };
+}
+
+/**
+ * POST /servers, then waits until the server has settled: ready, or failed
+ * (ERROR), which is returned rather than thrown so that the reconciler
+ * keeps the id and applies `errorDecision`.
+ *
+ * The POST is never re-sent (the client does not retry it either). When its
+ * outcome is unknown (timeout, reset connection, a 5xx) the server is
+ * looked up by ownership: found, the create continues with it; not found,
+ * the original error is thrown and the next run's adoption settles it.
+ * Unlike unknown-outcome.ts `sendAndVerify`, nothing is re-sent even then:
+ * Nova may still be working on a POST the client gave up on, and the
+ * server row would appear after a second POST made a duplicate.
+ */
+export async function createServer(api: Clients, owner: Owner, spec: ServerSpec, options: ServerWaitOptions): Promise<ServerObserved> {
+  const body = serverCreateBody(owner, spec, (major, minor) => api.computeVersion.atLeast(major, minor));
+  let id: string;
+  try {
+    const response = await api.compute.post<{ server?: { id?: string } }>('/servers', body);
+    const created = response.body?.server?.id;
+    if (typeof created !== 'string') throw new Error(`POST /servers answered ${response.status} without a server id`);
+    id = created;
+  } catch (error) {
+    // A timeout or reset (outcomeUnknown), or a 5xx from a proxy in front of Nova, may hide a server that exists.
+    if (!isOpenStackError(error) || !(error.outcomeUnknown || isRetryable(error))) throw error;
+    const found = await adoptServer(api, owner);
+    if (!found) throw error;
+    id = found.id;
+  }
+  return waitForServer(api, id, settledReadiness, options, 'build');
+}

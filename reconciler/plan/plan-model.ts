@@ -1,0 +1,61 @@
+import type { ApplyMode, Kind } from '../../provider/resources/types.ts';
+
+/** One action per resource (DESIGN.md "Plan"). */
+export type PlanAction = 'noop' | 'create' | 'update' | 'resize' | 'rebuild' | 'replace' | 'delete';
+
+export const PLAN_ACTIONS: readonly PlanAction[] = ['create', 'update', 'resize', 'rebuild', 'replace', 'delete', 'noop'];
+
+/** A field change as the plan shows it; values are display-safe (secrets as `sha256:` digests). */
+export interface PlannedChange {
+  readonly path: string;
+  readonly from: unknown;
+  readonly to: unknown;
+  readonly apply: ApplyMode;
+  readonly dataLoss: boolean;
+}
+
+export interface ResourceKey {
+  readonly kind: Kind;
+  readonly name: string;
+}
+
+export interface PlannedResource extends ResourceKey {
+  /** The cloud id, or null for a create. */
+  readonly id: string | null;
+  readonly action: PlanAction;
+  readonly dataLoss: boolean;
+  readonly changes: readonly PlannedChange[];
+  /** What must be applied first (creates) or deleted after (deletes). */
+  readonly dependsOn: readonly ResourceKey[];
+  readonly deletionPolicy: 'Delete' | 'Retain';
+  /** Human warnings: data loss, a Retain prune that leaves the object, an error policy. */
+  readonly warnings: readonly string[];
+  /**
+   * A digest of the cloud object as read at plan time (undefined for a
+   * create). `apply PLANFILE` re-reads the cloud and refuses the plan when
+   * any digest differs: the cloud changed since the plan was made.
+   */
+  readonly observedDigest?: string;
+}
+
+/**
+ * The stable `plan --output json` contract (DESIGN.md "Machine-readable
+ * output"): fields may be added, none renamed or removed without bumping
+ * `version`.
+ */
+export interface Plan {
+  readonly version: 1;
+  readonly stack: string;
+  /** The cloud name (clouds.yaml entry, or `embedded`). */
+  readonly cloud: string;
+  readonly createdAt: string;
+  readonly actions: readonly PlannedResource[];
+  readonly summary: Readonly<Record<PlanAction, number>>;
+  /**
+   * SHA-256 of every manifest the plan was made from (path -> digest). A
+   * saved plan holds no specs, so no secrets: applying it re-reads these
+   * manifests, refuses if any changed, re-plans, and refuses unless the
+   * fresh plan equals the saved one.
+   */
+  readonly manifests: Readonly<Record<string, string>>;
+}

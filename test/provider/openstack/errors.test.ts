@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from '../../helpers/engine-harness.ts';
-import { connect, type Clients } from '../../../provider/openstack/openstack-client.ts';
+import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
+import type { Clients } from '../../../provider/openstack/openstack-client.ts';
 import { cloudMessageOf, retryAfterOfBody } from '../../../provider/openstack/error-body.ts';
 import { OpenStackError, isConflict, isNotFound, isRetryable, isTerminal } from '../../../provider/openstack/errors.ts';
-import { engineEnv } from './helpers.ts';
 
-const noFiles = { cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home', systemDir: '/nonexistent/etc' };
 const failure = (status: number, extra: Partial<ConstructorParameters<typeof OpenStackError>[0]> = {}) =>
   new OpenStackError({ method: 'GET', url: 'http://c/x', status, cloudMessage: 'm', ...extra });
 
@@ -60,19 +58,17 @@ describe('predicates', () => {
   });
 });
 
-describe('errors from the engine carry status, message, request id, method and URL', () => {
-  let t: TestEngine;
+describe('errors from the test cloud carry status, message, request id, method and URL', () => {
+  let cloud: TestCloud;
   let admin: Clients;
   let demo: Clients;
   before(async () => {
-    t = await startTestEngine();
-    admin = await connect({ ...noFiles, env: engineEnv(t, 'admin') });
-    demo = await connect({ ...noFiles, env: engineEnv(t, 'demo') });
+    cloud = await openTestCloud({ name: 'errors' });
+    admin = cloud.admin;
+    demo = cloud.demo;
   });
   after(async () => {
-    await admin.close();
-    await demo.close();
-    await t.close();
+    await cloud.close();
   });
 
   const caught = async (promise: Promise<unknown>): Promise<OpenStackError> => {
@@ -83,7 +79,8 @@ describe('errors from the engine carry status, message, request id, method and U
 
   it('Nova 404', async () => {
     const error = await caught(admin.compute.get('/servers/00000000-0000-0000-0000-000000000000'));
-    assert.deepEqual([error.status, error.method, error.url], [404, 'GET', `${t.engine.url}/v2.1/servers/00000000-0000-0000-0000-000000000000`]);
+    assert.deepEqual([error.status, error.method, error.url], [404, 'GET', `${admin.compute.endpoint}/servers/00000000-0000-0000-0000-000000000000`]);
+    assert.match(error.url, /\/v2\.1\/servers\/00000000-0000-0000-0000-000000000000$/);
     assert.match(error.cloudMessage, /could not be found/);
     assert.match(error.requestId!, /^req-[0-9a-f-]{36}$/);
     assert.equal(error.message, `${error.cloudMessage} (HTTP 404 on GET ${error.url}, request ${error.requestId})`);
@@ -102,11 +99,16 @@ describe('errors from the engine carry status, message, request id, method and U
   });
 
   it('409 conflict and 403 policy', async () => {
-    await admin.compute.post('/flavors', { flavor: { name: 'dup', vcpus: 1, ram: 512, disk: 1 } });
-    const duplicate = await caught(admin.compute.post('/flavors', { flavor: { name: 'dup', vcpus: 1, ram: 512, disk: 1 } }));
-    assert.deepEqual([duplicate.status, isConflict(duplicate), isTerminal(duplicate)], [409, true, false]);
-    const forbidden = await caught(demo.compute.post('/flavors', { flavor: { name: 'nope', vcpus: 1, ram: 512, disk: 1 } }));
-    assert.deepEqual([forbidden.status, isTerminal(forbidden)], [403, true]);
-    assert.match(forbidden.cloudMessage, /Policy doesn't allow/);
+    const name = `${cloud.prefix}-dup`;
+    const created = await admin.compute.post('/flavors', { flavor: { name, vcpus: 1, ram: 512, disk: 1 } });
+    try {
+      const duplicate = await caught(admin.compute.post('/flavors', { flavor: { name, vcpus: 1, ram: 512, disk: 1 } }));
+      assert.deepEqual([duplicate.status, isConflict(duplicate), isTerminal(duplicate)], [409, true, false]);
+      const forbidden = await caught(demo.compute.post('/flavors', { flavor: { name: `${cloud.prefix}-nope`, vcpus: 1, ram: 512, disk: 1 } }));
+      assert.deepEqual([forbidden.status, isTerminal(forbidden)], [403, true]);
+      assert.match(forbidden.cloudMessage, /Policy doesn't allow/);
+    } finally {
+      await admin.compute.delete(`/flavors/${created.body.flavor.id}`);
+    }
   });
 });

@@ -4,9 +4,12 @@ import { startTestEngine, type TestEngine } from '../../helpers/engine-harness.t
 import { HttpClient } from '../../../provider/openstack/http-client.ts';
 import { connect } from '../../../provider/openstack/openstack-client.ts';
 import { OpenStackError, isRetryable, isTerminal } from '../../../provider/openstack/errors.ts';
+import { TEST_CLOUD_ENV } from '../../helpers/test-cloud.ts';
 import { engineEnv, fakeServer, sendJson, FAST_RETRY, type FakeServer } from './helpers.ts';
 
 const noFiles = { cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home', systemDir: '/nonexistent/etc' };
+/** Skip reason for tests that need the engine's knobs or a fake server, when NOVAFORM_TEST_CLOUD points at a real cloud. */
+const engineOnly = (reason: string): string | false => (process.env[TEST_CLOUD_ENV] ? reason : false);
 const unavailable = { serviceUnavailable: { code: 503, message: 'Service Unavailable (for a moment)' } };
 
 /** Answers 503 for the first `failures` requests, then 200. */
@@ -17,7 +20,7 @@ function flaky(failures: number): Promise<FakeServer> {
   });
 }
 
-describe('http client: retries against a flaky server', () => {
+describe('http client: retries against a flaky server', { skip: engineOnly('fake servers that fail on purpose, not a cloud') }, () => {
   it('re-sends a GET after 503s, with a RETRY log line each time', async () => {
     const server = await flaky(2);
     const lines: string[] = [];
@@ -128,7 +131,7 @@ describe('http client: retries against a flaky server', () => {
   });
 });
 
-describe('http client: the engine\'s rate limit and injected faults', () => {
+describe('http client: the engine\'s rate limit and injected faults', { skip: engineOnly('needs the engine fault knobs (rateLimit, apiErrorRate)') }, () => {
   let limited: TestEngine;
   let faulty: TestEngine;
   before(async () => {

@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from '../../helpers/engine-harness.ts';
-import { connect } from '../../../provider/openstack/openstack-client.ts';
+import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
+import { connect, type Clients } from '../../../provider/openstack/openstack-client.ts';
 import { hashSecret, redactBody, redactHeaders, redactJson } from '../../../provider/openstack/redact.ts';
-import { engineEnv } from './helpers.ts';
 
 const noFiles = { cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home', systemDir: '/nonexistent/etc' };
+const ADMIN_PASSWORD = 'Adm1n-Pa55word-XYZ';
+
+/** OS_* variables for the user `clients` authenticated as (password auth). */
+function envOf(clients: Clients): Record<string, string> {
+  const auth = clients.cloud.auth;
+  if (auth.type !== 'password') throw new Error(`test cloud ${clients.cloud.name}: password auth expected`);
+  return {
+    OS_AUTH_URL: auth.authUrl, OS_USERNAME: auth.username!, OS_PASSWORD: auth.password,
+    OS_USER_DOMAIN_NAME: auth.userDomainName!, OS_PROJECT_NAME: auth.projectName!, OS_PROJECT_DOMAIN_NAME: auth.projectDomainName!,
+  };
+}
 
 describe('redaction', () => {
   it('blanks secrets in request and response bodies, keeping the rest', () => {
@@ -33,33 +43,58 @@ describe('redaction', () => {
 });
 
 describe('debug log lines never carry secrets', () => {
-  let t: TestEngine;
-  before(async () => { t = await startTestEngine({ config: { adminPassword: 'Adm1n-Pa55word-XYZ' } }); });
-  after(async () => { await t.close(); });
+  let cloud: TestCloud;
+  /** OS_* for an admin whose password is ADMIN_PASSWORD (a word that appears nowhere else in the log). */
+  let adminEnv: Record<string, string>;
+  const cleanup: Array<() => Promise<unknown>> = [];
+  before(async () => {
+    cloud = await openTestCloud({ name: 'redact', engineConfig: { adminPassword: ADMIN_PASSWORD } });
+    if (cloud.engine) {
+      adminEnv = { ...envOf(cloud.admin), OS_PASSWORD: ADMIN_PASSWORD };
+    } else {
+      // A real cloud's admin password is what it is ('secret' would match the redacted key "secret"):
+      // a temporary admin of the same project with a distinctive password.
+      const identity = cloud.admin.identity;
+      const role = (await identity.get('/roles', { query: { name: 'admin' } })).body.roles[0].id as string;
+      const name = `${cloud.prefix}-admin`;
+      const user = (await identity.post('/users', { user: { name, password: ADMIN_PASSWORD, domain_id: 'default' } })).body.user.id as string;
+      cleanup.push(() => identity.delete(`/users/${user}`));
+      await identity.put(`/projects/${cloud.admin.projectId}/users/${user}/roles/${role}`);
+      adminEnv = { ...envOf(cloud.admin), OS_USERNAME: name, OS_USER_DOMAIN_NAME: 'Default', OS_PASSWORD: ADMIN_PASSWORD };
+    }
+  });
+  after(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+    await cloud.close();
+  });
 
   it('across password, application credential and token auth, server create, key generation', async () => {
     const lines: string[] = [];
     const logger = { debug: (line: string) => lines.push(line) };
-    const secrets = ['Adm1n-Pa55word-XYZ', 'AppCred-S3cret-123', 'Server-AdminPass-987', Buffer.from('#cloud-config\npassword: UserData-Secret-456').toString('base64'), 'UserData-Secret-456'];
+    const secrets = [ADMIN_PASSWORD, 'AppCred-S3cret-123', 'Server-AdminPass-987', Buffer.from('#cloud-config\npassword: UserData-Secret-456').toString('base64'), 'UserData-Secret-456'];
 
-    const admin = await connect({ ...noFiles, env: { ...engineEnv(t, 'admin'), OS_PASSWORD: 'Adm1n-Pa55word-XYZ' }, logger });
+    const admin = await connect({ ...noFiles, env: adminEnv, logger });
     const tokens = [await admin.session.token()];
-    const credential = await admin.identity.post(`/users/${admin.userId}/application_credentials`, { application_credential: { name: 'ci', secret: 'AppCred-S3cret-123' } });
-    const viaCredential = await connect({ ...noFiles, env: { OS_AUTH_URL: t.engine.authUrl, OS_APPLICATION_CREDENTIAL_ID: credential.body.application_credential.id, OS_APPLICATION_CREDENTIAL_SECRET: 'AppCred-S3cret-123' }, logger });
+    const credential = await admin.identity.post(`/users/${admin.userId}/application_credentials`, { application_credential: { name: `${cloud.prefix}-ci`, secret: 'AppCred-S3cret-123' } });
+    cleanup.push(() => cloud.admin.identity.delete(`/users/${admin.userId}/application_credentials/${credential.body.application_credential.id}`));
+    const viaCredential = await connect({ ...noFiles, env: { OS_AUTH_URL: adminEnv.OS_AUTH_URL!, OS_APPLICATION_CREDENTIAL_ID: credential.body.application_credential.id, OS_APPLICATION_CREDENTIAL_SECRET: 'AppCred-S3cret-123' }, logger });
     tokens.push(await viaCredential.session.token());
-    const viaToken = await connect({ ...noFiles, env: { OS_AUTH_URL: t.engine.authUrl, OS_TOKEN: tokens[0]!, OS_PROJECT_ID: admin.projectId }, logger });
+    const viaToken = await connect({ ...noFiles, env: { OS_AUTH_URL: adminEnv.OS_AUTH_URL!, OS_TOKEN: tokens[0]!, OS_PROJECT_ID: admin.projectId }, logger });
     tokens.push(await viaToken.session.token());
 
-    const flavor = await admin.compute.post('/flavors', { flavor: { name: 'r.tiny', vcpus: 1, ram: 512, disk: 1 } });
+    const flavor = await admin.compute.post('/flavors', { flavor: { name: `${cloud.prefix}-r.tiny`, vcpus: 1, ram: 512, disk: 1 } });
+    cleanup.push(() => cloud.admin.compute.delete(`/flavors/${flavor.body.flavor.id}`));
     const image = (await admin.image.get('/images', { query: { name: 'cirros' } })).body.images[0].id;
     const created = await admin.compute.post('/servers', { server: {
-      name: 'r-vm', flavorRef: flavor.body.flavor.id, imageRef: image, networks: 'none', adminPass: 'Server-AdminPass-987', user_data: secrets[3],
+      name: `${cloud.prefix}-r-vm`, flavorRef: flavor.body.flavor.id, imageRef: image, networks: 'none', adminPass: 'Server-AdminPass-987', user_data: secrets[3],
     } });
+    cleanup.push(() => cloud.admin.compute.delete(`/servers/${created.body.server.id}`));
     assert.equal(created.body.server.adminPass, 'Server-AdminPass-987');
     // Admins see the user data again in server detail (2.3+), under a namespaced key.
     const shown = await admin.compute.get(`/servers/${created.body.server.id}`);
     assert.equal(shown.body.server['OS-EXT-SRV-ATTR:user_data'], secrets[3]);
-    const generated = await admin.compute.post('/os-keypairs', { keypair: { name: 'r-kp' } }, { microversion: '2.91' });
+    const generated = await admin.compute.post('/os-keypairs', { keypair: { name: `${cloud.prefix}-r-kp` } }, { microversion: '2.91' });
+    cleanup.push(() => cloud.admin.compute.delete(`/os-keypairs/${cloud.prefix}-r-kp`, { query: { user_id: admin.userId } }));
     const privateKey = generated.body.keypair.private_key as string;
     assert.match(privateKey, /PRIVATE KEY/);
     await Promise.all([admin.close(), viaCredential.close(), viaToken.close()]);

@@ -1,15 +1,42 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from '../../helpers/engine-harness.ts';
+import { openTestCloud, TEST_CLOUD_ENV, type TestCloud } from '../../helpers/test-cloud.ts';
 import { findEndpoint, type CatalogService } from '../../../provider/openstack/service-catalog.ts';
-import { connect } from '../../../provider/openstack/openstack-client.ts';
+import { connect, type Clients } from '../../../provider/openstack/openstack-client.ts';
 import { EndpointNotFoundError, isTerminal } from '../../../provider/openstack/errors.ts';
-import { engineEnv, fakeCloud } from './helpers.ts';
+import { fakeCloud } from './helpers.ts';
 
 const noFiles = { cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home', systemDir: '/nonexistent/etc' };
 const service = (type: string, endpoints: Array<[string, string, string]>): CatalogService => ({
   type, endpoints: endpoints.map(([iface, region, url]) => ({ interface: iface, region_id: region, region, url })),
 });
+/** Skip reason for tests that need a fake server, when NOVAFORM_TEST_CLOUD points at a real cloud. */
+const engineOnly = (reason: string): string | false => (process.env[TEST_CLOUD_ENV] ? reason : false);
+
+/** OS_* variables for the user `clients` authenticated as (password auth). */
+function envOf(clients: Clients): Record<string, string> {
+  const auth = clients.cloud.auth;
+  if (auth.type !== 'password') throw new Error(`test cloud ${clients.cloud.name}: password auth expected`);
+  return {
+    OS_AUTH_URL: auth.authUrl, OS_USERNAME: auth.username!, OS_PASSWORD: auth.password,
+    OS_USER_DOMAIN_NAME: auth.userDomainName!, OS_PROJECT_NAME: auth.projectName!, OS_PROJECT_DOMAIN_NAME: auth.projectDomainName!,
+  };
+}
+
+/** The catalog and project id of a raw Keystone login (not the code under test). */
+async function rawCatalog(env: Record<string, string>): Promise<{ catalog: CatalogService[]; projectId: string }> {
+  const response = await fetch(`${env.OS_AUTH_URL!.replace(/\/+$/, '')}/auth/tokens`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ auth: {
+      identity: { methods: ['password'], password: { user: { name: env.OS_USERNAME, domain: { name: env.OS_USER_DOMAIN_NAME }, password: env.OS_PASSWORD } } },
+      scope: { project: { name: env.OS_PROJECT_NAME, domain: { name: env.OS_PROJECT_DOMAIN_NAME } } },
+    } }),
+  });
+  const body = await response.json() as any;
+  assert.equal(response.status, 201);
+  return { catalog: body.token.catalog, projectId: body.token.project.id };
+}
+
 const catalog: CatalogService[] = [
   service('compute', [['public', 'R1', 'https://nova.r1/v2.1'], ['internal', 'R1', 'http://nova.r1.int/v2.1'], ['public', 'R2', 'https://nova.r2/v2.1']]),
   service('volumev2', [['public', 'R1', 'https://cinder.r1/v2/%(project_id)s']]),
@@ -46,30 +73,61 @@ describe('service catalog lookup', () => {
 });
 
 describe('service catalog through connect', () => {
-  let t: TestEngine;
-  before(async () => { t = await startTestEngine({ config: { region: 'RegionEast' } }); });
-  after(async () => { await t.close(); });
+  let cloud: TestCloud;
+  /** The region the cloud's catalog uses (the engine is started with RegionEast). */
+  let region: string;
+  before(async () => {
+    cloud = await openTestCloud({ name: 'catalog', engineConfig: { region: 'RegionEast' } });
+    const { catalog: raw } = await rawCatalog(envOf(cloud.admin));
+    region = raw.find((s) => s.type === 'compute')!.endpoints[0]!.region_id!;
+    if (cloud.target === 'engine') assert.equal(region, 'RegionEast');
+  });
+  after(async () => { await cloud.close(); });
 
   it('uses the configured region and interface', async () => {
-    const clients = await connect({ ...noFiles, env: { ...engineEnv(t), OS_REGION_NAME: 'RegionEast', OS_INTERFACE: 'internal' } });
+    const clients = await connect({ ...noFiles, env: { ...envOf(cloud.admin), OS_REGION_NAME: region, OS_INTERFACE: 'internal' } });
     try {
-      assert.equal(clients.compute.endpoint, `${t.engine.url}/v2.1`);
-      assert.equal(clients.volume.endpoint, `${t.engine.url}/volume/v3/${clients.projectId}`);
-      assert.equal(clients.image.endpoint, `${t.engine.url}/image/v2`);
-      assert.equal(clients.identity.endpoint, `${t.engine.url}/v3`);
+      const expected = cloud.engine
+        ? { compute: `${cloud.engine.url}/v2.1`, volume: `${cloud.engine.url}/volume/v3/${clients.projectId}`, image: `${cloud.engine.url}/image/v2`, identity: `${cloud.engine.url}/v3` }
+        : await (async () => {
+          // A real cloud: the internal endpoints in that region, as its raw catalog lists them.
+          const { catalog: raw, projectId } = await rawCatalog(envOf(cloud.admin));
+          const url = (...types: string[]) => {
+            for (const type of types) {
+              const found = raw.find((s) => s.type === type)?.endpoints.find((e) => e.interface === 'internal' && e.region_id === region);
+              if (found) return found.url.replace(/[%$]\(project_id\)s/, projectId).replace(/\/+$/, '');
+            }
+            throw new Error(`no internal ${types.join('/')} endpoint in ${region}`);
+          };
+          return { compute: url('compute'), volume: url('block-storage', 'volumev3'), image: `${url('image')}/v2`, identity: url('identity') };
+        })();
+      assert.equal(clients.compute.endpoint, expected.compute);
+      assert.equal(clients.volume.endpoint, expected.volume);
+      assert.equal(clients.image.endpoint, expected.image);
+      assert.equal(clients.identity.endpoint, expected.identity);
     } finally {
       await clients.close();
     }
   });
 
   it('a region the catalog lacks fails connect, terminally', async () => {
-    const error = await connect({ ...noFiles, env: { ...engineEnv(t), OS_REGION_NAME: 'RegionWest' } }).catch((e: unknown) => e);
+    const error = await connect({ ...noFiles, env: { ...envOf(cloud.admin), OS_REGION_NAME: 'RegionWest' } }).catch((e: unknown) => e);
     assert.ok(error instanceof EndpointNotFoundError);
-    assert.match(error.message, /^no public endpoint for the compute service \(catalog types: compute\) in region 'RegionWest'; the catalog has identity \(RegionEast: public, internal, admin\), compute/);
+    if (cloud.target === 'engine') {
+      assert.match(error.message, /^no public endpoint for the compute service \(catalog types: compute\) in region 'RegionWest'; the catalog has identity \(RegionEast: public, internal, admin\), compute/);
+    }
+    // The whole catalog, in Keystone's order: each type with its regions and their interfaces.
+    const { catalog: raw } = await rawCatalog(envOf(cloud.admin));
+    const described = raw.map((s) => {
+      const regions = new Map<string, string[]>();
+      for (const e of s.endpoints) regions.set(e.region_id ?? e.region!, [...(regions.get(e.region_id ?? e.region!) ?? []), e.interface]);
+      return `${s.type} (${[...regions].map(([r, ifaces]) => `${r}: ${ifaces.join(', ')}`).join('; ')})`;
+    });
+    assert.equal(error.message, `no public endpoint for the compute service (catalog types: compute) in region 'RegionWest'; the catalog has ${described.join(', ')}`);
     assert.equal(isTerminal(error), true);
   });
 
-  it('a cloud without block storage still connects; volume calls then fail clearly', async () => {
+  it('a cloud without block storage still connects; volume calls then fail clearly', { skip: engineOnly('a fake server, not a cloud') }, async () => {
     const cloud = await fakeCloud({ extraServices: [{ type: 'image', path: '/glance' }] });
     try {
       const clients = await connect({ ...noFiles, env: { OS_AUTH_URL: `${cloud.url}/v3`, OS_USER_ID: 'u1', OS_PASSWORD: 'p', OS_PROJECT_ID: 'p1' } });

@@ -81,6 +81,12 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     }
   });
 
+  // OpenStack services answer `application/json` without a charset parameter.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    return payload;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const log = ctx.requestLog;
     log.push({ at: new Date().toISOString(), method: request.method, url: request.url, status: reply.statusCode, requestId: String(reply.getHeader('X-Openstack-Request-Id')) });

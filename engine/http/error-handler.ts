@@ -42,9 +42,13 @@ export function sendApiError(request: FastifyRequest, reply: FastifyReply, raw: 
   }
   if (family === 'identity') return reply.send(keystoneErrorBody(error.status, error.message));
   if (family === 'image') {
-    // Glance answers errors as text (webob), e.g. "404 Not Found\n\nNo image found with ID X".
+    // Glance's errors come from webob: JSON when the client accepts it (openstacksdk does), else text.
     const titles: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
-    return reply.type('text/plain; charset=UTF-8').send(`${error.status} ${titles[error.status] ?? 'Error'}\n\n${error.message}\n\n   `);
+    const title = titles[error.status] ?? 'Error';
+    if (String(request.headers.accept ?? '').includes('application/json')) {
+      return reply.send({ message: `${error.message}<br /><br />\n\n\n`, code: `${error.status} ${title}`, title });
+    }
+    return reply.type('text/plain; charset=UTF-8').send(`${error.status} ${title}\n\n${error.message}\n\n   `);
   }
   return reply.send(faultBody(error.status, error.message, error.retryAfterSeconds));
 }

@@ -306,7 +306,7 @@ export function identityRoutes(ctx: EngineContext) {
         application_credential: {
           id: credential.id, name: credential.name, description: input.description ?? null, secret,
           project_id: credential.projectId, user_id: credential.userId, expires_at: credential.expiresAt,
-          unrestricted: false, roles: roles.map((name) => ({ id: roleId(name), name, domain_id: null })),
+          unrestricted: false, system: null, roles: roles.map((name) => ({ id: roleId(name), name, domain_id: null })),
           links: { self: `${baseUrl(request)}/v3/users/${auth.userId}/application_credentials/${credential.id}` },
         },
       };

@@ -3,7 +3,8 @@
  * has its own shape:
  * - Nova, Cinder: `{"itemNotFound": {"code": 404, "message": "..."}}` (one fault key)
  * - Keystone: `{"error": {"code": 401, "message": "...", "title": "..."}}`
- * - Glance (webob): text, "404 Not Found\n\nNo image found with ID x\n\n   "
+ * - Glance (webob): text, "404 Not Found\n\nNo image found with ID x\n\n   ", or with
+ *   `Accept: application/json` `{"message": "No image found with ID x<br /><br />\n\n\n", "code": "404 Not Found", "title": "Not Found"}`
  * - Placement and others: `{"errors": [{"title", "detail"}]}`
  */
 
@@ -52,6 +53,8 @@ export function cloudMessageOf(status: number, statusText: string, text: string)
   } catch {
     message = messageOfText(text);
   }
+  // Glance's JSON errors keep webob's HTML line breaks.
+  message = message?.replace(/(<br\s*\/?>)+/gi, ' ').replace(/\s+/g, ' ').trim() || undefined;
   message ??= statusText || `HTTP ${status}`;
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}...` : message;
 }

@@ -70,18 +70,31 @@ export function followNext(currentUrl: string, href: string): string {
 export async function* paginate<T>(client: ServiceClient, collection: Collection<T>, options: ListOptions = {}): AsyncGenerator<T> {
   const query = { ...options.query, ...(options.pageSize !== undefined ? { limit: options.pageSize } : {}) };
   let url: string | undefined = client.url(collection.path, query);
-  const seen = new Set<string>();
+  const seenUrls = new Set<string>();
+  // Real Nova pages unstably while servers are still build requests (not yet
+  // in a cell): an item may appear on two pages and a next link may repeat.
+  // Items are yielded once by id, and a repeated link ends the listing
+  // instead of looping; callers that create adopt by ownership first, so an
+  // item missed here is found again before anything is duplicated.
+  const seenIds = new Set<string>();
   while (url !== undefined) {
-    seen.add(url);
+    seenUrls.add(url);
     const response: { body: Record<string, unknown> | undefined } = await client.get<Record<string, unknown>>(url);
     const body = response.body ?? {};
     const items: unknown = body[collection.itemsKey];
     if (!Array.isArray(items)) throw new Error(`${url}: the response has no "${collection.itemsKey}" list`);
-    for (const item of items) yield collection.unwrap ? collection.unwrap(item) : (item as T);
+    for (const raw of items) {
+      const item = collection.unwrap ? collection.unwrap(raw) : (raw as T);
+      const id = (item as { id?: unknown; name?: unknown })?.id ?? (item as { name?: unknown })?.name;
+      if (typeof id === 'string' || typeof id === 'number') {
+        if (seenIds.has(String(id))) continue;
+        seenIds.add(String(id));
+      }
+      yield item;
+    }
     const href: string | undefined = items.length > 0 ? nextHref(body, collection) : undefined;
     url = href === undefined ? undefined : followNext(url, href);
-    // A cloud that links back to a page already read would loop forever.
-    if (url !== undefined && seen.has(url)) throw new Error(`${url}: the next link repeats a page already read`);
+    if (url !== undefined && seenUrls.has(url)) url = undefined;
   }
 }
 

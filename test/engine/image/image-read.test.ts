@@ -77,6 +77,13 @@ describe('Glance image reads', () => {
     await admin.request('DELETE', `/image/v2/images/${privateImage.body.id}`);
   });
 
+  it('answers JSON errors to clients that accept JSON, as real Glance (webob) does', async () => {
+    const r = await demo.request('GET', '/image/v2/images/0b6e3f9a-0000-4000-8000-000000000000', { headers: { Accept: 'application/json' } });
+    assert.equal(r.status, 404);
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.deepEqual(r.body, { message: 'No image found with ID 0b6e3f9a-0000-4000-8000-000000000000<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' });
+  });
+
   it('lists newest first with first and schema links', async () => {
     const r = await demo.get('/image/v2/images');
     assert.equal(r.status, 200);

@@ -112,3 +112,10 @@ describe('errors from the test cloud carry status, message, request id, method a
     }
   });
 });
+
+describe('Glance JSON error bodies', () => {
+  it('drops webob\'s HTML line breaks', () => {
+    const body = JSON.stringify({ message: 'No image found with ID abc<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' });
+    assert.equal(cloudMessageOf(404, 'Not Found', body), 'No image found with ID abc');
+  });
+});

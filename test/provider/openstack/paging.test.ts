@@ -157,11 +157,16 @@ describe('paging: links the client does not trust', () => {
     assert.equal(followNext('http://c/image/v2/images?limit=2', '/v2/images?limit=2&marker=y'), 'http://c/image/v2/images?limit=2&marker=y');
   });
 
-  it('stops a cloud whose next link loops back', { skip: engineOnly('a fake server, not a cloud') }, async () => {
-    const server = await fakeServer((_req, res) => sendJson(res, 200, { flavors: [{ id: '1' }], flavors_links: [{ rel: 'next', href: '/compute/flavors/detail?marker=1' }] }));
+  it('ends a listing whose next link loops back, yielding each id once (real Nova during BUILD)', { skip: engineOnly('a fake server, not a cloud') }, async () => {
+    const pages = [
+      { flavors: [{ id: 'c' }, { id: 'b' }], flavors_links: [{ rel: 'next', href: '/compute/flavors/detail?marker=b' }] },
+      { flavors: [{ id: 'a' }, { id: 'b' }], flavors_links: [{ rel: 'next', href: '/compute/flavors/detail?marker=b' }] },
+    ];
+    const server = await fakeServer((_req, res, _body, index) => sendJson(res, 200, pages[Math.min(index, 1)]));
     try {
       const client = new ServiceClient({ service: 'compute', http: new HttpClient(), auth: { token: async () => 't', invalidate: () => undefined }, endpoint: `${server.url}/compute` });
-      await assert.rejects(listAll(client, FLAVORS), { message: `${server.url}/compute/flavors/detail?marker=1: the next link repeats a page already read` });
+      const items = await listAll(client, FLAVORS);
+      assert.deepEqual(items.map((f: any) => f.id), ['c', 'b', 'a']);
       assert.equal(server.requests.length, 2);
     } finally {
       await server.close();

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Kind } from '../../provider/resources/types.ts';
+import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
+import { redactForState, redactMessage } from './state-redact.ts';
+import { StateTable } from './state-table.ts';
+
+export { redactForState, redactMessage, secretDigest } from './state-redact.ts';
+
+/** What `put` takes: the store fills in `id` (`Kind/name`) and `updatedAt`. */
+export type ResourceInput = Omit<ResourceRecord, 'id' | 'updatedAt'>;
+
+export interface StateOptions {
+  /** Finished journal entries kept (oldest dropped); unfinished ones are never dropped. Default 500. */
+  maxJournal?: number;
+  /** Events kept (oldest dropped). Default 1000. */
+  maxEvents?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+/**
+ * One stack's state under `<dir>/state/<stack>/`: managed resources, the
+ * journal of cloud calls, and events (DESIGN.md "State"). The cloud is the
+ * truth; this is a cache and a journal.
+ *
+ * Contract:
+ * - The caller MUST hold the stack lock (`acquireLock(dir, stack)`) while the
+ *   store is open: opening compacts the datafiles, so two processes with the
+ *   same stack open would lose each other's writes.
+ * - Reads (`resources`, `get`, `unfinished`, `events`) are synchronous and
+ *   reflect every write whose promise has resolved.
+ * - A write's promise resolves once the datafile has it: a journal entry
+ *   returned by `journalStart` survives a crash of the process.
+ * - Secrets MUST NOT reach the datafiles in clear text: `put` stores
+ *   `redactForState(lastApplied)`; journal errors and event messages go
+ *   through `redactMessage`.
+ * - Returned objects are the store's own; callers MUST NOT mutate them
+ *   (except the entry handed to `journalFinish`, which updates it).
+ * - After `close()` every method throws.
+ */
+export interface StateStore {
+  readonly stack: string;
+  /** The directory holding the datafiles. */
+  readonly path: string;
+  /** Every managed resource, in the order first stored. */
+  resources(): ResourceRecord[];
+  get(kind: Kind, name: string): ResourceRecord | undefined;
+  /** Creates or replaces the record for `kind/name`; returns it as stored (redacted, with id and updatedAt). */
+  put(record: ResourceInput): Promise<ResourceRecord>;
+  /** False when there was no such record. */
+  remove(kind: Kind, name: string): Promise<boolean>;
+  /** MUST be awaited BEFORE the cloud call it describes. */
+  journalStart(call: { kind: Kind; name: string; operation: JournalEntry['operation'] }): Promise<JournalEntry>;
+  /** Marks `entry` done or failed (updating the object passed in); throws if it is not an unfinished entry of this store. */
+  journalFinish(entry: JournalEntry, outcome: { status: 'done' | 'failed'; cloudId?: string; error?: string }): Promise<JournalEntry>;
+  /** Entries started but never finished, oldest first: a run crashed during these calls. */
+  unfinished(): JournalEntry[];
+  event(event: { kind?: Kind; name?: string; type: string; message: string }): Promise<StateEvent>;
+  /** The latest `limit` events (default all kept), oldest first. */
+  events(options?: { limit?: number }): StateEvent[];
+  close(): Promise<void>;
+}
+
+/** Stack names become a directory name: no separators, no `.`/`..`, nothing hidden. */
+function checkStackName(stack: string): void {
+  if (stack === '' || stack.length > 200 || /[/\\\0]/.test(stack) || stack.startsWith('.')) {
+    throw new Error(`invalid stack name '${stack}': use 1-200 characters without '/', '\\' or a leading '.'`);
+  }
+}
+
+/** The directory of a stack's state (and its lock). */
+export function stackDir(dir: string, stack: string): string {
+  checkStackName(stack);
+  return join(dir, 'state', stack);
+}
+
+/**
+ * Opens (creating if needed) the state of `stack` under `dir`.
+ *
+ * @example
+ * const lock = await acquireLock('.novaform', 'web', { command: 'novaform apply' });
+ * const state = await openState('.novaform', 'web');
+ * try {
+ *   const entry = await state.journalStart({ kind: 'Server', name: 'web-1', operation: 'create' });
+ *   const server = await createServer(...);                    // the cloud call
+ *   await state.journalFinish(entry, { status: 'done', cloudId: server.id });
+ *   await state.put({ kind: 'Server', name: 'web-1', cloudId: server.id, lastApplied: spec, deletionPolicy: 'Delete' });
+ *   await state.event({ kind: 'Server', name: 'web-1', type: 'Created', message: `server ${server.id} is ACTIVE` });
+ * } finally {
+ *   await state.close();
+ *   await lock.release();
+ * }
+ */
+export async function openState(dir: string, stack: string, options: StateOptions = {}): Promise<StateStore> {
+  const path = stackDir(dir, stack);
+  await mkdir(path, { recursive: true });
+  const maxJournal = options.maxJournal ?? 500;
+  const maxEvents = options.maxEvents ?? 1000;
+  const now = () => (options.now ? options.now() : new Date()).toISOString();
+
+  const resources = await StateTable.open<ResourceRecord>(join(path, 'resources.db'));
+  const journal = await StateTable.open<JournalEntry>(join(path, 'journal.db'));
+  const events = await StateTable.open<StateEvent>(join(path, 'events.db'));
+  const isFinished = (entry: JournalEntry) => entry.status !== 'started';
+  await journal.prune(maxJournal, isFinished);
+  await events.prune(maxEvents);
+
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error(`the state of stack '${stack}' is closed`);
+  };
+  // Writes not yet on disk, so close() can wait for a caller that did not await one.
+  const pending = new Set<Promise<unknown>>();
+  const write = <T>(promise: Promise<T>): Promise<T> => {
+    pending.add(promise);
+    const forget = () => { pending.delete(promise); };
+    promise.then(forget, forget);
+    return promise;
+  };
+
+  return {
+    stack,
+    path,
+    resources() {
+      open();
+      return resources.all();
+    },
+    get(kind, name) {
+      open();
+      return resources.get(`${kind}/${name}`);
+    },
+    async put(input) {
+      open();
+      const record: ResourceRecord = {
+        id: `${input.kind}/${input.name}`,
+        kind: input.kind,
+        name: input.name,
+        cloudId: input.cloudId,
+        lastApplied: redactForState(input.lastApplied),
+        deletionPolicy: input.deletionPolicy,
+        updatedAt: now(),
+      };
+      await write(resources.put(record));
+      return resources.get(record.id)!;
+    },
+    async remove(kind, name) {
+      open();
+      return write(resources.delete(`${kind}/${name}`));
+    },
+    async journalStart({ kind, name, operation }) {
+      open();
+      const entry: JournalEntry = { id: randomUUID(), at: now(), kind, name, operation, status: 'started' };
+      await write(journal.put(entry));
+      return { ...entry };
+    },
+    async journalFinish(entry, outcome) {
+      open();
+      const stored = journal.get(entry.id);
+      if (!stored) throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is not in the state of stack '${stack}'`);
+      if (stored.status !== 'started') throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is already ${stored.status}`);
+      const finished: JournalEntry = {
+        ...stored,
+        status: outcome.status,
+        finishedAt: now(),
+        ...(outcome.cloudId !== undefined ? { cloudId: outcome.cloudId } : {}),
+        ...(outcome.error !== undefined ? { error: redactMessage(outcome.error) } : {}),
+      };
+      await write(journal.put(finished));
+      await write(journal.prune(maxJournal, isFinished));
+      return Object.assign(entry, finished);
+    },
+    unfinished() {
+      open();
+      return journal.all().filter((entry) => entry.status === 'started');
+    },
+    async event({ kind, name, type, message }) {
+      open();
+      const event: StateEvent = {
+        id: randomUUID(),
+        at: now(),
+        ...(kind !== undefined ? { kind } : {}),
+        ...(name !== undefined ? { name } : {}),
+        type,
+        message: redactMessage(message),
+      };
+      await write(events.put(event));
+      await write(events.prune(maxEvents));
+      return events.get(event.id) ?? event;
+    },
+    events({ limit } = {}) {
+      open();
+      const all = events.all();
+      return limit === undefined ? all : all.slice(Math.max(0, all.length - limit));
+    },
+    async close() {
+      closed = true;
+      // nedb appends each write as it runs; waiting for the ones in flight is all a flush needs.
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

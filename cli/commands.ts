@@ -14,4 +14,16 @@ export const commands: CommandSpec[] = [
     usage: 'novaform engine serve [--host 127.0.0.1] [--port 8774] [--data DIR | --memory] [--config FILE]',
     load: () => import('./commands/engine-serve.ts'),
   },
+  {
+    path: ['validate'],
+    summary: 'Check manifests offline: schema, references, limits (exit 0 valid, 1 invalid)',
+    usage: 'novaform validate PATH... [--selector key=value]... [--output text|json] [--max-file-size 1MiB] [--max-total-size 10MiB]',
+    load: () => import('./commands/validate.ts'),
+  },
+  {
+    path: ['schema'],
+    summary: 'Print the JSON Schema of manifests (all kinds, or one KIND)',
+    usage: 'novaform schema [KIND]',
+    load: () => import('./commands/schema.ts'),
+  },
 ];

@@ -1,0 +1,67 @@
+import { dirname } from 'node:path';
+import type { CheckedDocument } from './checked-document.ts';
+import { convertSizes, type Locator } from './convert-sizes.ts';
+import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
+import type { LoadLimits } from './limits.ts';
+import type { ManifestMetadata, RawKeypairSpec } from './manifest-types.ts';
+import type { ParsedDocument } from './parse-documents.ts';
+import { resolvePublicKey } from './public-key.ts';
+import { specReferences } from './references.ts';
+import { schemaDiagnostics } from './schema-errors.ts';
+import { validateDocument } from './schema-validator.ts';
+import { matchesSelector, type LabelSelector } from './selector.ts';
+import { checkSpec } from './spec-checks.ts';
+import { describeValue } from './value-text.ts';
+import { locateNode } from './yaml-locate.ts';
+
+export interface DocumentOutcome {
+  /** Set when the document passed every check. */
+  readonly doc?: CheckedDocument;
+  readonly diagnostics: ManifestDiagnostic[];
+}
+
+/**
+ * Every check of one document on its own: the schema first (nothing else
+ * runs on a document of the wrong shape), then sizes, spec rules and the
+ * keypair's public key. `absolutePath` is the file's real path, against
+ * which `publicKeyFile` is resolved; `locateLater` finds positions once the
+ * syntax tree is gone, and is what the result keeps.
+ *
+ * @example
+ * const { doc, diagnostics } = await checkDocument(parsed, '/repo/m/flavors.yaml', DEFAULT_LIMITS, [], locateLater)
+ */
+export async function checkDocument(parsed: ParsedDocument, absolutePath: string, limits: LoadLimits, selector: LabelSelector, locateLater: Locator): Promise<DocumentOutcome> {
+  const locate: Locator = (path, target) => locateNode(parsed.source, path, target);
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const message = `a manifest document is a mapping with apiVersion, kind, metadata and spec; got ${describeValue(value)}`;
+    return { diagnostics: [diagnostic(parsed.location, 'not-a-mapping', '', message)] };
+  }
+  const check = validateDocument(value);
+  if (check.errors.length > 0 || !check.kind) {
+    return { diagnostics: schemaDiagnostics(check.errors, { source: parsed.source, value, kind: check.kind }) };
+  }
+  const kind = check.kind;
+  const document = value as { metadata: ManifestMetadata; spec: Record<string, unknown> };
+  const sizes = convertSizes(kind, document.spec, locate);
+  const diagnostics = [...sizes.diagnostics, ...checkSpec(kind, sizes.spec, locate)];
+  let spec = sizes.spec;
+  if (kind === 'Keypair') {
+    const key = await resolvePublicKey(spec as RawKeypairSpec, dirname(absolutePath), limits, locate);
+    diagnostics.push(...key.diagnostics);
+    if (key.publicKey !== undefined) spec = { ...spec, publicKey: key.publicKey };
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  return {
+    doc: {
+      kind,
+      metadata: document.metadata,
+      spec,
+      location: parsed.location,
+      locate: locateLater,
+      references: specReferences(kind, spec).map((ref) => ({ ...ref, location: locate(ref.path) })),
+      selected: matchesSelector(document.metadata.labels, selector),
+    },
+    diagnostics,
+  };
+}

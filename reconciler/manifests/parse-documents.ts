@@ -1,0 +1,127 @@
+import { isAlias, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
+import { formatPath, type PathSegment } from './json-path.ts';
+import { documentLocation, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
+
+/**
+ * Multi-document YAML (and JSON, which YAML 1.2 contains) with positions.
+ * Each document is checked for syntax errors, duplicate mapping keys and
+ * alias expansion (a "billion laughs" file is refused, not expanded).
+ */
+
+export interface ParsedDocument {
+  /** Position in the file's stream of documents (empty ones included). */
+  readonly index: number;
+  readonly source: YamlDocumentSource;
+  /** The document as plain data. */
+  readonly value: unknown;
+  readonly location: SourceLocation;
+}
+
+export interface ParseResult {
+  readonly documents: ParsedDocument[];
+  readonly diagnostics: ManifestDiagnostic[];
+}
+
+/**
+ * Parses every document in `text`. Empty documents (a trailing `---`, a
+ * file of comments) are skipped; a document with any problem yields
+ * diagnostics and no value.
+ *
+ * @example
+ * parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100).documents.length // 2
+ */
+export function parseDocuments(file: string, text: string, maxAliasCount: number): ParseResult {
+  const { docs, lineCounter } = parseYamlStream(text);
+  const documents: ParsedDocument[] = [];
+  const diagnostics: ManifestDiagnostic[] = [];
+  for (const [index, doc] of docs.entries()) {
+    const source: YamlDocumentSource = { file, doc, lineCounter };
+    const problems = [...yamlProblems(source), ...duplicateKeys(source)];
+    diagnostics.push(...problems);
+    if (problems.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    try {
+      documents.push({ index, source, value: doc.toJS({ maxAliasCount }), location: documentLocation(source) });
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      diagnostics.push(
+        diagnostic(firstAlias(source), 'yaml-alias-limit', '', `aliases expand to too many nodes (the limit is ${maxAliasCount}); refusing a possible "billion laughs" document`, {
+          hints: ['write the values out, or use fewer and smaller anchors'],
+        }),
+      );
+    }
+  }
+  return { documents, diagnostics };
+}
+
+/**
+ * The YAML parse every reader of a manifest file shares (the loader, and
+ * `lazyLocator` re-reading a file later), so both see the same documents.
+ */
+export function parseYamlStream(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  // uniqueKeys is off so duplicates are reported here with both places.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return { docs: Array.isArray(docs) ? docs : [], lineCounter };
+}
+
+function yamlProblems(source: YamlDocumentSource): ManifestDiagnostic[] {
+  return [...source.doc.errors, ...source.doc.warnings].map((problem) =>
+    diagnostic(offsetLocation(source.file, source.lineCounter, problem.pos[0]), 'yaml-syntax', '', `YAML: ${firstLine(problem.message)}`),
+  );
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Every key that repeats an earlier key of the same mapping, with the first one as a related place. */
+function duplicateKeys(source: YamlDocumentSource): ManifestDiagnostic[] {
+  const found: ManifestDiagnostic[] = [];
+  visit(source.doc, {
+    Map(_, map, ancestors) {
+      const seen = new Map<string, Node>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const first = seen.get(name);
+        if (!first) {
+          seen.set(name, pair.key);
+          continue;
+        }
+        const at = offsetLocation(source.file, source.lineCounter, pair.key.range![0]);
+        const firstAt = offsetLocation(source.file, source.lineCounter, first.range![0]);
+        found.push(
+          diagnostic(at, 'yaml-duplicate-key', formatPath([...pathOf(ancestors, map), name]), `duplicate key '${name}' in a mapping`, {
+            hints: ['YAML keeps only one of them; remove or rename the other'],
+            related: [{ ...firstAt, message: `'${name}' first appears here` }],
+          }),
+        );
+      }
+    },
+  });
+  return found;
+}
+
+/** The JSON path of `node` from the visitor's ancestors (Document, Pair, YAMLMap, YAMLSeq, ...). */
+function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
+  const segments: PathSegment[] = [];
+  const chain = [...ancestors, node];
+  chain.forEach((ancestor, index) => {
+    if (isPair(ancestor) && isScalar(ancestor.key)) segments.push(String(ancestor.key.value));
+    else if (isSeq(ancestor)) segments.push(ancestor.items.indexOf(chain[index + 1] as never));
+  });
+  return segments;
+}
+
+function firstAlias(source: YamlDocumentSource): SourceLocation {
+  let offset: number | undefined;
+  visit(source.doc, {
+    Alias(_, alias) {
+      if (isAlias(alias) && alias.range) offset = alias.range[0];
+      return visit.BREAK;
+    },
+  });
+  return offset === undefined ? documentLocation(source) : offsetLocation(source.file, source.lineCounter, offset);
+}
+

@@ -1,0 +1,65 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { COMBINED_SCHEMA_ID, KINDS } from '../../schemas/index.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { MANIFEST_SCHEMA } from './schema-info.ts';
+
+/**
+ * The one ajv instance, compiled once per process when this module loads.
+ * It compiles the combined schema (the document editors use) and takes
+ * each kind's document schema from it, so what `validate` accepts is
+ * exactly what the published schema says.
+ */
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * Options shared with tests that compile the published schema themselves.
+ * `strictTypes` is off because size fields put `minimum` beside a `$ref` to a
+ * `type: [integer, string]` definition; `strictRequired` is off because `oneOf: [{required: [a]}, {required: [b]}]`
+ * names properties declared by the parent schema.
+ */
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, discriminator: true });
+  // An annotation: the phrase error messages use for what this schema expects.
+  ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+  ajv.addFormat('uuid', UUID);
+  ajv.addFormat('ipv4', { type: 'string', validate: (value: string) => isIPv4(value) });
+  ajv.addFormat('ipv6', { type: 'string', validate: (value: string) => isIPv6(value) });
+  return ajv;
+}
+
+const ajv = createAjv();
+ajv.addSchema(MANIFEST_SCHEMA);
+
+function compiled(pointer: string): ValidateFunction {
+  const validate = ajv.getSchema(`${COMBINED_SCHEMA_ID}${pointer}`);
+  if (!validate) throw new Error(`manifest schema has no ${pointer}`);
+  return validate;
+}
+
+const envelopeValidator = compiled('#/$defs/envelope');
+const kindValidators = new Map<Kind, ValidateFunction>(KINDS.map((kind) => [kind, compiled(`#/$defs/${kind}`)]));
+
+export interface SchemaCheck {
+  /** The document's kind when it names a known one. */
+  readonly kind?: Kind;
+  readonly errors: readonly ErrorObject[];
+}
+
+/**
+ * Validates one document: against its kind's schema when `kind` names a
+ * known kind, otherwise against the envelope (which reports the bad kind
+ * and any other envelope problem).
+ *
+ * @example
+ * validateDocument({ apiVersion: 'novaform/v1', kind: 'Flavor', metadata: { name: 'f' }, spec: { vcpus: 1, ram: 512, disk: 1 } })
+ * // → { kind: 'Flavor', errors: [] }
+ */
+export function validateDocument(document: unknown): SchemaCheck {
+  const kindValue = document !== null && typeof document === 'object' ? (document as Record<string, unknown>).kind : undefined;
+  const kind = KINDS.find((k) => k === kindValue);
+  const validate = kind ? kindValidators.get(kind)! : envelopeValidator;
+  validate(document);
+  return { kind, errors: validate.errors ?? [] };
+}

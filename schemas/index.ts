@@ -1,0 +1,79 @@
+import aggregate from './aggregate.schema.json' with { type: 'json' };
+import { bundleSchemas, type JsonSchema, type SchemaResource } from './bundle.ts';
+import common from './common.schema.json' with { type: 'json' };
+import envelope from './envelope.schema.json' with { type: 'json' };
+import flavor from './flavor.schema.json' with { type: 'json' };
+import keypair from './keypair.schema.json' with { type: 'json' };
+import server from './server.schema.json' with { type: 'json' };
+import volume from './volume.schema.json' with { type: 'json' };
+
+/**
+ * The manifest schemas: the JSON files beside this module are the one
+ * source of truth for manifest shape; this module bundles them into the
+ * self-contained documents that `novaform schema` prints, that editors use
+ * and that the manifest loader compiles.
+ */
+
+export const SCHEMA_BASE = 'https://novaform.dev/schemas/v1/';
+export const COMBINED_SCHEMA_ID = `${SCHEMA_BASE}novaform.schema.json`;
+export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/**
+ * The kinds in the order novaform lists them (and counts them in
+ * summaries). schemas/ depends on nothing else in the project (the engine
+ * may share it); test/schemas/types-sync.test.ts checks this union equals
+ * provider's `Kind`.
+ */
+export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'] as const;
+export type SchemaKind = (typeof KINDS)[number];
+
+const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = { Flavor: flavor, Keypair: keypair, Volume: volume, Aggregate: aggregate, Server: server };
+
+/** Every source resource with the `$defs` name it has in a bundle. */
+export const SCHEMA_RESOURCES: readonly SchemaResource[] = [
+  ...KINDS.map((kind) => ({ defName: kind, schema: KIND_SCHEMAS[kind] })),
+  { defName: 'envelope', schema: envelope },
+  { defName: 'common', schema: common },
+];
+
+/**
+ * The combined schema: one document valid for any manifest, a `oneOf` over
+ * the kinds discriminated on `kind`. Editors use it via a modeline
+ * (`# yaml-language-server: $schema=<path>/schemas/novaform.schema.json`).
+ *
+ * @example
+ * combinedSchema().$id // 'https://novaform.dev/schemas/v1/novaform.schema.json'
+ */
+export function combinedSchema(): JsonSchema {
+  const root: JsonSchema = {
+    $schema: DIALECT,
+    $id: COMBINED_SCHEMA_ID,
+    title: 'novaform manifest',
+    description: 'A novaform manifest document: apiVersion novaform/v1, a kind (Flavor, Keypair, Volume, Aggregate, Server), metadata and the kind\'s spec.',
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { $ref: '#/$defs/envelope/$defs/kind' } },
+    discriminator: { propertyName: 'kind' },
+    'x-message': `a manifest of one of the kinds ${KINDS.join(', ')}`,
+    oneOf: KINDS.map((kind) => ({ $ref: `#/$defs/${kind}` })),
+  };
+  return bundleSchemas(root, SCHEMA_RESOURCES, [...KINDS, 'envelope']);
+}
+
+/**
+ * The schema of one kind's documents, self-contained.
+ *
+ * @example
+ * kindSchema('Server').$id // 'https://novaform.dev/schemas/v1/server.schema.json'
+ */
+export function kindSchema(kind: SchemaKind): JsonSchema {
+  const source = KIND_SCHEMAS[kind];
+  const root: JsonSchema = {
+    $schema: DIALECT,
+    $id: source.$id,
+    title: source.title,
+    description: source.description,
+    $ref: `#/$defs/${kind}`,
+  };
+  return bundleSchemas(root, SCHEMA_RESOURCES, [kind]);
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JsonSchema } from '../../schemas/bundle.ts';
+import { KINDS, type SchemaKind } from '../../schemas/index.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import type {
+  DeletionPolicy,
+  KeypairType,
+  ManifestMetadata,
+  OnError,
+  PowerState,
+  RawAggregateSpec,
+  RawFlavorSpec,
+  RawKeypairSpec,
+  RawServerSpec,
+  RawVolumeSpec,
+  ServerNetworkEntry,
+  ServerVolumeEntry,
+} from '../../reconciler/manifests/manifest-types.ts';
+import { resolvePointer, sizeFields } from '../../reconciler/manifests/schema-info.ts';
+
+/**
+ * Keeps the hand-written manifest types and the schemas in step. Each
+ * table below is checked by the compiler against a TS type (every key,
+ * nothing more, optionality exact) and by the test against the schema's
+ * `properties` and `required`; each enum list likewise (compile-time
+ * exhaustive, run-time equal to the schema's `enum`).
+ */
+
+type FieldTable<T> = { readonly [K in keyof T]-?: {} extends Pick<T, K> ? 'optional' : 'required' };
+/** Compiles only when `values` lists every member of the union `T`. */
+const exhaustive = <T extends string>() => <const V extends readonly T[]>(values: V & ([T] extends [V[number]] ? unknown : never)) => values;
+
+const tables: Record<string, { pointer: string; fields: Record<string, 'optional' | 'required'> }> = {
+  metadata: { pointer: '#/$defs/envelope/$defs/metadata', fields: { name: 'required', labels: 'optional', annotations: 'optional' } satisfies FieldTable<ManifestMetadata> },
+  Flavor: {
+    pointer: '#/$defs/Flavor/$defs/spec',
+    fields: {
+      vcpus: 'required', ram: 'required', disk: 'required', ephemeral: 'optional', swap: 'optional', isPublic: 'optional',
+      description: 'optional', extraSpecs: 'optional', access: 'optional', deletionPolicy: 'optional',
+    } satisfies FieldTable<RawFlavorSpec>,
+  },
+  Keypair: { pointer: '#/$defs/Keypair/$defs/spec', fields: { publicKey: 'optional', publicKeyFile: 'optional', type: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawKeypairSpec> },
+  Volume: {
+    pointer: '#/$defs/Volume/$defs/spec',
+    fields: { size: 'required', volumeType: 'optional', availabilityZone: 'optional', image: 'optional', description: 'optional', metadata: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawVolumeSpec>,
+  },
+  Aggregate: { pointer: '#/$defs/Aggregate/$defs/spec', fields: { availabilityZone: 'optional', hosts: 'optional', metadata: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawAggregateSpec> },
+  Server: {
+    pointer: '#/$defs/Server/$defs/spec',
+    fields: {
+      flavor: 'required', image: 'required', keypair: 'optional', availabilityZone: 'optional', networks: 'optional', metadata: 'optional', tags: 'optional',
+      description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional',
+    } satisfies FieldTable<RawServerSpec>,
+  },
+  ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
+  ServerVolume: { pointer: '#/$defs/Server/$defs/spec/properties/volumes/items', fields: { volume: 'required', device: 'optional' } satisfies FieldTable<ServerVolumeEntry> },
+};
+
+/** Compiles only when the two unions are equal. */
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const kindsAgree: Equal<SchemaKind, Kind> = true;
+
+const enums: Array<[string, readonly string[]]> = [
+  ['#/$defs/envelope/$defs/kind', exhaustive<Kind>()(['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'])],
+  ['#/$defs/common/$defs/deletionPolicy', exhaustive<DeletionPolicy>()(['Delete', 'Retain'])],
+  ['#/$defs/Keypair/$defs/spec/properties/type', exhaustive<KeypairType>()(['ssh', 'x509'])],
+  ['#/$defs/Server/$defs/spec/properties/powerState', exhaustive<PowerState>()(['running', 'stopped'])],
+  ['#/$defs/Server/$defs/spec/properties/onError', exhaustive<OnError>()(['fail', 'recreate', 'keep'])],
+  ['#/$defs/Server/$defs/spec/properties/networks/then', exhaustive<Exclude<RawServerSpec['networks'], readonly unknown[] | undefined>>()(['none', 'auto'])],
+];
+
+describe('manifest types match the schemas', () => {
+  for (const [name, { pointer, fields }] of Object.entries(tables)) {
+    it(`${name}: fields and required fields`, () => {
+      const schema = resolvePointer(pointer) as JsonSchema;
+      assert.deepEqual(Object.keys(schema.properties as object).sort(), Object.keys(fields).sort());
+      const required = Object.entries(fields).filter(([, v]) => v === 'required').map(([k]) => k);
+      assert.deepEqual([...((schema.required as string[] | undefined) ?? [])].sort(), required.sort());
+    });
+  }
+
+  for (const [pointer, values] of enums) {
+    it(`${pointer}: enum`, () => assert.deepEqual(resolvePointer(pointer)?.enum, values));
+  }
+
+  it('schemas/ and provider/ agree on the kinds', () => assert.equal(kindsAgree, true));
+
+  it('the size fields the loader converts are the quantity fields of the types', () => {
+    const sizes = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries([...sizeFields(kind)].map(([field, s]) => [field, s.unit]))]));
+    assert.deepEqual(sizes, { Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, Server: {} });
+  });
+});

@@ -26,4 +26,10 @@ export const commands: CommandSpec[] = [
     usage: 'novaform schema [KIND]',
     load: () => import('./commands/schema.ts'),
   },
+  {
+    path: ['plan'],
+    summary: 'Show what apply would change: creates, updates, resizes, rebuilds, replaces, deletes (exit 0, 1 on error)',
+    usage: 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--output text|json] [--out FILE]',
+    load: () => import('./commands/plan.ts'),
+  },
 ];

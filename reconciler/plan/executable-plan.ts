@@ -26,13 +26,29 @@ export interface PlannedStep {
   readonly changes: readonly FieldChange[];
   /** The spec last applied (state store), passed to diffs for map ownership. */
   readonly lastApplied?: unknown;
+  /**
+   * The steps that MUST finish before this one starts, already oriented
+   * (unlike `resource.dependsOn`, which lists references): a create after
+   * what it refers to; a delete after the deletes of what referred to it
+   * and after the server update that detaches it; an aggregate that gains
+   * a host after the one that gives it up. `plan.actions` is one order
+   * that satisfies every `after`. Optional for compatibility: when absent,
+   * order by `dependsOn` (creates forward, deletes in reverse).
+   */
+  readonly after?: readonly ResourceKey[];
 }
 
 /** A plan and its steps, in the plan's order; `plan` is the printable/saveable contract. */
 export interface ExecutablePlan {
   readonly plan: Plan;
   readonly steps: readonly PlannedStep[];
-  /** Cloud objects the manifests refer to that no manifest defines, pinned at plan time (e.g. image `cirros`). */
+  /**
+   * Cloud objects the manifests refer to that no manifest defines, pinned at
+   * plan time (e.g. image `cirros`), keyed `Kind/name-as-written` with Kind
+   * one of Flavor, Keypair, Volume, Image: `Image/cirros`. Every step's
+   * `buildSpec` already carries these; its RefResolver is only asked for
+   * resources the plan itself declares.
+   */
   readonly pinned: ReadonlyMap<string, { id: string; name: string }>;
   readonly clients: Clients;
 }

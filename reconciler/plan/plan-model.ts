@@ -36,6 +36,16 @@ export interface PlannedResource extends ResourceKey {
    * any digest differs: the cloud changed since the plan was made.
    */
   readonly observedDigest?: string;
+  /**
+   * True when no manifest declares the resource any more but the stack
+   * owns it (prune): the action is a `delete`, or a `noop` with a warning
+   * when its deletionPolicy is Retain. The executor MUST leave a retained
+   * one and its state record alone: servers, volumes and aggregates still
+   * carry the stack's ownership metadata, and the record (with its
+   * deletionPolicy) is what keeps the next plan from pruning them.
+   * Absent for declared resources.
+   */
+  readonly pruned?: boolean;
 }
 
 /**

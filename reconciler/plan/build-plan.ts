@@ -1,0 +1,253 @@
+import type { Kind } from '../../provider/resources/types.ts';
+import type { Manifest, UnresolvedRef } from '../manifests/manifest-types.ts';
+import type { Pinned } from './cloud-lookup.ts';
+import { diffResource } from './diff-resource.ts';
+import type { PlannedStep, RefResolver } from './executable-plan.ts';
+import { DEFAULT_HANDLERS, type AnyHandler } from './handlers.ts';
+import { matchDeclared, type CloudObject } from './match-observed.ts';
+import { observedDigest } from './observed-digest.ts';
+import { kindOfPin, pinReferences } from './pin-references.ts';
+import { dataLossWarnings, holdsData, toPlannedChange } from './plan-action.ts';
+import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, sortKeys, type AggregateHosts } from './plan-edges.ts';
+import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
+import { PLAN_ACTIONS, type Plan, type PlanAction, type PlannedResource, type ResourceKey } from './plan-model.ts';
+import { orderSteps } from './plan-order.ts';
+import { pruneCandidates, type PruneCandidate } from './prune.ts';
+import type { CloudSnapshot } from './read-cloud.ts';
+import type { StateView } from './state-view.ts';
+import { specBuilder } from './to-handler-spec.ts';
+
+/**
+ * Pure: manifests + state + a cloud snapshot -> the plan and its steps.
+ * `planStack` (plan-stack.ts) reads the cloud and calls this; tests call it
+ * with hand-made snapshots.
+ */
+
+export interface BuildPlanInput {
+  /** The loader's (selected, valid) manifests. */
+  readonly documents: readonly Manifest[];
+  readonly stack: string;
+  readonly cloudName: string;
+  readonly state: StateView;
+  readonly snapshot: CloudSnapshot;
+  computeAtLeast(major: number, minor: number): boolean;
+  readonly handlers?: Partial<Record<Kind, AnyHandler>>;
+  /** SHA-256 per manifest file, saved in the plan (see plan-model.ts `manifests`). */
+  readonly manifestDigests?: Readonly<Record<string, string>>;
+  /** The loader's; those `outsideSelection` refer to the stack's own object for a manifest --selector left out. */
+  readonly unresolvedRefs?: readonly UnresolvedRef[];
+  /** Plan deletes for owned, undeclared resources. MUST be false under --selector (the rest of the stack is not declared, not gone). Default true. */
+  readonly prune?: boolean;
+  readonly now?: () => Date;
+}
+
+export interface BuiltPlan {
+  readonly plan: Plan;
+  readonly steps: readonly PlannedStep[];
+  readonly pinned: ReadonlyMap<string, Pinned>;
+}
+
+const RETAIN_WARNING = 'kept in the cloud (deletionPolicy: Retain)';
+
+function stringField(value: unknown, ...path: string[]): string | undefined {
+  let at: unknown = value;
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return typeof at === 'string' ? at : undefined;
+}
+
+/** A pruned server refers to the volumes it has attached and, per its last-applied spec, its flavor and keypair. */
+function prunedDependsOn(candidate: PruneCandidate, pruned: ReadonlyMap<string, PruneCandidate>): ResourceKey[] {
+  if (candidate.kind !== 'Server') return [];
+  const keys: string[] = [];
+  const volumeIds = (candidate.observed.volumeIds as readonly string[] | undefined) ?? [];
+  for (const [key, other] of pruned) if (other.kind === 'Volume' && volumeIds.includes(other.observed.id)) keys.push(key);
+  const flavor = stringField(candidate.record?.lastApplied, 'flavor', 'name');
+  const keypair = stringField(candidate.record?.lastApplied, 'keypair');
+  if (flavor !== undefined && pruned.has(`Flavor/${flavor}`)) keys.push(`Flavor/${flavor}`);
+  if (keypair !== undefined && pruned.has(`Keypair/${keypair}`)) keys.push(`Keypair/${keypair}`);
+  return sortKeys(keys);
+}
+
+/**
+ * Builds the plan; throws PlanError with every problem found.
+ *
+ * @example
+ * const { plan, steps } = buildPlan({ documents, stack: 'prod', cloudName: 'lab', state, snapshot, computeAtLeast: () => true });
+ * plan.summary // { create: 2, update: 1, …, noop: 3 }
+ */
+export function buildPlan(input: BuildPlanInput): BuiltPlan {
+  const { snapshot, stack, state } = input;
+  const handlers: Record<Kind, AnyHandler> = { ...DEFAULT_HANDLERS, ...input.handlers };
+  const diagnostics: PlanDiagnostic[] = [];
+  const failed = new Set<string>();
+  const fail = (key: string, manifest: Manifest, code: PlanDiagnostic['code'], message: string, hints: readonly string[] = []) => {
+    failed.add(key);
+    diagnostics.push({ ...manifest.source, code, kind: manifest.kind, name: manifest.metadata.name, path: '', message, hints });
+  };
+  const declared = new Map(input.documents.map((m) => [keyString({ kind: m.kind, name: m.metadata.name }), m]));
+  const declaredKeys = new Set(declared.keys());
+
+  const matched = new Map<string, { observed?: CloudObject; warnings: readonly string[] }>();
+  for (const [key, manifest] of declared) {
+    const unavailable = manifest.kind === 'Volume' || manifest.kind === 'Aggregate' ? snapshot.unavailable[manifest.kind] : undefined;
+    if (unavailable !== undefined) { fail(key, manifest, 'cloud-unavailable', unavailable); continue; }
+    const match = matchDeclared(snapshot, stack, manifest.kind, manifest.metadata.name, state.get(manifest.kind, manifest.metadata.name));
+    if (match.ok) matched.set(key, match);
+    else fail(key, manifest, 'adoption-conflict', match.message, match.hints);
+  }
+
+  const outside = new Map<string, Pinned | undefined>();
+  for (const ref of input.unresolvedRefs ?? []) {
+    if (!ref.outsideSelection || (ref.target !== 'Flavor' && ref.target !== 'Keypair' && ref.target !== 'Volume')) continue;
+    const key = `${ref.target}/${ref.name}`;
+    if (outside.has(key)) continue;
+    const match = matchDeclared(snapshot, stack, ref.target, ref.name, state.get(ref.target, ref.name));
+    outside.set(key, match.ok && match.observed ? { id: match.observed.id, name: String(match.observed.name ?? ref.name) } : undefined);
+  }
+
+  const pins = pinReferences({ manifests: input.documents, declared: declaredKeys, outsideSelection: outside, snapshot });
+  for (const d of pins.diagnostics) { diagnostics.push(d); failed.add(`${d.kind}/${d.name}`); }
+
+  const claimed = new Set<string>();
+  for (const [key, match] of matched) if (match.observed) claimed.add(`${keyFrom(key).kind}/${match.observed.id}`);
+  for (const [key, pin] of outside) if (pin) claimed.add(`${keyFrom(key).kind}/${pin.id}`);
+  const candidates = input.prune === false ? [] : pruneCandidates({ snapshot, stack, state, declared: declaredKeys, claimed });
+  const pruned = new Map(candidates.map((c) => [`${c.kind}/${c.name}`, c]));
+  const policyOf = (c: PruneCandidate) => c.record?.deletionPolicy ?? 'Delete';
+  const deleted = new Map([...pruned].filter(([, c]) => policyOf(c) === 'Delete'));
+
+  // Deleting what a manifest still refers to (through the cloud, by name) would break it.
+  const deletedIds = new Map([...deleted].map(([key, c]) => [`${c.kind}/${c.observed.id}`, key]));
+  for (const [key, pin] of pins.pinned) {
+    const kind = kindOfPin(key);
+    const owner = kind && deletedIds.get(`${kind}/${pin.id}`);
+    if (!owner) continue;
+    for (const site of pins.sites.get(key) ?? []) {
+      failed.add(`${site.from.kind}/${site.from.metadata.name}`);
+      diagnostics.push({
+        ...site.from.locate(site.path), code: 'pruned-reference', kind: site.from.kind, name: site.from.metadata.name, path: site.path,
+        message: `${kind} '${site.name}' is ${owner}, which this stack created and no manifest declares any more: the plan deletes it`,
+        hints: [`keep the ${kind} manifest '${keyFrom(owner).name}', or refer to another ${kind!.toLowerCase()}`],
+      });
+    }
+  }
+
+  // Edges: references, then the orderings the cloud imposes.
+  const zones = new Map<string, string[]>();
+  for (const m of input.documents) if (m.kind === 'Aggregate' && m.spec.availabilityZone !== undefined) zones.set(m.spec.availabilityZone, [...(zones.get(m.spec.availabilityZone) ?? []), m.metadata.name]);
+  const dependsOn = new Map<string, ResourceKey[]>();
+  for (const [key, m] of declared) dependsOn.set(key, declaredDependsOn(m, declaredKeys, zones));
+  for (const [key, c] of pruned) dependsOn.set(key, policyOf(c) === 'Delete' ? prunedDependsOn(c, deleted) : []);
+  const after = new Map<string, Set<string>>([...dependsOn.keys()].map((k) => [k, new Set<string>()]));
+  for (const [key, deps] of dependsOn) {
+    for (const dep of deps.map(keyString)) {
+      if (declared.has(key)) after.get(key)!.add(dep);
+      else if (deleted.has(dep)) after.get(dep)!.add(key); // a delete waits for the deletes of what referred to it
+    }
+  }
+  const aggregates: AggregateHosts[] = [];
+  for (const [key, m] of declared) {
+    const observed = matched.get(key)?.observed as { hosts: string[]; availabilityZone: string | null } | undefined;
+    if (m.kind !== 'Aggregate' || !observed) continue;
+    aggregates.push({ key, desired: m.spec.hosts ?? [], observed: observed.hosts, observedZone: observed.availabilityZone, desiredZone: m.spec.availabilityZone ?? observed.availabilityZone });
+  }
+  for (const [key, c] of deleted) {
+    if (c.kind !== 'Aggregate') continue;
+    const zone = (c.observed.availabilityZone as string | null) ?? null;
+    aggregates.push({ key, observed: c.observed.hosts as string[], observedZone: zone, desiredZone: zone });
+  }
+  for (const [to, froms] of hostMoveEdges(aggregates)) for (const from of froms) after.get(to)!.add(from);
+  const servers = [...declared.keys()].filter((k) => keyFrom(k).kind === 'Server' && matched.get(k)?.observed).map((k) => ({ key: k, volumeIds: matched.get(k)!.observed!.volumeIds as string[] }));
+  servers.push(...[...deleted].filter(([, c]) => c.kind === 'Server').map(([key, c]) => ({ key, volumeIds: c.observed.volumeIds as string[] })));
+  const deletedVolumes = new Map([...deleted].filter(([, c]) => c.kind === 'Volume').map(([key, c]) => [key, c.observed.id]));
+  for (const [volume, serverKeys] of detachEdges(deletedVolumes, servers)) for (const s of serverKeys) after.get(volume)!.add(s);
+
+  const ordered = orderSteps([...after].map(([key, set]) => ({ ...keyFrom(key), key, isDelete: deleted.has(key), after: [...set] })));
+  if (!ordered.ok) {
+    for (const cycle of ordered.cycles) {
+      const first = declared.get(cycle[0]!) ?? declared.get(cycle.find((k) => declared.has(k)) ?? '');
+      const message = `these resources must each be applied before the next: ${[...cycle, cycle[0]].join(' -> ')}`;
+      if (first) fail(cycle[0]!, first, 'dependency-cycle', message, ['break the cycle; for hosts moving both ways between two zones, move them in two applies']);
+      else diagnostics.push({ file: '', line: 0, column: 0, code: 'dependency-cycle', path: '', message, hints: [] });
+    }
+    throw new PlanError(sortPlanDiagnostics(diagnostics));
+  }
+
+  const results = new Map<string, { action: PlanAction; observed?: CloudObject }>();
+  const resolve: RefResolver = (kind, name) => {
+    const key = `${kind}/${name}`;
+    if (!declared.has(key)) throw new Error(`${key} is not a manifest of this plan; references to the cloud are pinned`);
+    const result = results.get(key);
+    const fresh = !result || result.action === 'create' || result.action === 'replace';
+    return { id: fresh ? undefined : result.observed?.id, name };
+  };
+  const resources = new Map<string, PlannedResource>();
+  const steps = new Map<string, PlannedStep>();
+  const add = (key: string, resource: PlannedResource, step: Omit<PlannedStep, 'resource' | 'after'>) => {
+    resources.set(key, resource);
+    steps.set(key, { ...step, resource, after: sortKeys(after.get(key) ?? []) });
+  };
+
+  for (const key of ordered.order) {
+    const { kind, name } = keyFrom(key);
+    const owner = { stack, kind, name };
+    const manifest = declared.get(key);
+    if (manifest) {
+      if (failed.has(key)) continue;
+      const match = matched.get(key)!;
+      const record = state.get(kind, name);
+      const buildSpec = specBuilder(manifest, pins.pinned);
+      let spec: unknown;
+      try {
+        spec = buildSpec(resolve);
+      } catch (error) {
+        fail(key, manifest, 'invalid-spec', (error as Error).message);
+        continue;
+      }
+      const outcome = diffResource({ manifest, handler: handlers[kind], spec, observed: match.observed, lastApplied: record?.lastApplied, computeAtLeast: input.computeAtLeast });
+      if ('code' in outcome) { diagnostics.push(outcome); failed.add(key); continue; }
+      results.set(key, { action: outcome.action, observed: match.observed });
+      add(key, {
+        kind, name, id: match.observed?.id ?? null, action: outcome.action, dataLoss: outcome.dataLoss,
+        changes: outcome.changes.map(toPlannedChange), dependsOn: dependsOn.get(key)!,
+        deletionPolicy: manifest.spec.deletionPolicy ?? 'Delete', warnings: [...match.warnings, ...outcome.warnings],
+        ...(match.observed ? { observedDigest: observedDigest(kind, match.observed) } : {}),
+      }, { handler: handlers[kind], owner, buildSpec, changes: outcome.changes, ...(match.observed ? { observed: match.observed } : {}), ...(record ? { lastApplied: record.lastApplied } : {}) });
+      continue;
+    }
+    const candidate = pruned.get(key)!;
+    const policy = policyOf(candidate);
+    const action: PlanAction = policy === 'Delete' ? 'delete' : 'noop';
+    const warnings = policy === 'Delete' ? dataLossWarnings(kind, name, 'delete', []) : [RETAIN_WARNING];
+    if (candidate.duplicates.length > 0) warnings.push(`other cloud objects also carry this stack's ownership of ${kind} ${name} (${candidate.duplicates.join(', ')}): the next plan deletes them`);
+    add(key, {
+      kind, name, id: candidate.observed.id, action, dataLoss: action === 'delete' && holdsData(kind), changes: [],
+      dependsOn: dependsOn.get(key)!, deletionPolicy: policy, warnings, observedDigest: observedDigest(kind, candidate.observed), pruned: true,
+    }, { handler: handlers[kind], owner, observed: candidate.observed, changes: [], ...(candidate.record ? { lastApplied: candidate.record.lastApplied } : {}) });
+  }
+  if (diagnostics.length > 0) throw new PlanError(sortPlanDiagnostics(diagnostics));
+
+  warnAttachedVolumes(snapshot, deletedVolumes, resources, steps);
+  const actions = ordered.order.map((key) => resources.get(key)!);
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, actions.filter((r) => r.action === a).length])) as Record<PlanAction, number>;
+  const plan: Plan = {
+    version: 1, stack, cloud: input.cloudName, createdAt: (input.now?.() ?? new Date()).toISOString(),
+    actions, summary, manifests: { ...input.manifestDigests },
+  };
+  return { plan, steps: ordered.order.map((key) => ({ ...steps.get(key)!, resource: resources.get(key)! })), pinned: pins.pinned };
+}
+
+/** A volume the plan deletes while a server keeps it attached: Cinder will refuse, so say so now. */
+function warnAttachedVolumes(snapshot: CloudSnapshot, deletedVolumes: ReadonlyMap<string, string>, resources: Map<string, PlannedResource>, steps: ReadonlyMap<string, PlannedStep>): void {
+  for (const [key, id] of deletedVolumes) {
+    const holders = snapshot.servers.filter((server) => server.volumeIds.includes(id)).filter((server) => {
+      const step = [...steps.values()].find((s) => s.resource.kind === 'Server' && s.observed?.id === server.id);
+      if (!step) return true;
+      return step.resource.action !== 'delete' && !step.changes.some((c) => c.apply === 'detach' && (c.from as { volumeId?: string } | undefined)?.volumeId === id);
+    });
+    if (holders.length === 0) continue;
+    const resource = resources.get(key)!;
+    const names = holders.map((s) => `${s.name} (${s.id})`).join(', ');
+    resources.set(key, { ...resource, warnings: [...resource.warnings, `attached to server ${names}, which this plan does not detach: Cinder refuses to delete an attached volume; detach it first`] });
+  }
+}

@@ -1,0 +1,35 @@
+import type { Kind } from '../../../provider/resources/types.ts';
+import type { Manifest } from '../../../reconciler/manifests/manifest-types.ts';
+import type { CloudSnapshot } from '../../../reconciler/plan/read-cloud.ts';
+
+/** Hand-made inputs for the planner's pure parts. */
+
+/** A loaded manifest as the loader returns it; every path locates to its own line (the index of the path in `paths`). */
+export function manifest(kind: Kind, name: string, spec: Record<string, unknown>, paths: string[] = []): Manifest {
+  const file = `${kind.toLowerCase()}s.yaml`;
+  return {
+    apiVersion: 'novaform/v1', kind, metadata: { name }, spec, source: { file, line: 1, column: 1 }, dependsOn: [],
+    locate: (path: string) => ({ file, line: paths.indexOf(path) + 2, column: 3 }),
+  } as Manifest;
+}
+
+export function snapshot(parts: Partial<{ [K in keyof CloudSnapshot]: unknown }> = {}): CloudSnapshot {
+  return { flavors: [], keypairs: [], volumes: [], aggregates: [], servers: [], images: [], unavailable: {}, flavorGaps: new Map(), ...parts } as CloudSnapshot;
+}
+
+/** A settled server as `toServerObserved` makes it. */
+export type Observed = { id: string } & Record<string, unknown>;
+
+export function server(id: string, metadata: Record<string, string>, extra: Record<string, unknown> = {}): Observed {
+  return { id, name: id, status: 'ACTIVE', taskState: null, flavor: { name: 'm1' }, imageId: 'img', keyName: null, metadata, volumeIds: [], addresses: {}, ...extra };
+}
+
+export function volume(id: string, name: string | null, metadata: Record<string, string> = {}, extra: Record<string, unknown> = {}): Observed {
+  return { id, name, description: null, status: 'available', size: 1, volumeType: null, availabilityZone: 'nova', metadata, attachedTo: [], ...extra };
+}
+
+export function aggregate(id: string, name: string, hosts: string[], metadata: Record<string, string>, zone: string | null = null): Observed {
+  return { id, name, availabilityZone: zone, hosts, metadata: zone ? { ...metadata, availability_zone: zone } : metadata };
+}
+
+export const owned = (stack: string, name: string) => ({ 'novaform:stack': stack, 'novaform:name': name });

@@ -32,4 +32,16 @@ export const commands: CommandSpec[] = [
     usage: 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--output text|json] [--out FILE]',
     load: () => import('./commands/plan.ts'),
   },
+  {
+    path: ['apply'],
+    summary: 'Plan, confirm and apply manifests (or exactly a saved plan) to the cloud (exit 0 done, 1 failed)',
+    usage: 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--lock-wait SECONDS]',
+    load: () => import('./commands/apply.ts'),
+  },
+  {
+    path: ['destroy'],
+    summary: 'Delete everything the stack owns, keeping deletionPolicy Retain (exit 0 done, 1 failed)',
+    usage: 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME] [--lock-wait SECONDS]',
+    load: () => import('./commands/destroy.ts'),
+  },
 ];

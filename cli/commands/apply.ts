@@ -1,0 +1,177 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { applyPlan } from '../../reconciler/apply/apply-plan.ts';
+import { parseSelector, SelectorSyntaxError, type LabelSelector } from '../../reconciler/manifests/index.ts';
+import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
+import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
+import type { Plan } from '../../reconciler/plan/plan-model.ts';
+import { planStack } from '../../reconciler/plan/plan-stack.ts';
+import { renderPlan } from '../../reconciler/plan/render-plan.ts';
+import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconciler/plan/saved-plan.ts';
+import { preflightQuota } from '../../reconciler/quota-preflight.ts';
+import { stackNameProblem } from '../../reconciler/stack.ts';
+import { CliError } from '../cli-error.ts';
+import {
+  confirm, interruptible, loadValid, openSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, type ApplyIo,
+} from './apply-common.ts';
+
+export const APPLY_USAGE = 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--lock-wait SECONDS]';
+
+interface ApplyFlags {
+  readonly positionals: string[];
+  readonly yes: boolean;
+  readonly parallelism: number;
+  readonly stack?: string;
+  readonly selector: LabelSelector;
+  readonly cloud?: string;
+  readonly lockWaitMs: number;
+}
+
+/**
+ * `novaform apply`: validate → lock the stack → plan → show the plan →
+ * confirm → quota pre-flight → apply → summary. Exit 0 when every step
+ * succeeded, 1 when anything failed or was refused, 2 for usage errors.
+ *
+ * - An invalid manifest set applies nothing and deletes nothing: the
+ *   cloud is not even contacted.
+ * - Confirmation: `--yes`, or "yes" typed on a terminal. Off a terminal
+ *   without `--yes` the command refuses (a CI job must say `--yes`).
+ * - `apply PLANFILE.json` applies exactly a saved plan (`plan --out`): it
+ *   re-reads the manifests the plan lists (from the directory the plan was
+ *   made in), re-plans, and refuses with the reason when a manifest or the
+ *   cloud changed. The saved plan is the approval: no prompt.
+ * - A second apply on the same stack fails at once naming the holder of
+ *   the lock, or waits `--lock-wait` seconds for it.
+ */
+export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
+  const flags = parseFlags(argv);
+  const saved = await savedPlanOf(flags.positionals, io);
+  const paths = saved ? await manifestPathsOf(saved, flags.positionals[0]!, io) : flags.positionals;
+  const loaded = await loadValid(paths, flags.selector, io, 'applied');
+  if (!loaded) return 1;
+  if (loaded.documentCount === 0) {
+    throw new CliError(`no manifests found in ${paths.join(' ')} (files ending .yaml, .yml or .json); to delete a stack use destroy`, 1);
+  }
+
+  const session = await openSession({ paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, lockWaitMs: flags.lockWaitMs, command: 'novaform apply', io });
+  const interrupt = interruptible(io);
+  try {
+    const digests = await manifestDigests(loaded.files, io.cwd);
+    if (flags.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
+    let executable: ExecutablePlan;
+    try {
+      executable = await planStack({
+        documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, stack: session.project.stack, clients: session.target.clients,
+        state: session.state, cloudName: session.target.cloudName, manifestDigests: digests, prune: flags.selector.length === 0,
+      });
+    } catch (error) {
+      if (reportPlanError(io, error)) return 1;
+      throw error;
+    }
+    if (saved) {
+      const reason = verifySavedPlan(saved, executable, digests);
+      if (reason) throw new CliError(`refusing to apply ${flags.positionals[0]}: ${reason}; run plan again (nothing was changed)`, 1);
+    }
+    io.stdout.write(renderPlan(executable.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+    if (executable.plan.actions.every((r) => r.action === 'noop')) {
+      io.stdout.write('\nNothing to apply.\n');
+      return 0;
+    }
+    const approved = saved !== undefined || await confirm(io, `Apply these changes to stack '${session.project.stack}' on cloud '${session.target.cloudName}'?`, flags.yes);
+    if (!approved) {
+      io.stderr.write('novaform: apply cancelled; nothing was changed\n');
+      return 1;
+    }
+    const quota = await preflightQuota(executable, { recorded: (kind, name) => session.state.get(kind, name)?.cloudId });
+    for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
+    if (!quota.ok) {
+      for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
+      io.stderr.write('novaform: the plan does not fit in the project\'s quota; nothing was changed\n');
+      return 1;
+    }
+    io.stdout.write('\n');
+    const progress = progressPrinter(io);
+    const result = await applyPlan(executable, { state: session.state, parallelism: flags.parallelism, onProgress: progress.onProgress, signal: interrupt.signal })
+      .finally(progress.stop);
+    printSummary(io, result, 'Apply');
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message, 1);
+  } finally {
+    interrupt.dispose();
+    await session.close();
+  }
+}
+
+/** A single `.json` argument holding a plan (version, actions, manifests) is a saved plan; anything else is manifests. */
+async function savedPlanOf(positionals: readonly string[], io: ApplyIo): Promise<Plan | undefined> {
+  if (positionals.length !== 1 || !positionals[0]!.endsWith('.json')) return undefined;
+  const file = resolve(io.cwd, positionals[0]!);
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return undefined;
+  const text = await readFile(file, 'utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || !('actions' in value) || !('manifests' in value)) return undefined;
+  try {
+    return parseSavedPlan(text);
+  } catch (error) {
+    if (error instanceof SavedPlanError) throw new CliError(`${positionals[0]}: ${error.message}`, 1);
+    throw error;
+  }
+}
+
+/** The manifest files a saved plan was made from; refuses when one is gone. */
+async function manifestPathsOf(saved: Plan, file: string, io: ApplyIo): Promise<string[]> {
+  const paths = Object.keys(saved.manifests);
+  if (paths.length === 0) throw new CliError(`refusing to apply ${file}: the plan lists no manifest files`, 1);
+  const gone: string[] = [];
+  for (const path of paths) if (!(await stat(resolve(io.cwd, path)).catch(() => undefined))?.isFile()) gone.push(path);
+  if (gone.length > 0) {
+    throw new CliError(`refusing to apply ${file}: the manifests changed since the plan was made: ${gone.map((g) => `${g} (gone)`).join(', ')}; `
+      + 'run plan again (a saved plan is applied from the directory it was made in; nothing was changed)', 1);
+  }
+  return paths;
+}
+
+function parseFlags(argv: string[]): ApplyFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        yes: { type: 'boolean', short: 'y', default: false },
+        parallelism: { type: 'string' },
+        stack: { type: 'string' },
+        selector: { type: 'string', short: 'l', multiple: true, default: [] },
+        'os-cloud': { type: 'string' },
+        'lock-wait': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nUsage: ${APPLY_USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new CliError(`apply needs at least one PATH (manifests) or a saved PLANFILE.json\nUsage: ${APPLY_USAGE}`, 2);
+  if (values.stack !== undefined) {
+    const problem = stackNameProblem(values.stack);
+    if (problem) throw new CliError(`--stack: ${problem}`, 2);
+  }
+  let selector: LabelSelector;
+  try {
+    selector = parseSelector(values.selector);
+  } catch (error) {
+    if (error instanceof SelectorSyntaxError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  return {
+    positionals, yes: values.yes, stack: values.stack, selector, cloud: values['os-cloud'],
+    parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
+    lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
+  };
+}

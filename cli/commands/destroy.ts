@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { planDestroy, deletesAnything, destroyStack, type PlanDestroyInput } from '../../reconciler/destroy.ts';
+import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
+import { renderPlan } from '../../reconciler/plan/render-plan.ts';
+import { stackNameProblem } from '../../reconciler/stack.ts';
+import { CliError } from '../cli-error.ts';
+import {
+  confirm, interruptible, loadValid, openSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, type ApplyIo,
+} from './apply-common.ts';
+
+export const DESTROY_USAGE = 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME] [--lock-wait SECONDS]';
+
+/**
+ * `novaform destroy`: deletes everything the stack owns (its state records
+ * and every object carrying its ownership), servers before what they use,
+ * and keeps what `deletionPolicy: Retain` protects (in the state records
+ * or in the manifests given), saying so. PATH locates the stack (project
+ * file, `--stack`) and its manifests; they MUST be valid: an invalid set
+ * deletes nothing. Confirmation as for apply. Exit 0 done, 1 failed.
+ */
+export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
+  const flags = parseFlags(argv);
+  const loaded = await loadValid(flags.paths, [], io, 'deleted');
+  if (!loaded) return 1;
+  const retain = new Set(loaded.manifests.filter((m) => m.spec.deletionPolicy === 'Retain').map((m) => `${m.kind}/${m.metadata.name}`));
+
+  const session = await openSession({ paths: flags.paths, stack: flags.stack, cloud: flags.cloud, lockWaitMs: flags.lockWaitMs, command: 'novaform destroy', io });
+  const interrupt = interruptible(io);
+  try {
+    const input: PlanDestroyInput = {
+      clients: session.target.clients, stack: session.project.stack, state: session.state, cloudName: session.target.cloudName,
+      retain, manifestDigests: await manifestDigests(loaded.files, io.cwd),
+    };
+    let executable;
+    try {
+      executable = await planDestroy(input);
+    } catch (error) {
+      if (reportPlanError(io, error)) return 1;
+      throw error;
+    }
+    io.stdout.write(renderPlan(executable.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+    if (!deletesAnything(executable)) {
+      io.stdout.write(`\nNothing to destroy: stack '${session.project.stack}' owns nothing ${executable.plan.actions.length > 0 ? 'that deletionPolicy allows to delete' : 'in the cloud'}.\n`);
+      return 0;
+    }
+    const approved = await confirm(io, `Destroy stack '${session.project.stack}' on cloud '${session.target.cloudName}'? This deletes the resources above.`, flags.yes);
+    if (!approved) {
+      io.stderr.write('novaform: destroy cancelled; nothing was deleted\n');
+      return 1;
+    }
+    io.stdout.write('\n');
+    const progress = progressPrinter(io);
+    const outcome = await destroyStack(executable, input, { state: session.state, parallelism: flags.parallelism, onProgress: progress.onProgress, signal: interrupt.signal })
+      .finally(progress.stop);
+    outcome.rounds.forEach((result, i) => printSummary(io, result, i === 0 ? 'Destroy' : `Destroy (round ${i + 1}, objects listed twice under one name)`));
+    for (const kept of outcome.kept) io.stdout.write(`  kept ${kept.kind} ${kept.name}${kept.id ? ` (${kept.id})` : ''}: deletionPolicy Retain\n`);
+    return outcome.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message, 1);
+  } finally {
+    interrupt.dispose();
+    await session.close();
+  }
+}
+
+function parseFlags(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        yes: { type: 'boolean', short: 'y', default: false },
+        parallelism: { type: 'string' },
+        stack: { type: 'string' },
+        'os-cloud': { type: 'string' },
+        'lock-wait': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nUsage: ${DESTROY_USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new CliError(`destroy needs at least one PATH (the stack's manifests or project directory)\nUsage: ${DESTROY_USAGE}`, 2);
+  if (values.stack !== undefined) {
+    const problem = stackNameProblem(values.stack);
+    if (problem) throw new CliError(`--stack: ${problem}`, 2);
+  }
+  return {
+    paths: positionals, yes: values.yes, stack: values.stack, cloud: values['os-cloud'],
+    parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
+    lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
+  };
+}

@@ -1,0 +1,156 @@
+import { keyOf, type ExecutablePlan, type PlannedStep } from '../plan/executable-plan.ts';
+import {
+  DEFAULT_RETRY, type ApplyEvent, type ApplyOptions, type ApplyResult, type ResourceResult, type StepLabel,
+} from './apply-types.ts';
+import { executionResolver } from './execution-resolver.ts';
+import { runStep, type StepEnv } from './run-step.ts';
+import { findCycle, nextMoves, prerequisites, type NodeState, type ScheduleNode } from './schedule.ts';
+
+/**
+ * The executor: runs an ExecutablePlan against the cloud, creates in
+ * dependency order and deletes in reverse, independent steps at once up
+ * to `parallelism`. A failed step does not stop independent work; its
+ * dependents are skipped.
+ */
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(signal!.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** What the object refers to in the cloud: the references of its last-applied spec (none if unreadable). */
+function refersInCloud(step: PlannedStep): string[] {
+  if (step.lastApplied === undefined || step.lastApplied === null || step.resource.action === 'create') return [];
+  try {
+    return step.handler.references(step.lastApplied).map(keyOf);
+  } catch {
+    return [];
+  }
+}
+
+function toNode(step: PlannedStep): ScheduleNode {
+  return {
+    key: keyOf(step.resource), action: step.resource.action, dependsOn: step.resource.dependsOn.map(keyOf), refersInCloud: refersInCloud(step),
+    ...(step.after ? { after: step.after.map(keyOf) } : {}),
+  };
+}
+
+function safely(onProgress: ApplyOptions['onProgress'], event: ApplyEvent): void {
+  try {
+    onProgress?.(event);
+  } catch {
+    // A broken progress printer must not break an apply half-way through.
+  }
+}
+
+/**
+ * Applies `executable` and returns one result per step, in plan order.
+ * Never throws for a cloud failure: failures are results (`ok: false`).
+ *
+ * - a step starts when every dependency in the plan succeeded; a failed
+ *   or skipped dependency marks it `skipped`;
+ * - each step journals, acts (create adopts first; replace deletes then
+ *   creates), waits for readiness, writes the state record, and retries
+ *   transient errors a bounded number of times (`retry`);
+ * - references resolve to the ids earlier steps produced;
+ * - `signal` stops new steps (the rest are `skipped`, "cancelled").
+ *
+ * @example
+ * const result = await applyPlan(executable, { state, parallelism: 4, onProgress: (e) => console.log(e.type, e.kind, e.name) });
+ * if (!result.ok) process.exitCode = 1;
+ */
+export async function applyPlan(executable: ExecutablePlan, options: ApplyOptions): Promise<ApplyResult> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const steps = executable.steps;
+  const parallelism = Math.max(1, Math.floor(options.parallelism ?? 4));
+  const before = prerequisites(steps.map(toNode));
+  const states: NodeState[] = steps.map((s) => (s.resource.action === 'noop' ? 'done' : 'pending'));
+  const results: Array<ResourceResult | undefined> = steps.map(() => undefined);
+  const total = steps.filter((s) => s.resource.action !== 'noop').length;
+  let counter = 0;
+  const labelFor = (i: number): StepLabel => {
+    const { kind, name, action } = steps[i]!.resource;
+    return { index: ++counter, total, kind, name, action };
+  };
+
+  const applied = new Map<string, string>();
+  const resolve = executionResolver({
+    applied,
+    planned: new Map(steps.flatMap((s) => (s.resource.id ? [[keyOf(s.resource), s.resource.id] as const] : []))),
+    recorded: (kind, name) => options.state.get(kind, name)?.cloudId,
+    pinned: executable.pinned,
+    superseded: new Set(steps.filter((s) => s.resource.action === 'replace' || s.resource.action === 'delete').map((s) => keyOf(s.resource))),
+  });
+  const envFor = (label: StepLabel): StepEnv => {
+    let lastStatus: string | undefined;
+    return {
+      clients: executable.clients, state: options.state, resolve, signal: options.signal, now,
+      retry: { ...DEFAULT_RETRY, ...options.retry }, wait: options.wait ?? {}, sleep: options.sleep ?? defaultSleep,
+      waiting: (status) => {
+        if (status === lastStatus) return;
+        lastStatus = status;
+        safely(options.onProgress, { type: 'waiting', status, ...label });
+      },
+      retrying: (attempt, delayMs, message) => safely(options.onProgress, { type: 'retrying', attempt, delayMs, message, ...label }),
+    };
+  };
+
+  steps.forEach((step, i) => {
+    if (states[i] !== 'done') return;
+    // A pruned resource that Retain keeps is a noop in the plan: nothing to do but to say it was kept (its record stays).
+    const retained = step.resource.pruned === true && step.resource.deletionPolicy === 'Retain';
+    results[i] = {
+      kind: step.resource.kind, name: step.resource.name, action: 'noop', status: 'done', cloudId: step.resource.id ?? undefined,
+      warnings: [], attempts: 0, durationMs: 0, ...(retained ? { retained: true } : {}),
+    };
+  });
+  const finish = (i: number, result: ResourceResult, label: StepLabel) => {
+    results[i] = result;
+    states[i] = result.status;
+    if (result.status === 'done' && result.cloudId && steps[i]!.resource.action !== 'delete') applied.set(keyOf(steps[i]!.resource), result.cloudId);
+    safely(options.onProgress, { type: result.status, result, ...label } as ApplyEvent);
+  };
+  const skip = (i: number, message: string) => {
+    const { kind, name, action } = steps[i]!.resource;
+    finish(i, { kind, name, action, status: 'skipped', message, warnings: [], attempts: 0, durationMs: 0 }, labelFor(i));
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  for (;;) {
+    const moves = nextMoves(before, states);
+    for (const { index, because } of moves.skip) {
+      const dep = steps[because]!.resource;
+      skip(index, `not attempted: ${dep.kind} ${dep.name} ${results[because]?.status === 'failed' ? 'failed' : 'was not applied'}`);
+    }
+    if (options.signal?.aborted) {
+      states.forEach((state, i) => { if (state === 'pending') skip(i, 'not attempted: the apply was cancelled'); });
+    } else {
+      for (const i of moves.run.slice(0, parallelism - inFlight.size)) {
+        states[i] = 'running';
+        const label = labelFor(i);
+        safely(options.onProgress, { type: 'started', ...label });
+        const task: Promise<void> = runStep(steps[i]!, envFor(label)).then((result) => {
+          inFlight.delete(task);
+          finish(i, result, label);
+        });
+        inFlight.add(task);
+      }
+    }
+    if (inFlight.size === 0) {
+      const stuck = new Set(states.flatMap((state, i) => (state === 'pending' ? [i] : [])));
+      if (stuck.size === 0) break;
+      const cycle = findCycle(before, stuck).map((i) => keyOf(steps[i]!.resource)).join(' → ');
+      for (const i of stuck) skip(i, `not attempted: its dependencies form a cycle${cycle ? ` (${cycle})` : ''}`);
+      break;
+    }
+    await Promise.race(inFlight);
+  }
+
+  const final = results as ResourceResult[];
+  return { ok: final.every((r) => r.status === 'done'), results: final, durationMs: now() - startedAt };
+}

@@ -1,0 +1,73 @@
+import { describeChanges, needsReplace, unapprovedChanges } from './change-guard.ts';
+import { createStep } from './create-step.ts';
+import { currentId, diffContext, labelOf, statusOf, waitReady, type StepContext, type StepOutcome } from './step-context.ts';
+import { StepError } from './step-errors.ts';
+
+/**
+ * Steps on objects that exist: update (also resize and rebuild, which are
+ * server updates with action changes), replace and delete. Each re-reads
+ * the object first: the plan's observation may be minutes old.
+ */
+
+async function readCurrent(ctx: StepContext): Promise<{ id: string } | undefined> {
+  const id = currentId(ctx.step);
+  if (id === undefined) return undefined;
+  return ctx.step.handler.read(ctx.clients, id);
+}
+
+/**
+ * update / resize / rebuild: re-read, re-diff with the references resolved
+ * now, refuse what the plan did not approve (a replace, a new rebuild or
+ * resize, data loss), apply, wait until ready, record.
+ *
+ * @example
+ * await updateStep(ctx, spec); // { cloudId: 'uuid', cloudStatus: 'ACTIVE', warnings: [] }
+ */
+export async function updateStep(ctx: StepContext, spec: unknown): Promise<StepOutcome> {
+  const { handler } = ctx.step;
+  const current = await readCurrent(ctx);
+  if (!current) {
+    throw new StepError(`${labelOf(ctx.step)} (${currentId(ctx.step) ?? 'no id'}) no longer exists in the cloud; run plan again`);
+  }
+  const changes = handler.diff(spec, current, diffContext(ctx, ctx.step.lastApplied));
+  const replace = needsReplace(changes);
+  if (replace.length > 0) {
+    throw new StepError(`${labelOf(ctx.step)}: the cloud changed since the plan and ${describeChanges(replace)} now needs a replace; run plan again`);
+  }
+  const unapproved = unapprovedChanges(ctx.step.changes, changes);
+  if (unapproved.length > 0) {
+    throw new StepError(`${labelOf(ctx.step)}: the cloud changed since the plan: ${describeChanges(unapproved)} was not in the plan; run plan again`);
+  }
+  const updated = changes.length > 0 ? await handler.update(ctx.clients, current, spec, changes) : current;
+  const ready = await waitReady(ctx, updated.id);
+  await ctx.record(ready.id, spec);
+  return { cloudId: ready.id, cloudStatus: statusOf(ready), warnings: [] };
+}
+
+/**
+ * replace: delete, then create. Never create-before-destroy: ownership
+ * (`novaform:stack`/`novaform:name`, or a flavor's or keypair's unique
+ * name) MUST identify one object, and two at once would make adoption
+ * refuse to guess (or adopt the old one) after a crash in between.
+ */
+export async function replaceStep(ctx: StepContext, spec: unknown): Promise<StepOutcome> {
+  const current = await readCurrent(ctx);
+  if (current) await ctx.step.handler.delete(ctx.clients, current);
+  await ctx.forget();
+  return createStep(ctx, spec);
+}
+
+/**
+ * delete: honours `deletionPolicy: Retain` (the object stays in the cloud
+ * and in the state store; the planner does not plan such deletes, this is
+ * the second line), treats "already gone" as done, and forgets the record.
+ */
+export async function deleteStep(ctx: StepContext): Promise<StepOutcome> {
+  if (ctx.step.resource.deletionPolicy === 'Retain') {
+    return { cloudId: currentId(ctx.step), warnings: ['deletionPolicy: Retain: left in the cloud'], retained: true };
+  }
+  const current = await readCurrent(ctx);
+  if (current) await ctx.step.handler.delete(ctx.clients, current);
+  await ctx.forget();
+  return { warnings: current ? [] : ['already gone from the cloud'] };
+}

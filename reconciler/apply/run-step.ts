@@ -1,0 +1,145 @@
+import type { Clients } from '../../provider/openstack/openstack-client.ts';
+import type { PlannedStep, RefResolver } from '../plan/executable-plan.ts';
+import type { PlanAction } from '../plan/plan-model.ts';
+import type { JournalEntry } from '../state/state-model.ts';
+import type { ApplyStateStore, ApplyWaitOptions, ResourceResult, RetryOptions } from './apply-types.ts';
+import { deleteStep, replaceStep, updateStep } from './change-step.ts';
+import { createStep } from './create-step.ts';
+import { currentId, labelOf, type StepContext, type StepOutcome } from './step-context.ts';
+import { describeFailure, isTransientStepError, retryDelayMs, StepError } from './step-errors.ts';
+
+/**
+ * One step from start to finish: the journal entry before the first cloud
+ * call, the action, bounded re-runs on transient errors, the journal's
+ * outcome and an event. Never throws: every outcome is a ResourceResult.
+ */
+
+export interface StepEnv {
+  readonly clients: Clients;
+  readonly state: ApplyStateStore;
+  readonly resolve: RefResolver;
+  readonly retry: RetryOptions;
+  readonly wait: ApplyWaitOptions;
+  readonly signal?: AbortSignal;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  waiting(status: string): void;
+  retrying(attempt: number, delayMs: number, message: string): void;
+}
+
+/** The past tense the event log uses for each action. */
+const DONE_EVENT: Readonly<Record<PlanAction, string>> = {
+  create: 'Created', update: 'Updated', resize: 'Resized', rebuild: 'Rebuilt', replace: 'Replaced', delete: 'Deleted', noop: 'Unchanged',
+};
+
+function buildSpec(step: PlannedStep, resolve: RefResolver): unknown {
+  if (!step.buildSpec) throw new StepError(`${labelOf(step)}: the plan holds no spec to ${step.resource.action} it with`);
+  return step.handler.normalize(step.buildSpec(resolve));
+}
+
+function runAction(step: PlannedStep, ctx: StepContext, resolve: RefResolver): Promise<StepOutcome> {
+  switch (step.resource.action) {
+    case 'create': return createStep(ctx, buildSpec(step, resolve));
+    case 'update':
+    case 'resize':
+    case 'rebuild': return updateStep(ctx, buildSpec(step, resolve));
+    case 'replace': return replaceStep(ctx, buildSpec(step, resolve));
+    case 'delete': return deleteStep(ctx);
+    case 'noop': return Promise.resolve({ cloudId: currentId(step), warnings: [] });
+  }
+}
+
+function contextFor(step: PlannedStep, env: StepEnv): StepContext {
+  const { kind, name, deletionPolicy } = step.resource;
+  return {
+    step,
+    clients: env.clients,
+    resolve: env.resolve,
+    wait: env.wait,
+    signal: env.signal,
+    waiting: env.waiting,
+    record: async (cloudId, spec) => { await env.state.put({ kind, name, cloudId, lastApplied: spec, deletionPolicy }); },
+    forget: async () => { await env.state.remove(kind, name); },
+  };
+}
+
+/** Runs the action until it succeeds, fails terminally, or used its attempts. */
+async function withRetries(step: PlannedStep, env: StepEnv): Promise<{ outcome?: StepOutcome; error?: unknown; attempts: number }> {
+  const ctx = contextFor(step, env);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return { outcome: await runAction(step, ctx, env.resolve), attempts: attempt };
+    } catch (error) {
+      const cancelled = env.signal?.aborted === true;
+      if (cancelled || error instanceof StepError || !isTransientStepError(error) || attempt >= env.retry.attempts) {
+        return { error, attempts: attempt };
+      }
+      const delayMs = retryDelayMs(attempt, env.retry, error);
+      env.retrying(attempt + 1, delayMs, describeFailure(error).message);
+      try {
+        await env.sleep(delayMs, env.signal);
+      } catch {
+        return { error, attempts: attempt };
+      }
+    }
+  }
+}
+
+/**
+ * Runs one step and reports how it went. The journal entry is written
+ * before any cloud call and finished after (STYLE.md, alchemy), so a crash
+ * leaves a trace the next run resolves by adoption.
+ *
+ * @example
+ * const result = await runStep(step, env); // { kind: 'Server', name: 'web-1', status: 'done', cloudId: 'uuid', ... }
+ */
+export async function runStep(step: PlannedStep, env: StepEnv): Promise<ResourceResult> {
+  const { kind, name, action } = step.resource;
+  const started = env.now();
+  const base = { kind, name, action };
+  if (action === 'noop') return { ...base, status: 'done', cloudId: currentId(step), warnings: [], attempts: 0, durationMs: 0 };
+
+  let journal: JournalEntry | undefined;
+  let run: { outcome?: StepOutcome; error?: unknown; attempts: number };
+  try {
+    journal = await env.state.journalStart({ kind, name, operation: action as JournalEntry['operation'] });
+    run = await withRetries(step, env);
+  } catch (error) {
+    run = { error, attempts: 1 };
+  }
+  const durationMs = env.now() - started;
+  const { outcome } = run;
+  if (outcome) {
+    const result: ResourceResult = {
+      ...base, status: 'done', cloudId: outcome.cloudId, cloudStatus: outcome.cloudStatus, warnings: outcome.warnings,
+      ...(outcome.retained ? { retained: true } : {}), attempts: run.attempts, durationMs,
+    };
+    await settleRecords(env, journal, result, outcome.retained ? 'Retained' : DONE_EVENT[action],
+      outcome.retained ? 'kept in the cloud (deletionPolicy: Retain)' : `${action} done${outcome.cloudId ? ` (${outcome.cloudId})` : ''}`);
+    return result;
+  }
+  const failure = describeFailure(run.error);
+  const result: ResourceResult = {
+    ...base, status: 'failed', message: failure.message, ...(failure.requestId ? { requestId: failure.requestId } : {}),
+    warnings: [], attempts: run.attempts, durationMs,
+  };
+  await settleRecords(env, journal, result, 'Failed', `${action} failed: ${failure.message}`);
+  return result;
+}
+
+/**
+ * Finishes the journal entry and writes an event. A store that fails here
+ * cannot undo the cloud work: the result stands, with a warning.
+ */
+async function settleRecords(env: StepEnv, journal: JournalEntry | undefined, result: ResourceResult, type: string, message: string): Promise<void> {
+  try {
+    if (journal) {
+      await env.state.journalFinish(journal, result.status === 'done'
+        ? { status: 'done', ...(result.cloudId ? { cloudId: result.cloudId } : {}) }
+        : { status: 'failed', error: result.message ?? 'failed' });
+    }
+    await env.state.event({ kind: result.kind, name: result.name, type, message });
+  } catch (error) {
+    (result.warnings as string[]).push(`the state store did not record the outcome: ${(error as Error).message}`);
+  }
+}

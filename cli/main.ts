@@ -30,17 +30,24 @@ async function main(argv: string[]): Promise<number> {
   return module.run(rest);
 }
 
+/**
+ * Exits once stdout and stderr have flushed: pooled keep-alive connections
+ * and the embedded engine's timers must not hold a finished command open.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== 0) process.exitCode = code;
-  },
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     if (error instanceof CliError) {
       process.stderr.write(`novaform: ${error.message}\n`);
-      process.exitCode = error.exitCode;
+      exitWhenFlushed(error.exitCode);
     } else {
       process.stderr.write(`novaform: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
+      exitWhenFlushed(1);
     }
   },
 );

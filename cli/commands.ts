@@ -44,4 +44,10 @@ export const commands: CommandSpec[] = [
     usage: 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME] [--lock-wait SECONDS]',
     load: () => import('./commands/destroy.ts'),
   },
+  {
+    path: ['drift'],
+    summary: 'Compare the cloud with the manifests; never writes (exit 0 in sync, 2 drift, 1 error)',
+    usage: 'novaform drift PATH... [--stack NAME] [--os-cloud NAME] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged]',
+    load: () => import('./commands/drift.ts'),
+  },
 ];

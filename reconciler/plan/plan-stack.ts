@@ -1,7 +1,7 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { buildPlan, type BuildPlanInput } from './build-plan.ts';
 import type { ExecutablePlan } from './executable-plan.ts';
-import { completeFlavors, readCloud } from './read-cloud.ts';
+import { completeFlavors, readCloud, type CloudSnapshot } from './read-cloud.ts';
 
 export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
@@ -22,11 +22,21 @@ export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'compu
  */
 export async function planStack(input: PlanStackInput): Promise<ExecutablePlan> {
   const { clients } = input;
-  const listed = await readCloud(clients);
-  const flavorNames = new Set(input.documents.filter((m) => m.kind === 'Flavor').map((m) => m.metadata.name));
-  const flavorIds = new Set(input.state.resources().filter((r) => r.kind === 'Flavor').map((r) => r.cloudId));
-  const managed = new Set(listed.flavors.filter((f) => flavorNames.has(f.name) || flavorIds.has(f.id)).map((f) => f.id));
-  const snapshot = await completeFlavors(clients, listed, managed);
+  const snapshot = await readStackCloud(clients, input.documents, input.state);
   const built = buildPlan({ ...input, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
   return { ...built, clients };
+}
+
+/**
+ * The cloud as a plan of this stack reads it: one paged listing per kind,
+ * plus what the flavor listing leaves out for the flavors the stack
+ * manages (declared, or in its state). Shared with drift detection, so
+ * both read exactly the same way. Reads only.
+ */
+export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state']): Promise<CloudSnapshot> {
+  const listed = await readCloud(clients);
+  const flavorNames = new Set(documents.filter((m) => m.kind === 'Flavor').map((m) => m.metadata.name));
+  const flavorIds = new Set(state.resources().filter((r) => r.kind === 'Flavor').map((r) => r.cloudId));
+  const managed = new Set(listed.flavors.filter((f) => flavorNames.has(f.name) || flavorIds.has(f.id)).map((f) => f.id));
+  return completeFlavors(clients, listed, managed);
 }

@@ -1,0 +1,196 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { detectDrift } from '../../reconciler/drift/detect-drift.ts';
+import { driftExitCode, type DriftReport } from '../../reconciler/drift/drift-model.ts';
+import { IGNORE_FILE, IgnoreFileError, parseIgnoreRules, type IgnoreRule } from '../../reconciler/drift/ignore-rules.ts';
+import { otherStacksClaims } from '../../reconciler/drift/other-stacks.ts';
+import { renderDriftJunit } from '../../reconciler/drift/render-drift-junit.ts';
+import { renderDriftMarkdown } from '../../reconciler/drift/render-drift-markdown.ts';
+import { renderDriftText } from '../../reconciler/drift/render-drift-text.ts';
+import { formatDiagnostic, loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
+import { resolveStack, stackNameProblem, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
+import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
+import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
+import { CliError } from '../cli-error.ts';
+import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
+import { wantsColor, type PlanIo } from './plan.ts';
+
+export const DRIFT_USAGE = 'novaform drift PATH... [--stack NAME] [--os-cloud NAME] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged]';
+
+export type DriftFormat = 'text' | 'json' | 'markdown' | 'junit';
+const FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'junit'];
+
+interface DriftOptions {
+  readonly paths: string[];
+  readonly stack?: string;
+  readonly cloud?: string;
+  readonly output: DriftFormat;
+  readonly out: string[];
+  readonly includeUnmanaged: boolean;
+}
+
+/**
+ * `novaform drift`: reads the cloud and compares it with the manifests.
+ * NEVER writes to the cloud (only listings, plus the token request).
+ * Exit 0 in sync, 2 drift found, 1 any error — usage errors included,
+ * because 2 already means "drift" to the CI jobs that run this.
+ *
+ * `--out FILE` (repeatable) writes the report to FILE as well, in the
+ * format its extension names (.xml JUnit, .json JSON, .md Markdown,
+ * anything else the --output format), so one run prints text and leaves
+ * a JUnit file for the CI to upload.
+ */
+export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+  const started = performance.now();
+  const options = parseOptions(argv);
+  const loaded = await load(options, io);
+  if (loaded.errors.length > 0) {
+    for (const d of [...loaded.errors, ...loaded.warnings]) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    io.stderr.write(`novaform: the manifests are invalid (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); no drift check\n`);
+    return 1;
+  }
+  for (const warning of loaded.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
+
+  let project: StackResolution;
+  try {
+    project = await resolveStack({ paths: options.paths, cwd: io.cwd, flag: options.stack });
+  } catch (error) {
+    if (error instanceof StackNameError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  const ignore = await readIgnoreFile(project.projectDir);
+  const stateDir = join(project.projectDir, '.novaform');
+  let lock: StackLock | undefined;
+  let state: StateStore | undefined;
+  let target: CloudTarget | undefined;
+  try {
+    lock = await acquireLock(stateDir, project.stack, { command: 'novaform drift' }).catch((error: unknown) => {
+      if (error instanceof StackLockedError) throw new CliError(error.message, 1);
+      throw error;
+    });
+    state = await openState(stateDir, project.stack);
+    let otherStacksClaimed: ReadonlySet<string> | undefined;
+    if (options.includeUnmanaged) {
+      const others = await otherStacksClaims(stateDir, project.stack);
+      otherStacksClaimed = others.claimed;
+      if (others.locked.length > 0) io.stderr.write(`novaform: stacks ${others.locked.join(', ')} are locked (an apply running?): their flavors and keypairs may show as unmanaged\n`);
+    }
+    target = await openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) });
+    const report = await detectDrift({
+      documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, stack: project.stack, clients: target.clients, state,
+      ignore, includeUnmanaged: options.includeUnmanaged, ...(otherStacksClaimed ? { otherStacksClaimed } : {}),
+    });
+    const time = (performance.now() - started) / 1000;
+    io.stdout.write(render(report, options.output, { color: wantsColor(io), time }));
+    for (const file of options.out) {
+      const path = resolve(io.cwd, file);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, render(report, formatOfFile(file, options.output), { color: false, time }));
+    }
+    return driftExitCode(report);
+  } catch (error) {
+    if (error instanceof PlanError) {
+      for (const d of error.diagnostics) io.stderr.write(`${formatPlanDiagnostic(d)}\n`);
+      io.stderr.write(`novaform: no drift check: ${error.diagnostics.length} problem${error.diagnostics.length === 1 ? '' : 's'}\n`);
+      return 1;
+    }
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message, 1);
+  } finally {
+    await target?.close().catch(() => undefined);
+    await state?.close().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+  }
+}
+
+/** The report in one format. */
+export function render(report: DriftReport, format: DriftFormat, options: { color: boolean; time: number }): string {
+  switch (format) {
+    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown': return renderDriftMarkdown(report);
+    case 'junit': return renderDriftJunit(report, { time: options.time });
+    case 'text': return renderDriftText(report, { color: options.color });
+  }
+}
+
+/**
+ * The format of an --out file, from its extension.
+ *
+ * @example
+ * formatOfFile('reports/drift.xml', 'text') // 'junit'
+ */
+export function formatOfFile(file: string, fallback: DriftFormat): DriftFormat {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.xml')) return 'junit';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  if (lower.endsWith('.txt')) return 'text';
+  return fallback;
+}
+
+/** `.novaformignore` at the project root; absent is no rules, a bad line is an error (exit 1). */
+async function readIgnoreFile(projectDir: string): Promise<IgnoreRule[]> {
+  const path = join(projectDir, IGNORE_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new CliError(`${path}: ${(error as Error).message}`, 1);
+  }
+  try {
+    return parseIgnoreRules(text, path);
+  } catch (error) {
+    if (error instanceof IgnoreFileError) throw new CliError(error.message, 1);
+    throw error;
+  }
+}
+
+async function load(options: DriftOptions, io: PlanIo): Promise<LoadResult> {
+  let loaded: LoadResult;
+  try {
+    loaded = await loadManifests(options.paths, { cwd: io.cwd });
+  } catch (error) {
+    if (error instanceof ManifestPathError) throw new CliError(error.message, 1);
+    throw error;
+  }
+  // No manifests would make every owned object "pending delete": almost certainly a wrong path.
+  if (loaded.errors.length === 0 && loaded.documentCount === 0) {
+    throw new CliError(`no manifests found in ${options.paths.join(' ')} (files ending .yaml, .yml or .json)`, 1);
+  }
+  return loaded;
+}
+
+function parseOptions(argv: string[]): DriftOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        stack: { type: 'string' },
+        'os-cloud': { type: 'string' },
+        output: { type: 'string', short: 'o', default: 'text' },
+        out: { type: 'string', multiple: true, default: [] },
+        'include-unmanaged': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nUsage: ${DRIFT_USAGE}`, 1);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new CliError(`drift needs at least one PATH (a manifest file or directory)\nUsage: ${DRIFT_USAGE}`, 1);
+  if (!FORMATS.includes(values.output as DriftFormat)) throw new CliError(`--output: expected ${FORMATS.join(', ')}, got '${values.output}'`, 1);
+  if (values.stack !== undefined) {
+    const problem = stackNameProblem(values.stack);
+    if (problem) throw new CliError(`--stack: ${problem}`, 1);
+  }
+  return {
+    paths: positionals, stack: values.stack, cloud: values['os-cloud'], output: values.output as DriftFormat,
+    out: values.out, includeUnmanaged: values['include-unmanaged'],
+  };
+}

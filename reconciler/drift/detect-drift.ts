@@ -1,0 +1,37 @@
+import type { Clients } from '../../provider/openstack/openstack-client.ts';
+import { readStackCloud } from '../plan/plan-stack.ts';
+import { classifyDrift, type ClassifyDriftInput } from './classify-drift.ts';
+import type { DriftReport } from './drift-model.ts';
+import { withServerFaults } from './server-faults.ts';
+
+export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 'computeAtLeast'> {
+  readonly clients: Clients;
+}
+
+/**
+ * Compares a stack's manifests with the cloud and says what changed
+ * behind novaform's back (see classify-drift.ts for the categories).
+ *
+ * Contract:
+ * - It MUST NOT write to the cloud: it reads exactly what `plan` reads
+ *   (one paged listing per kind, plus the extra specs / access of managed
+ *   flavors a listing leaves out), never one GET per object; the only
+ *   per-object read is the fault of the stack's servers in ERROR
+ *   (server-faults.ts), which Nova's listing does not show.
+ * - It MUST NOT write state: `state` is a read-only view.
+ * - Problems that stop a plan (an unresolvable reference, two objects
+ *   claiming one manifest) are thrown as the planner's `PlanError`; a
+ *   change the cloud cannot make is drift (`apply: 'manual'`), not an error.
+ *
+ * @example
+ * const loaded = await loadManifests(['examples/quickstart']);
+ * const report = await detectDrift({ documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, stack: 'quickstart', clients, state });
+ * if (!report.inSync) process.stdout.write(renderDriftText(report));
+ * // report.summary -> { changed: 1, missing: 0, unhealthy: 0, unmanaged: 0 }
+ */
+export async function detectDrift(input: DetectDriftInput): Promise<DriftReport> {
+  const { clients, ...rest } = input;
+  const listed = await readStackCloud(clients, input.documents, input.state);
+  const snapshot = await withServerFaults(clients, listed, input.stack, input.state);
+  return classifyDrift({ ...rest, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
+}

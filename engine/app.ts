@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EngineContext } from './engine-context.ts';
 import { ApiError, badRequest } from './http/api-error.ts';
 import { apiFamilyOf, sendApiError } from './http/error-handler.ts';
@@ -10,8 +10,31 @@ import { identityRoutes } from './identity/identity-routes.ts';
 import { computeApi } from './compute/compute-api.ts';
 import { volumeApi } from './volume/volume-api.ts';
 import { imageApi } from './image/image-api.ts';
+import { topologyRoutes } from './topology/topology-routes.ts';
 import { newUuid } from './util/ids.ts';
 import { sleep } from './util/time.ts';
+
+/**
+ * No route matched. Under Nova's `/v2.1/` and Cinder's `/volume/v3/`
+ * keystonemiddleware runs first (401 without a valid token), then the
+ * routes mapper answers webob's plain 404, not a Nova fault: JSON
+ * `{message, code, title}` when the client accepts JSON, else an HTML page
+ * (as the real Zed cloud does; an unknown method on a known path alike).
+ */
+function sendRouteNotFound(ctx: EngineContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const family = apiFamilyOf(request.url);
+  const behindAuth = (family === 'compute' && request.url.startsWith('/v2.1/')) || (family === 'volume' && request.url.startsWith('/volume/v3/'));
+  if (!behindAuth) return sendApiError(request, reply, new ApiError(404, 'The resource could not be found.'));
+  const header = request.headers['x-auth-token'];
+  const token = findValidToken(ctx, Array.isArray(header) ? header[0] : header);
+  if (!token || !authContextOf(ctx, token)) return sendApiError(request, reply, new ApiError(401, 'The request you have made requires authentication.'));
+  reply.code(404);
+  if (String(request.headers.accept ?? '').includes('application/json')) {
+    return reply.type('application/json').send({ message: 'The resource could not be found.<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' });
+  }
+  return reply.type('text/html; charset=UTF-8').send(
+    '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>');
+}
 
 /** Project ids in a compute URL (`/v2.1/{project_id}/servers`) are Keystone ids: 32 hex, or a UUID. */
 const PROJECT_IN_COMPUTE_URL = /^\/v2\.1\/([0-9a-f]{32}|[0-9a-f-]{36})(?=\/|$|\?)/;
@@ -42,7 +65,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
 
   // OpenStack services take JSON bodies only; an unparsable one is "Malformed request body".
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/openstack-images-v2.1-json-patch'], { parseAs: 'string' }, (_req, body, done) => {
+  const parseJson = (body: unknown, done: (error: Error | null, value?: unknown) => void) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
@@ -50,8 +73,16 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     } catch {
       done(badRequest('Malformed request body'), undefined);
     }
-  });
+  };
+  app.addContentTypeParser(['application/json', 'application/openstack-images-v2.1-json-patch'], { parseAs: 'string' }, (_req, body, done) => parseJson(body, done));
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Nova (wsgi.Request.get_content_type) reads a body without a Content-Type, or with text/plain, as JSON;
+  // any other type, and every type but JSON for Cinder and Keystone, is 415 "Unsupported Content-Type".
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (apiFamilyOf(request.url) === 'compute' && (type === '' || type === 'text/plain')) return parseJson(body, done);
+    done(new ApiError(415, 'Unsupported Content-Type'), undefined);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     request.microversion = COMPUTE_VERSIONS.min;
@@ -94,11 +125,12 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   });
 
   app.setErrorHandler((error, request, reply) => sendApiError(request, reply, error as ApiError));
-  app.setNotFoundHandler((request, reply) => sendApiError(request, reply, new ApiError(404, 'The resource could not be found.')));
+  app.setNotFoundHandler((request, reply) => sendRouteNotFound(ctx, request, reply));
 
   app.register(identityRoutes(ctx));
   app.register(computeApi(ctx));
   app.register(volumeApi(ctx), { prefix: '/volume' });
   app.register(imageApi(ctx), { prefix: '/image' });
+  app.register(topologyRoutes(ctx));
   return app;
 }

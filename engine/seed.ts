@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EngineConfig } from './config.ts';
 import type { Store } from './store/store.ts';
 import { seedIdentity } from './identity/seed-identity.ts';
+import { ensureControlServices } from './compute/services/service-registry.ts';
+import { newComputeHost } from './topology/compute-hosts.ts';
 import { newUuid } from './util/ids.ts';
 import { isoSeconds } from './util/time.ts';
 
@@ -15,28 +17,11 @@ export async function seedStore(store: Store, config: EngineConfig): Promise<voi
   await seedIdentity(store, config);
   const now = isoSeconds();
 
+  // Control services first: on a fresh store they get ids 1 and 2, as in Nova.
+  await ensureControlServices(store);
   for (const seed of config.hosts) {
     if (store.hosts.has(seed.name)) continue;
-    await store.hosts.put({
-      id: seed.name,
-      serviceId: store.nextId('service'),
-      serviceUuid: newUuid(),
-      hypervisorId: store.nextId('hypervisor'),
-      hypervisorUuid: newUuid(),
-      vcpus: seed.vcpus,
-      memoryMb: seed.memoryMb,
-      diskGb: seed.diskGb,
-      cpuAllocationRatio: seed.cpuAllocationRatio,
-      ramAllocationRatio: seed.ramAllocationRatio,
-      diskAllocationRatio: seed.diskAllocationRatio,
-      enabled: true,
-      disabledReason: null,
-      forcedDown: false,
-      down: false,
-      hostIp: '127.0.0.1',
-      createdAt: now,
-      updatedAt: now,
-    });
+    await store.hosts.put(newComputeHost(store, seed));
   }
 
   const admin = store.projects.find((p) => p.name === 'admin');
@@ -92,6 +77,7 @@ export async function seedStore(store: Store, config: EngineConfig): Promise<voi
       extraSpecs: { ...seed.extraSpecs },
       access: [],
       createdAt: now,
+      numericId: store.nextId('flavor'),
     });
   }
 }

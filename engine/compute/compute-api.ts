@@ -13,6 +13,11 @@ import { aggregateRoutes } from './aggregates/aggregate-routes.ts';
 import { availabilityZoneRoutes } from './aggregates/availability-zone-routes.ts';
 import { quotaRoutes } from './quotas/quota-routes.ts';
 import { limitsRoutes } from './quotas/limits-routes.ts';
+import { serviceRoutes } from './services/service-routes.ts';
+import { hypervisorRoutes } from './hypervisors/hypervisor-routes.ts';
+import { hostRoutes } from './hosts/host-routes.ts';
+import { migrationRoutes } from './migrations/migration-routes.ts';
+import { serverMigrationRoutes } from './migrations/server-migration-routes.ts';
 
 /** Nova v2.1: version discovery at the root, every other route microversioned under `/v2.1`. */
 export function computeApi(ctx: EngineContext) {
@@ -20,7 +25,8 @@ export function computeApi(ctx: EngineContext) {
     await app.register(computeVersionRoutes);
     await app.register(async (v21) => {
       versionedScope(v21, COMPUTE_VERSIONS);
-      for (const group of [serverRoutes, serverActionRoutes, serverMetadataRoutes, volumeAttachmentRoutes, flavorRoutes, keypairRoutes, aggregateRoutes, availabilityZoneRoutes, quotaRoutes, limitsRoutes]) {
+      for (const group of [serverRoutes, serverActionRoutes, serverMetadataRoutes, volumeAttachmentRoutes, flavorRoutes, keypairRoutes, aggregateRoutes, availabilityZoneRoutes, quotaRoutes, limitsRoutes,
+        serviceRoutes, hypervisorRoutes, hostRoutes, migrationRoutes, serverMigrationRoutes]) {
         await v21.register(group(ctx));
       }
     }, { prefix: '/v2.1' });

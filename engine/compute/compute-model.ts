@@ -17,6 +17,8 @@ export interface Flavor {
   /** Project ids granted access to a private flavor. */
   access: string[];
   createdAt: string;
+  /** Nova's internal integer id (instance_types.id), which some messages show instead of the flavor id; absent in older data. */
+  numericId?: number;
 }
 
 /** The flavor as it was when a server got it (Nova embeds a copy in the instance). */
@@ -90,6 +92,12 @@ export interface ServerFault {
   created: string;
 }
 
+/**
+ * A move holding allocations on two hosts until it ends: a resize or cold
+ * migration (until confirm/revert), a live migration or an evacuation
+ * (while in progress). `claimsOnHost` counts the old flavor on the source
+ * and the new one on the destination.
+ */
 export interface ResizeState {
   migrationId: string;
   oldFlavor: FlavorSnapshot;
@@ -163,6 +171,14 @@ export interface Migration {
   destCompute: string | null;
   oldFlavorId: string;
   newFlavorId: string;
+  /** Nova's internal flavor ids (`old/new_instance_type_id`); absent on records made before they were kept. */
+  oldInstanceTypeId?: number | null;
+  newInstanceTypeId?: number | null;
+  /** Compute node names; absent means "same as the host" (the engine names nodes after hosts). */
+  sourceNode?: string | null;
+  destNode?: string | null;
+  /** The destination's IP (`dest_host`): set by cold moves, null for live migrations and evacuations. */
+  destHost?: string | null;
   createdAt: string;
   updatedAt: string | null;
 }

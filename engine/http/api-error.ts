@@ -26,7 +26,8 @@ export const policyForbidden = (rule: string) => new ApiError(403, `Policy doesn
 
 /** Nova's 409 for an action in a state that does not allow it (api/common.py). */
 export function invalidState(action: string, serverId: string, attr: 'vm_state' | 'task_state', state: string | null): ApiError {
-  return conflict(`Cannot '${action}' instance ${serverId} while it is in ${attr} ${state}`);
+  // Python prints a missing task state as None.
+  return conflict(`Cannot '${action}' instance ${serverId} while it is in ${attr} ${state ?? 'None'}`);
 }
 
 /** Fault body names by status, as in nova/api/openstack/wsgi.py `Fault._fault_names` (Cinder uses the same). */

@@ -8,7 +8,7 @@ import { badRequest } from './api-error.ts';
  * "Invalid input for field/attribute {field}. Value: {value}. {message}",
  * or the bare message when the failure is at the document root.
  */
-const ajv = new Ajv({ allErrors: false, strict: false });
+const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
 ajv.addFormat('uuid', /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i);
 ajv.addFormat('base64', { type: 'string', validate: isLenientBase64 });
 ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/);
@@ -44,13 +44,31 @@ export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
 }
 
+/** Every key of `instance` that the failing schema's properties and patternProperties do not allow, sorted. */
+function extraProperties(error: ErrorObject, instance: unknown): string[] | undefined {
+  const schema = error.parentSchema as { properties?: Record<string, unknown>; patternProperties?: Record<string, unknown> } | undefined;
+  if (!schema || !instance || typeof instance !== 'object' || Array.isArray(instance)) return undefined;
+  const patterns = Object.keys(schema.patternProperties ?? {}).map((p) => new RegExp(p, 'u'));
+  const extras = Object.keys(instance).filter((k) => !(schema.properties && k in schema.properties) && !patterns.some((re) => re.test(k)));
+  return extras.length > 0 ? extras.sort() : undefined;
+}
+
 function jsonschemaMessage(error: ErrorObject, instance: unknown): string {
   const p = error.params as Record<string, unknown>;
   const v = pyRepr(instance);
   switch (error.keyword) {
     case 'required': return `'${String(p.missingProperty)}' is a required property`;
     case 'type': return `${v} is not of type ${String(p.type).split(',').map((t) => `'${t}'`).join(', ')}`;
-    case 'additionalProperties': return `Additional properties are not allowed ('${String(p.additionalProperty)}' was unexpected)`;
+    case 'additionalProperties': {
+      // jsonschema names every extra key, sorted; ajv reports the first one only.
+      const extras = extraProperties(error, instance) ?? [String(p.additionalProperty)];
+      // Beside patternProperties jsonschema names the patterns instead (as the real Zed cloud answers for metadata keys).
+      const patterns = Object.keys((error.parentSchema as { patternProperties?: object } | undefined)?.patternProperties ?? {}).sort();
+      if (patterns.length > 0) {
+        return `${extras.map((e) => pyRepr(e)).join(', ')} ${extras.length === 1 ? 'does' : 'do'} not match any of the regexes: ${patterns.map((re) => pyRepr(re)).join(', ')}`;
+      }
+      return `Additional properties are not allowed (${extras.map((e) => `'${e}'`).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`;
+    }
     case 'minLength': case 'minItems': return `${v} is too short`;
     case 'maxLength': case 'maxItems': return `${v} is too long`;
     case 'minimum': return `${v} is less than the minimum of ${String(p.limit)}`;

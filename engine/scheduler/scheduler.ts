@@ -62,11 +62,10 @@ export function selectHost(ctx: EngineContext, request: ScheduleRequest): Schedu
   };
   const ignored = new Set(request.ignoreHosts ?? []);
   let states: HostState[] = ctx.store.hosts.all()
-    .filter((h) => !ignored.has(h.id))
     .map((host) => ({ host, zone: hostAvailabilityZone(ctx, host.id), usage: hostUsage(ctx, host.id) }));
 
   if (request.forcedHost !== undefined) {
-    const forced = states.filter((s) => s.host.id === request.forcedHost && hasCapacity(s, placement));
+    const forced = states.filter((s) => !ignored.has(s.host.id) && s.host.id === request.forcedHost && hasCapacity(s, placement));
     return forced.length ? chosen(forced[0]!) : { ok: false, reason: NOT_ENOUGH_HOSTS_MESSAGE, detail: `forced host ${request.forcedHost} is unknown or lacks capacity` };
   }
 
@@ -81,6 +80,8 @@ export function selectHost(ctx: EngineContext, request: ScheduleRequest): Schedu
   }
 
   const filterStages: Stage[] = [
+    // The host manager strips ignored hosts before the filters run (a move's source).
+    { name: 'ignore_hosts', passes: (s) => !ignored.has(s.host.id) },
     { name: 'RequestedHost', passes: (s) => request.requestedHost === undefined || s.host.id === request.requestedHost },
     { name: 'ComputeFilter', passes: computeFilter },
     { name: 'AvailabilityZoneFilter', passes: (s) => inRequestedZone(s, placement) },

@@ -109,7 +109,7 @@ export function volumeActionRoutes(ctx: EngineContext) {
       if (!raw || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length !== 1) throw badRequest('Malformed request body');
       const name = Object.keys(raw)[0]!;
       const action = ACTIONS[name];
-      if (!action) throw badRequest(`There is no such action: ${name}`);
+      if (!action) throw badRequest(`There is no such action: ${name}. Verify the request body and Content-Type header and try again.`);
       const body = validateBody<Record<string, Record<string, unknown>>>(action.schema, raw);
       if (action.adminRule) requireAdmin(request, action.adminRule);
       const auth = authOf(request);

@@ -28,14 +28,16 @@ function v3Entry(request: FastifyRequest) {
 }
 
 /**
- * Cinder version discovery, no token needed: the root answers 300
- * Multiple Choices with every version (Zed ships v3 only), `/v3/` 200 with
- * the one version, both under `versions` as tempest's schema expects.
+ * Cinder version discovery: the root answers 300 Multiple Choices with
+ * every version (Zed ships v3 only), no token needed; `/v3/` answers 200
+ * with the one version, both under `versions` as tempest's schema expects.
+ * `/v3` and `/v3/` are behind keystonemiddleware on a real Zed cloud: 401
+ * without a token, then `/v3` redirects to `/v3/`.
  */
 async function volumeVersionRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', { config: { public: true } }, async (request, reply) => reply.code(300).send({ versions: [v3Entry(request)] }));
-  app.get('/v3', { config: { public: true } }, async (_request, reply) => reply.redirect('/volume/v3/', 302));
-  app.get('/v3/', { config: { public: true } }, async (request) => ({ versions: [v3Entry(request)] }));
+  app.get('/v3', async (_request, reply) => reply.redirect('/volume/v3/', 302));
+  app.get('/v3/', async (request) => ({ versions: [v3Entry(request)] }));
 }
 
 /**

@@ -49,8 +49,43 @@ export function parseMetadataFilter(raw: string): Record<string, string> {
   throw invalidInput(`Invalid filter metadata: ${raw}`);
 }
 
-/** Applies the filters members may use (name, status, bootable, availability_zone, size, metadata); others are ignored. */
+/** The `volume` entry of Cinder's default /etc/cinder/resource_filters.json: the filters members may use from 3.33. */
+export const VOLUME_RESOURCE_FILTERS = ['name', 'status', 'metadata', 'bootable', 'migration_status', 'availability_zone', 'group_id', 'size', 'created_at', 'updated_at'];
+
+/** Query keys that are not filters: paging and sorting (popped before the check), and with_count (3.45). */
+const NOT_FILTERS = new Set(['limit', 'marker', 'offset', 'sort', 'sort_key', 'sort_dir', 'with_count']);
+
+/**
+ * cinder/api/common.py `reject_invalid_filters` (3.33, RESOURCE_FILTER):
+ * a member's filter that resource_filters.json does not list is 400
+ * "Invalid filters X are found in query options."; `key~` (3.34,
+ * LIKE_FILTER) is valid when `key` is; a member's `all_tenants` is dropped
+ * silently; admins may use any key.
+ */
+export function rejectInvalidFilters(query: Query, auth: AuthContext, supportLike: boolean): void {
+  if (auth.isAdmin) return;
+  const invalid = Object.keys(query).filter((key) => {
+    if (NOT_FILTERS.has(key) || key === 'all_tenants') return false;
+    const base = supportLike && key.endsWith('~') ? key.replace(/~+$/, '') : key;
+    return !VOLUME_RESOURCE_FILTERS.includes(base);
+  });
+  if (invalid.length > 0) throw badRequest(`Invalid filters ${invalid.join(',')} are found in query options.`);
+}
+
+/**
+ * Applies the filters members may use (name, status, bootable, availability_zone, size, metadata; `name~`, `status~`
+ * and `availability_zone~` as SQL LIKE '%value%' from 3.34); others are ignored.
+ */
 export function filterVolumes(volumes: Volume[], query: Query): Volume[] {
+  const like = (key: string, value: (v: Volume) => string | null) => {
+    const wanted = lastValue(query[`${key}~`]);
+    return (v: Volume) => wanted === undefined || (value(v) ?? '').toLowerCase().includes(wanted.toLowerCase());
+  };
+  const likes = [like('name', (v) => v.name), like('status', (v) => v.status), like('availability_zone', (v) => v.availabilityZone)];
+  return filterExact(volumes, query).filter((v) => likes.every((matches) => matches(v)));
+}
+
+function filterExact(volumes: Volume[], query: Query): Volume[] {
   const name = lastValue(query.name);
   const status = lastValue(query.status);
   const zone = lastValue(query.availability_zone);

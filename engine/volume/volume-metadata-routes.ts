@@ -11,7 +11,8 @@ import { findVolume } from './volume-service.ts';
 type IdParams = { Params: { id: string } };
 type KeyParams = { Params: { id: string; key: string } };
 
-const itemNotFound = () => notFound('Metadata item was not found');
+/** Cinder's VolumeMetadataNotFound (as the real Zed cloud words it; Nova's servers say "Metadata item was not found"). */
+const itemNotFound = (volumeId: string, key: string) => notFound(`Volume ${volumeId} has no metadata with key ${key}.`);
 
 async function save(ctx: EngineContext, volume: Volume, metadata: Record<string, string>): Promise<Record<string, string>> {
   volume.metadata = metadata;
@@ -46,7 +47,7 @@ export function volumeMetadataRoutes(ctx: EngineContext) {
     app.get<KeyParams>('/volumes/:id/metadata/:key', async (request) => {
       const volume = findVolume(ctx, authOf(request), request.params.id);
       const { key } = request.params;
-      if (!(key in volume.metadata)) throw itemNotFound();
+      if (!(key in volume.metadata)) throw itemNotFound(volume.id, key);
       return { meta: { [key]: volume.metadata[key] } };
     });
 
@@ -63,7 +64,7 @@ export function volumeMetadataRoutes(ctx: EngineContext) {
     app.delete<KeyParams>('/volumes/:id/metadata/:key', async (request, reply) => {
       const volume = findVolume(ctx, authOf(request), request.params.id);
       const { key } = request.params;
-      if (!(key in volume.metadata)) throw itemNotFound();
+      if (!(key in volume.metadata)) throw itemNotFound(volume.id, key);
       const { [key]: _removed, ...rest } = volume.metadata;
       void _removed;
       await save(ctx, volume, rest);

@@ -7,7 +7,7 @@ import { naiveMicros } from '../util/time.ts';
 import { invalidVolume, volumeNotFound } from './volume-errors.ts';
 import { VOLUME_TASK, setVolumeStatus, volumeTasks } from './volume-lifecycle.ts';
 import {
-  cinderPageParams, filterVolumes, lastValue, nextLink, pageVolumes, parseSort, queryBool, scopeVolumes, sortVolumes, type Query,
+  cinderPageParams, filterVolumes, lastValue, nextLink, pageVolumes, parseSort, queryBool, rejectInvalidFilters, scopeVolumes, sortVolumes, type Query,
 } from './volume-list.ts';
 import type { Volume } from './volume-model.ts';
 import { volumeCreateSchema, volumeUpdateSchema } from './volume-schemas.ts';
@@ -29,6 +29,7 @@ function listPage(ctx: EngineContext, request: FastifyRequest) {
   const query = request.query as Query;
   const page = cinderPageParams(query);
   const specs = parseSort(query);
+  if (atLeast(request.microversion, 3, 33)) rejectInvalidFilters(query, auth, atLeast(request.microversion, 3, 34));
   const matching = sortVolumes(filterVolumes(scopeVolumes(ctx.store.volumes.all(), auth, query), query), specs);
   return { query, page, total: matching.length, items: pageVolumes(matching, page) };
 }

@@ -50,11 +50,14 @@ const UPDATE = {
 const asBool = (value: unknown) => value === true || (typeof value === 'string' && ['true', '1', 'on', 'yes', 'y', 't'].includes(value.toLowerCase()));
 
 /**
- * Cinder's types view: extra specs in full and qos_specs_id for admins
- * only. The create response has no qos_specs_id (tempest's create schema
- * forbids it).
+ * Cinder's types view (api/views/types.py plus the volume_type_access
+ * extension), as the real Zed cloud answers: `qos_specs_id` for admins,
+ * on list and show only (not on create or update);
+ * `os-volume-type-access:is_public` on list, show by id and create, but
+ * not on update nor on `GET /types/default` (the extension does not wrap
+ * those).
  */
-export function volumeTypeView(type: VolumeType, auth: AuthContext, withQos = true): Record<string, unknown> {
+export function volumeTypeView(type: VolumeType, auth: AuthContext, parts: { qos?: boolean; access?: boolean } = {}): Record<string, unknown> {
   const specs = visibleExtraSpecs(type, auth);
   const view: Record<string, unknown> = {
     id: type.id,
@@ -62,9 +65,9 @@ export function volumeTypeView(type: VolumeType, auth: AuthContext, withQos = tr
     is_public: type.isPublic,
     description: type.description,
     extra_specs: specs,
-    'os-volume-type-access:is_public': type.isPublic,
   };
-  if (auth.isAdmin && withQos) view.qos_specs_id = null;
+  if (auth.isAdmin && (parts.qos ?? true)) view.qos_specs_id = null;
+  if (parts.access ?? true) view['os-volume-type-access:is_public'] = type.isPublic;
   return view;
 }
 
@@ -101,7 +104,7 @@ export function volumeTypeRoutes(ctx: EngineContext) {
 
     app.get<{ Params: { id: string } }>('/types/:id', async (request) => {
       const auth = authOf(request);
-      return { volume_type: volumeTypeView(findTypeById(ctx, auth, request.params.id), auth) };
+      return { volume_type: volumeTypeView(findTypeById(ctx, auth, request.params.id), auth, { access: request.params.id !== 'default' }) };
     });
 
     app.post('/types', async (request) => {
@@ -113,7 +116,7 @@ export function volumeTypeRoutes(ctx: EngineContext) {
       const isPublic = fields['os-volume-type-access:is_public'] === undefined ? true : asBool(fields['os-volume-type-access:is_public']);
       const type: VolumeType = { id: newUuid(), name, description: fields.description ?? null, isPublic, extraSpecs: { ...fields.extra_specs } };
       await ctx.store.volumeTypes.put(type);
-      return { volume_type: volumeTypeView(type, auth, false) };
+      return { volume_type: volumeTypeView(type, auth, { qos: false }) };
     });
 
     app.put<{ Params: { id: string } }>('/types/:id', async (request) => {
@@ -137,7 +140,7 @@ export function volumeTypeRoutes(ctx: EngineContext) {
       if (description !== undefined) type.description = description;
       if (isPublic !== undefined) type.isPublic = asBool(isPublic);
       await ctx.store.volumeTypes.put(type);
-      return { volume_type: volumeTypeView(type, auth) };
+      return { volume_type: volumeTypeView(type, auth, { qos: false, access: false }) };
     });
 
     app.delete<{ Params: { id: string } }>('/types/:id', async (request, reply) => {

@@ -40,13 +40,14 @@ export function volumeSummary(vc: VolumeViewContext, volume: Volume) {
 
 /**
  * The metadata Cinder shows: the user's metadata plus the "visible" admin
- * metadata (`readonly` once set, `attached_mode` while attached), as
- * cinder/api/api_utils.py `add_visible_admin_metadata` merges them.
+ * metadata (`readonly` once set), as cinder/api/api_utils.py
+ * `add_visible_admin_metadata` merges them. `attached_mode` is not there:
+ * only the legacy os-attach flow wrote it, and Nova attaches through the
+ * attachments API (the real Zed cloud shows no attached_mode while in-use).
  */
 export function shownMetadata(volume: Volume): Record<string, string> {
   const out: Record<string, string> = { ...volume.metadata };
   if (volume.readonly !== undefined) out.readonly = volume.readonly ? 'True' : 'False';
-  if (volume.attachments.length > 0) out.attached_mode = volume.readonly ? 'ro' : 'rw';
   return out;
 }
 

@@ -1,56 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { EngineContext } from '../../engine-context.ts';
 import { requireAdmin } from '../../http/request-context.ts';
-import { naiveMicros } from '../../util/time.ts';
-import { hostAvailabilityZone, INTERNAL_ZONE } from '../availability-zones.ts';
+import { INTERNAL_ZONE } from '../availability-zones.ts';
+import { listServices, type ServiceRecord } from '../services/service-registry.ts';
 
 /**
  * os-availability-zone (compute/availability_zone.py,
  * nova/availability_zones.py). Zones come from the services: each compute
  * host's nova-compute in its aggregate zone (else the default zone), and the
  * control services — simulated as nova-conductor and nova-scheduler on host
- * `controller` — in the internal zone. A zone is available when at least one
+ * `controller` — in the internal zone (services/service-registry.ts). A zone is available when at least one
  * of its services is enabled; up/down shows only per service in `/detail`.
  */
 
-/** Where the simulated control-plane services run. */
-export const CONTROLLER_HOST = 'controller';
-/** `[DEFAULT]report_interval`: services heartbeat every 10 s. */
-const REPORT_INTERVAL_MS = 10_000;
+/** What the zone views need of a service (see compute/services/service-registry.ts). */
+export type ServiceStatus = Pick<ServiceRecord, 'host' | 'binary' | 'zone' | 'enabled' | 'up' | 'updatedAt'>;
 
-export interface ServiceStatus {
-  host: string;
-  binary: string;
-  zone: string;
-  enabled: boolean;
-  /** `servicegroup_api.service_is_up`: heartbeating and not forced down. */
-  up: boolean;
-  /** Last heartbeat, naive ISO with microseconds. */
-  updatedAt: string;
-}
-
-/** The last heartbeat of a live service: the latest report-interval tick. */
-function lastTick(now: number): string {
-  return naiveMicros(new Date(now - (now % REPORT_INTERVAL_MS)));
-}
-
-/** Every service Nova would list for the availability-zone views. */
+/** Every service Nova would list for the availability-zone views (the service registry is the one source). */
 export function serviceStatuses(ctx: EngineContext, now = Date.now()): ServiceStatus[] {
-  const control = ['nova-conductor', 'nova-scheduler'].map((binary) => ({
-    host: CONTROLLER_HOST, binary, zone: INTERNAL_ZONE, enabled: true, up: true, updatedAt: lastTick(now),
-  }));
-  const computes = ctx.store.hosts.all().map((host) => {
-    const up = !host.down && !host.forcedDown;
-    return {
-      host: host.id,
-      binary: 'nova-compute',
-      zone: hostAvailabilityZone(ctx, host.id),
-      enabled: host.enabled,
-      up,
-      updatedAt: up ? lastTick(now) : naiveMicros(new Date(host.updatedAt)),
-    };
-  });
-  return [...control, ...computes];
+  return listServices(ctx, now);
 }
 
 /** `get_availability_zones`: zones with an enabled service, then zones with only disabled ones; each sorted. */

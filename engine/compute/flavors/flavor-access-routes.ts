@@ -60,7 +60,8 @@ export function flavorAccessRoutes(ctx: EngineContext) {
     const flavor = findVisibleFlavor(ctx, auth, id);
     if (atLeast(request.microversion, 2, 7) && flavor.isPublic) throw conflict('Can not add access to a public flavor.');
     if (flavor.access.includes(tenant)) {
-      throw conflict(`Flavor access already exists for flavor ${flavor.id} and project ${tenant} combination.`);
+      // Nova names the flavor by its internal integer id here (FlavorAccessExists(flavor_id=flavor.id)), as the real cloud shows.
+      throw conflict(`Flavor access already exists for flavor ${flavor.numericId ?? flavor.id} and project ${tenant} combination.`);
     }
     flavor.access = [...flavor.access, tenant];
     await ctx.store.flavors.put(flavor);
@@ -72,7 +73,7 @@ export function flavorAccessRoutes(ctx: EngineContext) {
     const auth = requireAdmin(request, `${POLICY}:remove_tenant_access`);
     verifyProjectId(ctx, tenant);
     const flavor = findVisibleFlavor(ctx, auth, id);
-    if (!flavor.access.includes(tenant)) throw notFound(`Flavor access not found for ${flavor.id} / ${tenant} combination.`);
+    if (!flavor.access.includes(tenant)) throw notFound(`Flavor access not found for ${flavor.numericId ?? flavor.id} / ${tenant} combination.`);
     flavor.access = flavor.access.filter((p) => p !== tenant);
     await ctx.store.flavors.put(flavor);
     return accessList(flavor);

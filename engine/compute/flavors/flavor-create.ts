@@ -132,6 +132,7 @@ export async function createFlavor(ctx: EngineContext, fields: Record<string, Sc
     extraSpecs: {},
     access: [],
     createdAt: isoSeconds(),
+    numericId: ctx.store.nextId('flavor'),
   };
   await ctx.store.flavors.put(flavor);
   return flavor;

@@ -8,6 +8,9 @@ import { rebootAction } from './actions/reboot.ts';
 import { rebuildAction } from './actions/rebuild.ts';
 import { resizeAction } from './actions/resize.ts';
 import { confirmResizeAction, revertResizeAction } from './actions/resize-verify.ts';
+import { migrateAction } from './actions/migrate.ts';
+import { liveMigrateAction } from './actions/live-migrate.ts';
+import { evacuateAction } from './actions/evacuate.ts';
 
 /**
  * `POST /servers/{id}/action`: one route, dispatched on the body's single
@@ -26,6 +29,9 @@ const BUILT_IN: Record<string, ServerAction> = {
   unlock: unlockAction,
   pause: pauseAction,
   unpause: unpauseAction,
+  migrate: migrateAction,
+  'os-migrateLive': liveMigrateAction,
+  evacuate: evacuateAction,
 };
 for (const [name, action] of Object.entries(BUILT_IN)) registerServerAction(name, action);
 

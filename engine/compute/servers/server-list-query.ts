@@ -104,7 +104,7 @@ export function boolFromString(value: string, strict: boolean): boolean {
 
 const dateTimeSchema = { type: 'object', properties: { value: { type: 'string', format: 'date-time' } } };
 
-function parseTime(param: string, value: string): number {
+export function parseTime(param: string, value: string): number {
   try {
     validateQuery(dateTimeSchema, { value });
   } catch {
@@ -149,8 +149,12 @@ export function parseListQuery(query: unknown, v: Microversion, auth: AuthContex
   const lists = queryLists(query);
   const known = knownParams(v);
   if (atLeast(v, 2, 75)) {
-    const unknown = [...lists.keys()].find((k) => !known.includes(k) && !k.startsWith('_'));
-    if (unknown) throw badRequest(`Additional properties are not allowed ('${unknown}' was unexpected)`);
+    // index_query_v275 has additionalProperties false beside patternProperties '^_', so jsonschema words it
+    // "'x' does not match any of the regexes: '^_'" (every extra key, sorted), as the real Zed cloud answers.
+    const unknown = [...lists.keys()].filter((k) => !known.includes(k) && !k.startsWith('_')).sort();
+    if (unknown.length > 0) {
+      throw badRequest(`${unknown.map((k) => `'${k}'`).join(', ')} ${unknown.length === 1 ? 'does' : 'do'} not match any of the regexes: '^_'`);
+    }
   }
   const allowed = memberParams(v);
   // Non-admins silently lose what they may not filter by (remove_invalid_options).

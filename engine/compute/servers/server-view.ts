@@ -54,7 +54,8 @@ export function serverView(ctx: EngineContext, request: FastifyRequest, server: 
     status,
     tenant_id: server.projectId,
     user_id: server.userId,
-    metadata: { ...server.metadata },
+    // A deleted server's metadata rows are deleted with it: its tombstone shows {} (as the real Zed cloud does).
+    metadata: server.deletedAt ? {} : { ...server.metadata },
     hostId: hostIdOf(server),
     image: imageView(ctx, request, server),
     flavor: flavorView(request, server),
@@ -68,7 +69,8 @@ export function serverView(ctx: EngineContext, request: FastifyRequest, server: 
   };
   // The engine has no partial progress to report; Nova shows 0 for a settled server too.
   if (PROGRESS_STATUSES.has(status)) view.progress = 0;
-  if (FAULT_STATUSES.has(status) && server.fault) view.fault = faultView(server.fault, isAdmin);
+  // Only show loads the fault: GET /servers/detail does not join it (views/servers.py _show_expected_attrs has no 'fault').
+  if (FAULT_STATUSES.has(status) && server.fault && kind !== 'detail') view.fault = faultView(server.fault, isAdmin);
   if (atLeast(v, 2, 9)) view.locked = server.locked;
   if (atLeast(v, 2, 19)) view.description = server.description;
   if (atLeast(v, 2, 26)) view.tags = [...server.tags];

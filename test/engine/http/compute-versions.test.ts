@@ -18,14 +18,19 @@ describe('Nova version discovery and microversions', () => {
     assert.equal(r.headers.get('openstack-api-version'), null);
   });
 
-  it('describes v2.1 at /v2.1/ and redirects /v2.1', async () => {
+  it('describes v2.1 at /v2.1/ and at /v2.1, microversioned (the real Zed cloud answers 200 to both)', async () => {
     const r = await t.anonymous('GET', '/v2.1/');
     assert.equal(r.body.version.id, 'v2.1');
     assert.equal(r.body.version.links[1].rel, 'describedby');
     assert.equal(r.body.version['media-types'][0].type, 'application/vnd.openstack.compute+json;version=2.1');
-    const redirect = await t.anonymous('GET', '/v2.1');
-    assert.equal(redirect.status, 302);
-    assert.match(redirect.headers.get('location')!, /\/v2\.1\/$/);
+    assert.equal(r.headers.get('openstack-api-version'), 'compute 2.1');
+    const bare = await t.anonymous('GET', '/v2.1', undefined, { 'OpenStack-API-Version': 'compute 2.60' });
+    assert.equal(bare.status, 200);
+    assert.deepEqual(bare.body, r.body);
+    assert.equal(bare.headers.get('openstack-api-version'), 'compute 2.60');
+    const tooNew = await t.anonymous('GET', '/v2.1/', undefined, { 'OpenStack-API-Version': 'compute 2.999' });
+    assert.equal(tooNew.status, 406);
+    assert.equal(tooNew.headers.get('openstack-api-version'), 'compute 2.999');
   });
 
   it('defaults to 2.1 and echoes the version headers', async () => {
@@ -62,12 +67,30 @@ describe('Nova version discovery and microversions', () => {
     assert.match(other.body.badRequest.message, /^Malformed request URL: URL's project_id '0123456789abcdef0123456789abcdef' doesn't match Context's project_id/);
   });
 
-  it('answers Nova fault bodies for unknown routes and unsupported media types', async () => {
-    const missing = await admin.get('/v2.1/no-such-thing');
-    assert.equal(missing.status, 404);
-    assert.deepEqual(missing.body, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
-    const media = await admin.request('POST', '/v2.1/flavors', { rawBody: 'x', headers: { 'Content-Type': 'text/plain' } });
-    assert.equal(media.status, 415);
-    assert.equal(media.body.badMediaType.message, 'Unsupported Content-Type');
+  it("answers webob's 404 for unknown routes, after the token check, as the real Zed cloud does", async () => {
+    const json = await admin.request('GET', '/v2.1/no-such-thing', { headers: { Accept: 'application/json' } });
+    assert.equal(json.status, 404);
+    assert.deepEqual(json.body, { message: 'The resource could not be found.<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' });
+    const html = await admin.get('/v2.1/no-such-thing');
+    assert.equal(html.status, 404);
+    assert.match(html.headers.get('content-type')!, /^text\/html/);
+    assert.match(html.text, /<h1>404 Not Found<\/h1>/);
+    const method = await admin.request('PATCH', '/v2.1/servers', { headers: { Accept: 'application/json' } });
+    assert.equal(method.status, 404);
+    assert.equal(method.body.title, 'Not Found');
+    const anonymous = await t.anonymous('GET', '/v2.1/no-such-thing');
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.body.error.code, 401);
+  });
+
+  it('reads a body without a Content-Type, or text/plain, as JSON (Nova), and answers 415 for other types', async () => {
+    const plain = await admin.request('POST', '/v2.1/flavors', { rawBody: '{"flavor": 1}', headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(plain.status, 400);
+    assert.match(plain.body.badRequest.message, /^Invalid input for field\/attribute flavor\. Value: 1\./);
+    const notJson = await admin.request('POST', '/v2.1/flavors', { rawBody: 'x', headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(notJson.body.badRequest.message, 'Malformed request body');
+    const xml = await admin.request('POST', '/v2.1/flavors', { rawBody: '<flavor/>', headers: { 'Content-Type': 'application/xml' } });
+    assert.equal(xml.status, 415);
+    assert.equal(xml.body.badMediaType.message, 'Unsupported Content-Type');
   });
 });

@@ -52,7 +52,8 @@ describe('Cinder volume actions', () => {
       id: volume.id, attachment_id: '0b4c7c11-63a3-4b53-9b7b-8f3c2f1d6a10', volume_id: volume.id,
       server_id: '9d2b5a0e-2f0a-4c59-8e7e-6c2a0d7b1f33', host_name: null, device: '/dev/sdb', attached_at: '2025-01-02T03:04:05.000000',
     }]);
-    assert.equal(shown.body.volume.metadata.attached_mode, 'rw');
+    // The attachments API (Nova's way to attach) writes no attached_mode admin metadata: the real Zed cloud shows none.
+    assert.equal(shown.body.volume.metadata.attached_mode, undefined);
     const asAdmin = await admin.get(cinder(admin, `/volumes/${volume.id}`));
     assert.equal(asAdmin.body.volume.attachments[0].host_name, 'compute-1');
   });
@@ -103,7 +104,7 @@ describe('Cinder volume actions', () => {
 
   it('rejects unknown actions and malformed action bodies', async () => {
     const volume = await createAvailableVolume(demo);
-    assert.equal((await action(demo, volume.id, { 'os-frobnicate': {} })).body.badRequest.message, 'There is no such action: os-frobnicate');
+    assert.equal((await action(demo, volume.id, { 'os-frobnicate': {} })).body.badRequest.message, 'There is no such action: os-frobnicate. Verify the request body and Content-Type header and try again.');
     assert.equal((await action(demo, volume.id, { 'os-extend': { new_size: 2 }, 'os-set_bootable': { bootable: true } })).body.badRequest.message, 'Malformed request body');
     assert.equal((await action(demo, volume.id, [])).body.badRequest.message, 'Malformed request body');
     const missing = await action(demo, '7c9e6679-7425-40de-944b-e07fc1f90ae7', { 'os-extend': { new_size: 2 } });

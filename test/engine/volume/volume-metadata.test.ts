@@ -46,8 +46,11 @@ describe('Cinder volume metadata', () => {
   it('answers Cinder errors for missing items and mismatched bodies', async () => {
     const missing = await demo.get(`${url}/nope`);
     assert.equal(missing.status, 404);
-    assert.equal(missing.body.itemNotFound.message, 'Metadata item was not found');
-    assert.equal((await demo.delete(`${url}/nope`)).status, 404);
+    // Cinder's VolumeMetadataNotFound, as the real Zed cloud words it.
+    assert.match(missing.body.itemNotFound.message, /^Volume [0-9a-f-]{36} has no metadata with key nope\.$/);
+    const deleteMissing = await demo.delete(`${url}/nope`);
+    assert.equal(deleteMissing.status, 404);
+    assert.equal(deleteMissing.body.itemNotFound.message, missing.body.itemNotFound.message);
     assert.equal((await demo.put(`${url}/x`, { meta: { y: '1' } })).body.badRequest.message, 'Request body and URI mismatch');
     assert.equal((await demo.put(`${url}/x`, { meta: { x: '1', y: '2' } })).body.badRequest.message, 'Request body contains too many items');
     const tooLong = await demo.post(url, { metadata: { k: 'v'.repeat(256) } });

@@ -21,13 +21,15 @@ describe('Cinder version discovery and microversions', () => {
     }
   });
 
-  it('describes v3 at /volume/v3/ and redirects /volume/v3', async () => {
-    const r = await t.anonymous('GET', '/volume/v3/');
+  it('describes v3 at /volume/v3/ and redirects /volume/v3, both behind the token check (as the real Zed cloud)', async () => {
+    const r = await demo.request('GET', '/volume/v3/');
     assertTempestSchema('volume', 'volume_api_version_details', r.status, r.body);
     assert.equal(r.body.versions[0]['media-types'][0].type, 'application/vnd.openstack.volume+json;version=3');
-    const redirect = await t.anonymous('GET', '/volume/v3');
+    const redirect = await demo.request('GET', '/volume/v3');
     assert.equal(redirect.status, 302);
     assert.equal(redirect.headers.get('location'), '/volume/v3/');
+    for (const path of ['/volume/v3/', '/volume/v3']) assert.equal((await t.anonymous('GET', path)).status, 401, path);
+    assert.equal((await t.anonymous('GET', '/volume/')).status, 300);
   });
 
   it('defaults to 3.0, resolves latest, and echoes the volume version headers', async () => {
@@ -57,9 +59,12 @@ describe('Cinder version discovery and microversions', () => {
     assert.match(anonymous.headers.get('www-authenticate')!, /^Keystone uri=/);
   });
 
-  it('answers Cinder fault bodies for unknown routes', async () => {
-    const r = await demo.get(`/volume/v3/${demo.projectId}/no-such-thing`);
+  it("answers webob's 404 for unknown routes, and 415 for a body that is not JSON", async () => {
+    const r = await demo.request('GET', `/volume/v3/${demo.projectId}/no-such-thing`, { headers: { Accept: 'application/json' } });
     assert.equal(r.status, 404);
-    assert.deepEqual(r.body, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
+    assert.deepEqual(r.body, { message: 'The resource could not be found.<br /><br />\n\n\n', code: '404 Not Found', title: 'Not Found' });
+    const plain = await demo.request('POST', `/volume/v3/${demo.projectId}/volumes`, { rawBody: '{"volume": 1}', headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(plain.status, 415);
+    assert.equal(plain.body.badMediaType.message, 'Unsupported Content-Type');
   });
 });

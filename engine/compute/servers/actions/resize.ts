@@ -1,8 +1,9 @@
 import { badRequest } from '../../../http/api-error.ts';
 import { validateBody } from '../../../http/validate.ts';
-import { selectHost } from '../../../scheduler/scheduler.ts';
+import type { EngineContext } from '../../../engine-context.ts';
+import { selectHost, type ScheduleResult } from '../../../scheduler/scheduler.ts';
 import { hostAvailabilityZone } from '../../availability-zones.ts';
-import type { FlavorSnapshot } from '../../compute-model.ts';
+import type { FlavorSnapshot, Server } from '../../compute-model.ts';
 import { assertComputeQuota } from '../../quotas/quota-service.ts';
 import { assertFlavorFitsImage, flavorSnapshot } from '../server-create-lookups.ts';
 import { findServerForRequest } from '../server-lookup.ts';
@@ -52,6 +53,38 @@ const MIGRATE_OP = 'action.resize.migrate';
 const FINISH_OP = 'action.resize.finish';
 const NO_HOST_OP = 'action.resize.no-valid-host';
 
+/**
+ * The asynchronous half shared by resize and cold migrate (migrate.ts): the
+ * migration record (type `resize`, or `migration` when the flavor stays),
+ * the claim on the destination, then RESIZE -> VERIFY_RESIZE, or back to
+ * the previous state with the migration in `error` when no host fits.
+ * Synchronous up to its first await, as `selectHost`'s contract requires.
+ */
+export async function beginResizeMove(ctx: EngineContext, server: Server, oldFlavor: FlavorSnapshot, newFlavor: FlavorSnapshot, placement: ScheduleResult): Promise<void> {
+  const migration = newResizeMigration(ctx, server, {
+    destCompute: placement.ok ? placement.host : null,
+    oldFlavorId: oldFlavor.id,
+    newFlavorId: newFlavor.id,
+    status: 'pre-migrating',
+  });
+  // Claim before the first await (selectHost's contract): a concurrent request
+  // then sees the task and the destination's usage counts this move.
+  server.taskState = 'resize_prep';
+  if (placement.ok) {
+    server.resize = {
+      migrationId: migration.id,
+      oldFlavor,
+      newFlavor,
+      sourceHost: server.host!,
+      destHost: placement.host,
+      previousVmState: server.vmState,
+    };
+  }
+  await ctx.store.migrations.put(migration);
+  if (placement.ok) await beginServerTask(ctx, server, 'resize_prep', MIGRATE_OP);
+  else await beginServerTask(ctx, server, 'resize_prep', NO_HOST_OP, { migrationId: migration.id });
+}
+
 /** compute/utils.py `upsize_quota_delta`: only growth in cores and RAM needs quota headroom. */
 export function upsizeDelta(from: FlavorSnapshot, to: FlavorSnapshot): { cores: number; ram: number } {
   return { cores: Math.max(0, to.vcpus - from.vcpus), ram: Math.max(0, to.ram - from.ram) };
@@ -88,28 +121,7 @@ export const resizeAction: ServerAction = async (ctx, request, serverId, body) =
     availabilityZone: server.requestedAz,
     volumeBacked: server.imageId === '',
   });
-  const migration = newResizeMigration(ctx, server, {
-    destCompute: placement.ok ? placement.host : null,
-    oldFlavorId: oldFlavor.id,
-    newFlavorId: newFlavor.id,
-    status: 'pre-migrating',
-  });
-  // Claim before the first await (selectHost's contract): a concurrent request
-  // then sees the task and the destination's usage counts this resize.
-  server.taskState = 'resize_prep';
-  if (placement.ok) {
-    server.resize = {
-      migrationId: migration.id,
-      oldFlavor,
-      newFlavor,
-      sourceHost: server.host!,
-      destHost: placement.host,
-      previousVmState: server.vmState,
-    };
-  }
-  await ctx.store.migrations.put(migration);
-  if (placement.ok) await beginServerTask(ctx, server, 'resize_prep', MIGRATE_OP);
-  else await beginServerTask(ctx, server, 'resize_prep', NO_HOST_OP, { migrationId: migration.id });
+  await beginResizeMove(ctx, server, oldFlavor, newFlavor, placement);
   return { status: 202 };
 };
 

@@ -12,7 +12,7 @@ import { toBool } from '../server-create-checks.ts';
 import { findServerForRequest } from '../server-lookup.ts';
 import type { ActionResult } from './action-registry.ts';
 import { assertServerState, assertUnlocked, requireRole } from './action-guards.ts';
-import { ATTACH_OP, serverVolumes, visibleVolume, type PendingAttach, type TaggedAttachment } from './attachment-index.ts';
+import { ATTACH_OP, pendingAttachOf, serverVolumes, visibleVolume, type PendingAttach, type TaggedAttachment } from './attachment-index.ts';
 import { attachResponseView } from './attachment-view.ts';
 import { nextDeviceName } from './device-names.ts';
 import { BOOLEAN_SCHEMA, DEVICE_SCHEMA, TAG_SCHEMA } from '../../validation/parameter-types.ts';
@@ -81,9 +81,14 @@ export async function attachVolume(ctx: EngineContext, request: FastifyRequest, 
   assertServerState(server, 'attach_volume', { vmStates: VOLUME_ATTACH_STATES });
 
   const attached = serverVolumes(ctx, server);
-  if (attached.some((sv) => sv.volume.id === args.volumeId)) throw badRequest(`Invalid volume: volume ${args.volumeId} already attached`);
   const volume = visibleVolume(ctx, request, args.volumeId);
   if (!volume) throw notFound(`Volume ${args.volumeId} could not be found.`);
+  // compute/api.py _check_volume_already_attached: a volume that is not multiattach and has an attachment (one being
+  // made included: Cinder lists it from the reservation on) is refused, naming its servers; this server or another
+  // alike, as the real Zed cloud answers. A multiattach volume is refused only on a server that already has it.
+  const holders = [...new Set([...volume.attachments.map((a) => a.serverId), ...[pendingAttachOf(volume)?.serverId ?? []].flat()])];
+  if (!volume.multiattach && holders.length > 0) throw badRequest(`Invalid volume: volume ${volume.id} is already attached to instances: ${holders.join(', ')}`);
+  if (attached.some((sv) => sv.volume.id === volume.id)) throw badRequest(`Invalid volume: volume ${volume.id} already attached`);
   const device = nextDeviceName(server.rootDeviceName, server.flavor, attached.map((sv) => sv.device), args.device ?? null);
   if (volume.multiattach && !atLeast(v, 2, 60)) throw badRequest('Multiattach volumes are only supported starting with compute API version 2.60.');
   assertReservable(volume);

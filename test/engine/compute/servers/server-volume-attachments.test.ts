@@ -139,12 +139,13 @@ describe('os-volume_attachments', () => {
 
     const volumeId = await createVolume(demo);
     await demo.post(attachments(server.id), { volumeAttachment: { volumeId } });
-    assertFault(await demo.post(attachments(server.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} already attached`);
+    // Already attached (the attach still in progress counts): the real Zed cloud names the servers, for this server or another.
+    assertFault(await demo.post(attachments(server.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
+    assertFault(await demo.post(attachments(other.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
     // Detaching before the attach completed: Cinder refuses (the volume is not in-use yet).
     assertFault(await demo.delete(attachments(server.id, `/${volumeId}`)), 400, /^Invalid volume: Invalid input received: Invalid volume: Unable to detach volume\. Volume status must be 'in-use' and attach_status must be 'attached' to detach\. \(HTTP 400\)/);
     await waitForVolume(demo, volumeId, 'in-use');
-    assertFault(await demo.post(attachments(other.id), { volumeAttachment: { volumeId } }), 400,
-      new RegExp(`^Invalid input received: Invalid volume: Volume ${volumeId} status must be available or downloading to reserve, but the current status is in-use\\. \\(HTTP 400\\) \\(Request-ID: req-[0-9a-f-]+\\)$`));
+    assertFault(await demo.post(attachments(other.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
   });
 
   it('needs a server in an attachable state, unlocked for members', async () => {

@@ -42,13 +42,31 @@ export async function loadValid(paths: readonly string[], selector: LabelSelecto
     if (error instanceof ManifestPathError) throw new CliError(error.message, 2);
     throw error;
   }
+  return reportDiagnostics(loaded, io, `nothing was ${verb}`) ? loaded : undefined;
+}
+
+/**
+ * Prints a load's diagnostics to stderr; true when the manifests are valid.
+ * Invalid: every error and warning, then one line ending with `consequence`.
+ */
+export function reportDiagnostics(loaded: LoadResult, io: { stderr: { write(text: string): unknown } }, consequence: string): boolean {
   if (loaded.errors.length > 0) {
     for (const d of [...loaded.errors, ...loaded.warnings]) io.stderr.write(`${formatDiagnostic(d)}\n`);
-    io.stderr.write(`novaform: the manifests are invalid (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); nothing was ${verb}\n`);
-    return undefined;
+    io.stderr.write(`novaform: the manifests are invalid (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); ${consequence}\n`);
+    return false;
   }
   for (const warning of loaded.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
-  return loaded;
+  return true;
+}
+
+/** The stack the paths belong to (--stack, novaform.yaml, or the directory); a bad name is a CliError. */
+export async function resolveProject(paths: readonly string[], stack: string | undefined, cwd: string): Promise<StackResolution> {
+  try {
+    return await resolveStack({ paths, cwd, flag: stack });
+  } catch (error) {
+    if (error instanceof StackNameError) throw new CliError(error.message, 1);
+    throw error;
+  }
 }
 
 /** A stack opened for changes: its lock held, its state open, the cloud connected. */
@@ -68,13 +86,7 @@ export async function openSession(options: {
   paths: readonly string[]; stack?: string; cloud?: string; lockWaitMs: number; command: string; io: ApplyIo;
 }): Promise<StackSession> {
   const { io } = options;
-  let project: StackResolution;
-  try {
-    project = await resolveStack({ paths: options.paths, cwd: io.cwd, flag: options.stack });
-  } catch (error) {
-    if (error instanceof StackNameError) throw new CliError(error.message, 1);
-    throw error;
-  }
+  const project = await resolveProject(options.paths, options.stack, io.cwd);
   const stateDir = join(project.projectDir, '.novaform');
   let lock: StackLock | undefined;
   let state: StateStore | undefined;

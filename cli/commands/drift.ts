@@ -9,11 +9,12 @@ import { otherStacksClaims } from '../../reconciler/drift/other-stacks.ts';
 import { renderDriftJunit } from '../../reconciler/drift/render-drift-junit.ts';
 import { renderDriftMarkdown } from '../../reconciler/drift/render-drift-markdown.ts';
 import { renderDriftText } from '../../reconciler/drift/render-drift-text.ts';
-import { formatDiagnostic, loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
-import { resolveStack, stackNameProblem, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
+import { stackNameProblem } from '../../reconciler/stack.ts';
 import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
 import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
+import { reportDiagnostics, resolveProject } from './apply-common.ts';
 import { CliError } from '../cli-error.ts';
 import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
 import { wantsColor, type PlanIo } from './plan.ts';
@@ -47,20 +48,8 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
   const started = performance.now();
   const options = parseOptions(argv);
   const loaded = await load(options, io);
-  if (loaded.errors.length > 0) {
-    for (const d of [...loaded.errors, ...loaded.warnings]) io.stderr.write(`${formatDiagnostic(d)}\n`);
-    io.stderr.write(`novaform: the manifests are invalid (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); no drift check\n`);
-    return 1;
-  }
-  for (const warning of loaded.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
-
-  let project: StackResolution;
-  try {
-    project = await resolveStack({ paths: options.paths, cwd: io.cwd, flag: options.stack });
-  } catch (error) {
-    if (error instanceof StackNameError) throw new CliError(error.message, 1);
-    throw error;
-  }
+  if (!reportDiagnostics(loaded, io, 'no drift check')) return 1;
+  const project = await resolveProject(options.paths, options.stack, io.cwd);
   const ignore = await readIgnoreFile(project.projectDir);
   const stateDir = join(project.projectDir, '.novaform');
   let lock: StackLock | undefined;

@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { planStack } from '../../reconciler/plan/plan-stack.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { serializePlan } from '../../reconciler/plan/saved-plan.ts';
-import { resolveStack, stackNameProblem, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
+import { stackNameProblem } from '../../reconciler/stack.ts';
 import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
 import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
+import { reportDiagnostics, resolveProject } from './apply-common.ts';
 import { CliError } from '../cli-error.ts';
 import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
 
@@ -44,20 +45,8 @@ interface PlanOptions {
 export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const options = parseOptions(argv);
   const loaded = await load(options, io);
-  if (loaded.errors.length > 0) {
-    for (const d of [...loaded.errors, ...loaded.warnings]) io.stderr.write(`${formatDiagnostic(d)}\n`);
-    io.stderr.write(`novaform: the manifests are invalid (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}); nothing was planned\n`);
-    return 1;
-  }
-  for (const warning of loaded.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
-
-  let project: StackResolution;
-  try {
-    project = await resolveStack({ paths: options.paths, cwd: io.cwd, flag: options.stack });
-  } catch (error) {
-    if (error instanceof StackNameError) throw new CliError(error.message, 1);
-    throw error;
-  }
+  if (!reportDiagnostics(loaded, io, 'nothing was planned')) return 1;
+  const project = await resolveProject(options.paths, options.stack, io.cwd);
   const stateDir = join(project.projectDir, '.novaform');
   let lock: StackLock | undefined;
   let state: StateStore | undefined;

@@ -1,7 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 
-/** The kinds novaform manages. */
-export type Kind = 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'Server';
+/** The kinds novaform manages (each is a module in provider/resources/<kind>/, listed in registry.ts). */
+export type Kind = 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server';
 
 /**
  * Who owns a cloud object: the stack and the manifest name. Servers,
@@ -13,15 +13,43 @@ export interface Owner {
   readonly stack: string;
   readonly kind: Kind;
   readonly name: string;
+  /** Stamped into the cloud with the ownership, so a lost state store never turns a Retain into a delete. */
+  readonly deletionPolicy?: 'Delete' | 'Retain';
 }
 
 /** Metadata keys use ':' because Nova rejects '/' in aggregate metadata and extra-spec keys. */
 export const OWNER_STACK_KEY = 'novaform:stack';
 export const OWNER_NAME_KEY = 'novaform:name';
+/** Present (value `true`) on objects whose manifest says `deletionPolicy: Retain`. */
+export const OWNER_RETAIN_KEY = 'novaform:retain';
 
-/** The metadata that marks an object as owned. */
+/** Keys novaform writes for itself: never a user's metadata, never diffed as one. */
+export function isOwnershipKey(key: string): boolean {
+  return key.startsWith('novaform:');
+}
+
+/** The metadata that marks an object as owned (and retained, when its policy says so). */
 export function ownerMetadata(owner: Owner): Record<string, string> {
-  return { [OWNER_STACK_KEY]: owner.stack, [OWNER_NAME_KEY]: owner.name };
+  return {
+    [OWNER_STACK_KEY]: owner.stack,
+    [OWNER_NAME_KEY]: owner.name,
+    ...(owner.deletionPolicy === 'Retain' ? { [OWNER_RETAIN_KEY]: 'true' } : {}),
+  };
+}
+
+/** The ownership a metadata map carries, if it names a stack and a manifest. */
+export function stampOf(metadata: Readonly<Record<string, string>> | undefined | null): OwnershipStamp | undefined {
+  const stack = metadata?.[OWNER_STACK_KEY];
+  const name = metadata?.[OWNER_NAME_KEY];
+  if (stack === undefined || name === undefined) return undefined;
+  return { stack, name, retain: metadata![OWNER_RETAIN_KEY] === 'true' };
+}
+
+/** What the cloud itself says about who owns an object. */
+export interface OwnershipStamp {
+  readonly stack: string;
+  readonly name: string;
+  readonly retain: boolean;
 }
 
 /** True when `metadata` marks the object as owned by `stack` (and, if given, by manifest `name`). */
@@ -72,23 +100,25 @@ export type Readiness =
   | { readonly state: 'pending'; readonly retryAfterMs: number; readonly reason: string }
   | { readonly state: 'failed'; readonly reason: string };
 
+/** What `create` returns: the id the cloud gave, and the object when the create response describes it. */
+export interface Created<Observed> {
+  readonly id: string;
+  readonly observed?: Observed;
+}
+
 /**
- * The seam between the generic reconciler and one kind. `Spec` is the
- * resolved manifest spec (references pinned to cloud ids where the kind
- * needs them); `Observed` is what the cloud says.
+ * The cloud half of a kind (kind.ts adds what the planner needs). `Spec`
+ * is the resolved manifest spec (references pinned to cloud ids where the
+ * kind needs them); `Observed` is what the cloud says.
  *
  * Contract:
- * - `normalize`, `references`, `diff` and `readiness` MUST be pure.
+ * - `normalize`, `specReferences`, `diff` and `readiness` MUST be pure.
  * - `read` MUST return undefined when the object does not exist (404).
- * - `adopt` MUST find what this stack created earlier for `owner` (by
- *   ownership metadata, or unique name for flavors/keypairs); more than one
- *   match MUST throw, never guess. The executor calls it before `create`, so
- *   a create whose response was lost never leaves a duplicate.
- * - `list` SHOULD read the kind with one paged listing and return every
- *   object the stack owns (prune and drift use it).
- * - `create` MUST set ownership in the same request that creates the
- *   object, and MUST NOT perform any action which can fail after creating
- *   the primary object other than waiting for it.
+ * - `create` MUST send exactly one request that creates the object, with
+ *   its ownership stamp when the API takes one, and return as soon as the
+ *   cloud names the id. It MUST NOT wait, MUST NOT make follow-up calls
+ *   and MUST NOT re-send: an unknown outcome is thrown (the executor
+ *   journals it and the next run adopts by ownership).
  * - `update` applies exactly the given changes (none with apply 'replace').
  * - `delete` MUST treat 404 as success and SHOULD return once the object is
  *   gone.
@@ -96,12 +126,10 @@ export type Readiness =
 export interface ResourceHandler<Spec, Observed extends { id: string }> {
   readonly kind: Kind;
   normalize(spec: Spec): Spec;
-  references(spec: Spec): Ref[];
+  specReferences(spec: Spec): Ref[];
   read(api: Clients, id: string): Promise<Observed | undefined>;
-  adopt(api: Clients, owner: Owner, spec: Spec): Promise<Observed | undefined>;
-  list(api: Clients, stack: string): Promise<Array<{ owner: Owner; observed: Observed }>>;
   diff(desired: Spec, observed: Observed, context: DiffContext): FieldChange[];
-  create(api: Clients, owner: Owner, spec: Spec): Promise<Observed>;
+  create(api: Clients, owner: Owner, spec: Spec): Promise<Created<Observed>>;
   update(api: Clients, observed: Observed, desired: Spec, changes: FieldChange[]): Promise<Observed>;
   delete(api: Clients, observed: Observed): Promise<void>;
   readiness(observed: Observed): Readiness;
@@ -113,4 +141,20 @@ export interface DiffContext {
   computeAtLeast(major: number, minor: number): boolean;
   /** The spec last applied, for maps whose foreign keys are left alone (metadata set by others). */
   lastApplied?: unknown;
+}
+
+/**
+ * The metadata updates that make `current` carry `owner`'s stamp: the keys
+ * to set, and the keys to remove (a retain mark the policy no longer asks
+ * for). Empty both ways when the stamp is already right. Pure.
+ *
+ * @example
+ * stampUpdates({ stack: 's', kind: 'Flavor', name: 'f', deletionPolicy: 'Retain' }, { 'novaform:stack': 's', 'novaform:name': 'f' })
+ * // { set: { 'novaform:retain': 'true' }, remove: [] }
+ */
+export function stampUpdates(owner: Owner, current: Readonly<Record<string, string>> | undefined): { set: Record<string, string>; remove: string[] } {
+  const wanted = ownerMetadata(owner);
+  const set = Object.fromEntries(Object.entries(wanted).filter(([key, value]) => current?.[key] !== value));
+  const remove = owner.deletionPolicy !== 'Retain' && current?.[OWNER_RETAIN_KEY] !== undefined ? [OWNER_RETAIN_KEY] : [];
+  return { set, remove };
 }

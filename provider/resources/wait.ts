@@ -9,7 +9,7 @@ import type { Kind, Readiness } from './types.ts';
  */
 
 /** How long a kind may take to become ready (or gone) before a wait gives up. */
-export const DEFAULT_WAIT_TIMEOUTS_MS: Readonly<Record<Kind, number>> = {
+export const DEFAULT_WAIT_TIMEOUTS_MS: Readonly<Partial<Record<Kind, number>>> = {
   // Flavors, keypairs and aggregates are database rows: ready in the create response.
   Flavor: 60_000,
   Keypair: 60_000,
@@ -87,7 +87,7 @@ interface Poller {
 function poller(options: WaitOptions): Poller {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const timeoutMs = options.timeoutMs ?? (options.kind ? DEFAULT_WAIT_TIMEOUTS_MS[options.kind] : 60_000);
+  const timeoutMs = options.timeoutMs ?? (options.kind ? DEFAULT_WAIT_TIMEOUTS_MS[options.kind] : undefined) ?? 60_000;
   const minMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
   const maxMs = Math.max(minMs, options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS);
   const factor = options.factor ?? 1.5;

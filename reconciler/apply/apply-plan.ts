@@ -26,7 +26,7 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 function refersInCloud(step: PlannedStep): string[] {
   if (step.lastApplied === undefined || step.lastApplied === null || step.resource.action === 'create') return [];
   try {
-    return step.handler.references(step.lastApplied).map(keyOf);
+    return step.handler.specReferences(step.lastApplied).map(keyOf);
   } catch {
     return [];
   }

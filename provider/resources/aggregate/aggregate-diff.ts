@@ -1,5 +1,5 @@
 import { lastAppliedHas, lastAppliedMap, mapChanges, setChanges } from '../map-changes.ts';
-import { OWNER_NAME_KEY, OWNER_STACK_KEY, type DiffContext, type FieldChange } from '../types.ts';
+import { isOwnershipKey, type DiffContext, type FieldChange } from '../types.ts';
 import type { AggregateObserved } from './aggregate-observed.ts';
 import { normalizeAggregateSpec, type AggregateSpec } from './aggregate-spec.ts';
 
@@ -8,7 +8,7 @@ export const AZ_METADATA_KEY = 'availability_zone';
 
 /** Keys spec.metadata never touches: the zone (its own field) and novaform's ownership. */
 export function isReservedAggregateKey(key: string): boolean {
-  return key === AZ_METADATA_KEY || key === OWNER_STACK_KEY || key === OWNER_NAME_KEY;
+  return key === AZ_METADATA_KEY || isOwnershipKey(key);
 }
 
 /**

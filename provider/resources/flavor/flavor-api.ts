@@ -81,15 +81,26 @@ export function flavorCreateBody(spec: NormalizedFlavorSpec, withDescription: bo
 }
 
 /**
- * Creates the bare flavor. A transient failure (the flavor may exist) is
- * resolved by looking the name up, never by a blind re-send.
+ * Creates the bare flavor with one POST, never re-sent: an unknown outcome
+ * is thrown, and the next run finds the flavor by the journal's intent.
  */
 export async function postFlavor(api: Clients, spec: NormalizedFlavorSpec): Promise<FlavorObserved> {
   const body = flavorCreateBody(spec, api.compute.atLeast(2, 55));
-  return sendAndVerify(
-    async () => complete(api, (await api.compute.post('/flavors', body)).body.flavor),
-    () => findFlavorByName(api, spec.name),
-  );
+  return toFlavorObserved((await api.compute.post('/flavors', body)).body.flavor);
+}
+
+/** Sets and removes extra-spec keys (the merge POST is idempotent; a key already gone counts as removed). */
+export async function setFlavorExtraSpecs(api: Clients, id: string, set: Record<string, string>, remove: readonly string[]): Promise<void> {
+  if (Object.keys(set).length > 0) {
+    await api.compute.post(`${path(id)}/os-extra_specs`, { extra_specs: set }, { idempotent: true });
+  }
+  for (const key of remove) {
+    try {
+      await api.compute.delete(`${path(id)}/os-extra_specs/${encodeURIComponent(key)}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
 }
 
 /** Grants or revokes one project; a transient failure is checked against the access list before re-sending. */
@@ -115,16 +126,7 @@ export async function applyFlavorChanges(api: Clients, id: string, changes: read
   if (description) await api.compute.put(path(id), { flavor: { description: description.to ?? null } });
 
   const specs = splitMapChanges('spec.extraSpecs', changes);
-  if (Object.keys(specs.set).length > 0) {
-    await api.compute.post(`${path(id)}/os-extra_specs`, { extra_specs: specs.set }, { idempotent: true });
-  }
-  for (const key of specs.remove) {
-    try {
-      await api.compute.delete(`${path(id)}/os-extra_specs/${encodeURIComponent(key)}`);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
+  await setFlavorExtraSpecs(api, id, specs.set, specs.remove);
 
   const access = splitSetChanges('spec.access', changes);
   for (const project of access.remove) await changeAccess(api, id, project, false);

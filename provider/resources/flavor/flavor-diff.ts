@@ -1,5 +1,5 @@
 import { lastAppliedHas, lastAppliedMap, mapChanges, setChanges } from '../map-changes.ts';
-import { UnsupportedChangeError, type DiffContext, type FieldChange } from '../types.ts';
+import { isOwnershipKey, UnsupportedChangeError, type DiffContext, type FieldChange } from '../types.ts';
 import type { FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
 
@@ -69,7 +69,7 @@ export function diffFlavor(desiredSpec: FlavorSpec, observed: FlavorObserved, co
 
   changes.push(...mapChanges({
     base: 'spec.extraSpecs', desired: desired.extraSpecs, observed: observed.extraSpecs,
-    lastApplied: lastAppliedMap(context.lastApplied, 'extraSpecs'),
+    lastApplied: lastAppliedMap(context.lastApplied, 'extraSpecs'), ignore: isOwnershipKey,
   }));
 
   // A visibility change already replaces the flavor, and create grants the access then.

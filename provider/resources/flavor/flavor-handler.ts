@@ -1,8 +1,11 @@
 import type { Clients } from '../../openstack/openstack-client.ts';
-import type { DiffContext, FieldChange, Owner, ResourceHandler } from '../types.ts';
-import { applyFlavorChanges, deleteFlavor, findFlavorByName, postFlavor, readFlavor } from './flavor-api.ts';
+import { FLAVORS, listAll } from '../../openstack/paging.ts';
+import type { FlavorManifestSpec } from '../../../schemas/spec-types.ts';
+import type { KindModule } from '../kind.ts';
+import { stampOf, stampUpdates, type DiffContext, type FieldChange } from '../types.ts';
+import { applyFlavorChanges, deleteFlavor, postFlavor, readFlavor, setFlavorExtraSpecs } from './flavor-api.ts';
 import { assertFlavorSpecSupported, diffFlavor } from './flavor-diff.ts';
-import type { FlavorObserved } from './flavor-observed.ts';
+import { toFlavorObserved, type FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
 
 /** The diff context a handler builds for itself (no last-applied spec: only adds and updates). */
@@ -15,56 +18,76 @@ function assertNoReplace(changes: readonly FieldChange[]): void {
   if (replace) throw new Error(`flavor update cannot apply ${replace.path}: it needs a replace (delete and create), which the executor does`);
 }
 
+const listedWithGaps = new WeakSet<FlavorObserved>();
+
 /**
- * Flavors (admin-only in Nova). Owned by unique name plus the state store:
- * Nova has no flavor metadata to carry `novaform:stack` (extra specs are
- * read by scheduler filters, so novaform keeps out of them).
+ * Flavors (admin-only in Nova). Ownership lives in the cloud as scoped
+ * extra specs (`novaform:stack`, `novaform:name`, `novaform:retain`):
+ * the scheduler's filters ignore scopes they do not know (checked on
+ * real Zed), and flavor-diff.ts never diffs them.
  *
- * - `adopt` finds the flavor by `spec.name` (Nova keeps names unique).
- * - `list` returns []: the cloud cannot tell which flavors a stack owns;
- *   the state store holds their ids and the reconciler reads them with `read`.
- * - `create` posts the flavor, then sets its extra specs and access (Nova
- *   takes neither in the create request). Once the flavor exists it is
- *   adoptable by name, so a failure in those follow-ups leaks nothing: the
- *   next run adopts it and the diff lists what is missing.
+ * - `create` posts the bare flavor and returns its id (Nova takes neither
+ *   extra specs nor access in the create request); the executor records
+ *   the id, `restamp` sets the ownership and `update` the manifest's
+ *   extra specs and access.
  * - `update` applies description, extra specs and access; anything else is
  *   a replace (see flavor-diff.ts).
  * - a flavor is usable as soon as it exists: `readiness` is always ready.
  *
  * @example
- * const spec = flavorHandler.normalize({ name: 'm1.small', vcpus: 1, ram: 2048, disk: 20, extraSpecs: { 'hw:cpu_policy': 'shared' } });
- * const flavor = (await flavorHandler.adopt(clients, owner, spec)) ?? (await flavorHandler.create(clients, owner, spec));
- * const changes = flavorHandler.diff(spec, flavor, { computeAtLeast: (a, b) => clients.computeVersion.atLeast(a, b) });
- * if (changes.length > 0 && !changes.some((c) => c.apply === 'replace')) await flavorHandler.update(clients, flavor, spec, changes);
+ * const spec = flavorHandler.fromManifest('m1.small', { vcpus: 1, ram: 2048, disk: 20 }, resolve);
+ * const { id } = await flavorHandler.create(clients, owner, spec);
  */
-export const flavorHandler: ResourceHandler<FlavorSpec, FlavorObserved> = {
+export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifestSpec> = {
   kind: 'Flavor',
+  noun: 'flavor',
+  rank: 0,
+  holdsData: false,
+  uniqueNames: true,
+  volatileFields: [],
 
-  normalize: normalizeFlavorSpec,
+  async listAll(api) {
+    const bodies = await listAll<Record<string, any>>(api.compute, FLAVORS, { query: { is_public: 'None' } });
+    return bodies.map((body) => {
+      const observed = toFlavorObserved(body);
+      if (body.extra_specs === undefined || body['os-flavor-access:is_public'] === false) listedWithGaps.add(observed);
+      return observed;
+    });
+  },
+
+  async complete(api, objects) {
+    return Promise.all(objects.map(async (flavor) => (listedWithGaps.has(flavor) ? (await readFlavor(api, flavor.id)) ?? flavor : flavor)));
+  },
+
+  stamp: (observed) => stampOf(observed.extraSpecs),
+
+  async restamp(api, observed, owner) {
+    const { set, remove } = stampUpdates(owner, observed.extraSpecs);
+    await setFlavorExtraSpecs(api, observed.id, set, remove);
+    return (await readFlavor(api, observed.id)) ?? observed;
+  },
 
   references: () => [],
 
+  fromManifest(name, spec) {
+    const { extraSpecs, ...rest } = spec;
+    return normalizeFlavorSpec({ name, ...rest, ...(extraSpecs ? { extraSpecs: Object.fromEntries(Object.entries(extraSpecs).map(([k, v]) => [k, String(v)])) } : {}) });
+  },
+
+  normalize: normalizeFlavorSpec,
+
+  specReferences: () => [],
+
   read: readFlavor,
-
-  adopt: (api: Clients, _owner: Owner, spec: FlavorSpec) => findFlavorByName(api, spec.name),
-
-  list: async () => [],
 
   diff: diffFlavor,
 
   async create(api, _owner, spec) {
     const desired = normalizeFlavorSpec(spec);
-    const context = contextOf(api);
     // Fails before anything is created when the manifest asks for what the cloud cannot do.
-    assertFlavorSpecSupported(desired, context);
+    assertFlavorSpecSupported(desired, contextOf(api));
     const created = await postFlavor(api, desired);
-    const changes = diffFlavor(desired, created, context);
-    if (changes.some((c) => c.apply === 'replace')) {
-      const paths = changes.filter((c) => c.apply === 'replace').map((c) => c.path).join(', ');
-      throw new Error(`flavor ${desired.name} (${created.id}) already existed with different ${paths}; it was not created by this request`);
-    }
-    if (changes.length === 0) return created;
-    return flavorHandler.update(api, created, desired, changes);
+    return { id: created.id, observed: created };
   },
 
   async update(api, observed, _desired, changes) {

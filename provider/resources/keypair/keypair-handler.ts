@@ -1,7 +1,9 @@
 import type { Clients } from '../../openstack/openstack-client.ts';
 import { isNotFound } from '../../openstack/errors.ts';
-import type { ResourceHandler } from '../types.ts';
-import { sendAndVerify } from '../unknown-outcome.ts';
+import { KEYPAIRS, listAll } from '../../openstack/paging.ts';
+import type { KeypairManifestSpec } from '../../../schemas/spec-types.ts';
+import type { KindModule } from '../kind.ts';
+import { keypairStamp, stampedPublicKey } from './keypair-stamp.ts';
 import { diffKeypair } from './keypair-diff.ts';
 import { keypairFingerprint } from './keypair-fingerprint.ts';
 import { toKeypairObserved, type KeypairObserved } from './keypair-observed.ts';
@@ -35,50 +37,51 @@ export async function deleteKeypair(api: Clients, name: string): Promise<void> {
 
 /**
  * Keypairs. Nova scopes them to the user whose token makes the call, so
- * the handler manages the keypairs of the user novaform authenticates as.
- * Owned by unique name plus the state store (keypairs carry no metadata).
+ * the module manages the keypairs of the user novaform authenticates as.
+ * Ownership: the stamp in an ssh key's comment (keypair-stamp.ts); an x509
+ * keypair carries none and is ours only with evidence in state.
  *
- * - `adopt` reads the keypair by `spec.name`;
- * - `list` returns []: the cloud cannot tell which keypairs a stack owns;
- *   the state store holds their names and the reconciler uses `read`;
  * - `create` imports the public key with its type (compute >= 2.2, within
- *   novaform's minimum 2.53). A transient failure is resolved by reading
- *   the name: the same fingerprint means our create went through;
+ *   novaform's minimum 2.53) and the stamp, once;
  * - nothing is mutable: `diff` only yields replaces and `update` refuses
  *   any change; `readiness` is always ready.
  *
  * @example
- * const spec = keypairHandler.normalize({ name: 'ops', publicKey: readFileSync('id_ed25519.pub', 'utf8') });
- * const key = (await keypairHandler.adopt(clients, owner, spec)) ?? (await keypairHandler.create(clients, owner, spec));
- * keypairHandler.diff(spec, key, context); // [] while the fingerprints match
+ * const spec = keypairHandler.fromManifest('ops', { publicKey: readFileSync('id_ed25519.pub', 'utf8') }, resolve);
+ * const { id } = await keypairHandler.create(clients, owner, spec);
+ * keypairHandler.diff(spec, (await keypairHandler.read(clients, id))!, context); // [] while the fingerprints match
  */
-export const keypairHandler: ResourceHandler<KeypairSpec, KeypairObserved> = {
+export const keypairHandler: KindModule<KeypairSpec, KeypairObserved, KeypairManifestSpec> = {
   kind: 'Keypair',
+  noun: 'keypair',
+  rank: 1,
+  holdsData: false,
+  uniqueNames: true,
+  volatileFields: ['userId'],
 
-  normalize: normalizeKeypairSpec,
+  listAll: async (api) => listAll<Record<string, any>>(api.compute, KEYPAIRS).then((items) => items.map(toKeypairObserved)),
+
+  stamp: (observed) => keypairStamp(observed.publicKey),
 
   references: () => [],
 
+  fromManifest: (name, spec) => normalizeKeypairSpec({ name, publicKey: spec.publicKey, ...(spec.type !== undefined ? { type: spec.type } : {}), ...(spec.deletionPolicy !== undefined ? { deletionPolicy: spec.deletionPolicy } : {}) }),
+
+  normalize: normalizeKeypairSpec,
+
+  specReferences: () => [],
+
   read: (api, id) => findKeypairByName(api, id),
-
-  adopt: (api, _owner, spec) => findKeypairByName(api, spec.name),
-
-  list: async () => [],
 
   diff: diffKeypair,
 
-  async create(api, _owner, spec) {
+  async create(api, owner, spec) {
     const desired = normalizeKeypairSpec(spec);
     // Computed first: an invalid key fails here with a clear message, before any request.
-    const fingerprint = keypairFingerprint(desired.publicKey, desired.type);
-    const body = { keypair: { name: desired.name, public_key: desired.publicKey, type: desired.type } };
-    return sendAndVerify(
-      async () => toKeypairObserved((await api.compute.post('/os-keypairs', body)).body.keypair),
-      async () => {
-        const found = await findKeypairByName(api, desired.name);
-        return found?.fingerprint === fingerprint ? found : undefined;
-      },
-    );
+    keypairFingerprint(desired.publicKey, desired.type);
+    const body = { keypair: { name: desired.name, public_key: stampedPublicKey(desired.publicKey, desired.type, owner), type: desired.type } };
+    const observed = toKeypairObserved((await api.compute.post('/os-keypairs', body)).body.keypair);
+    return { id: observed.id, observed };
   },
 
   async update(_api, observed, _desired, changes) {

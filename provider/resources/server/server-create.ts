@@ -1,16 +1,11 @@
-import { isOpenStackError, isRetryable } from '../../openstack/errors.ts';
 import type { Clients } from '../../openstack/openstack-client.ts';
 import { ownerMetadata, type Owner } from '../types.ts';
-import type { ServerObserved } from './server-observed.ts';
-import { adoptServer } from './server-read.ts';
-import { settledReadiness } from './server-readiness.ts';
 import type { ServerNetworks, ServerSpec } from './server-spec.ts';
-import { waitForServer, type ServerWaitOptions } from './server-wait.ts';
 
 /**
  * Creating a server: one POST /servers that carries everything Nova takes
- * at create time, ownership metadata included, then a wait. Nothing that
- * can fail runs after the POST (types.ts contract): volumes, a `stopped`
+ * at create time, ownership metadata included. Nothing runs after the POST
+ * (types.ts contract): the executor waits; volumes, a `stopped`
  * power state and, below 2.52, tags are left to the next update, which the
  * diff of the created server asks for.
  */
@@ -52,32 +47,16 @@ export function serverCreateBody(owner: Owner, spec: ServerSpec, atLeast: (major
 }
 
 /**
- * POST /servers, then waits until the server has settled: ready, or failed
- * (ERROR), which is returned rather than thrown so that the reconciler
- * keeps the id and applies `errorDecision`.
- *
- * The POST is never re-sent (the client does not retry it either). When its
- * outcome is unknown (timeout, reset connection, a 5xx) the server is
- * looked up by ownership: found, the create continues with it; not found,
- * the original error is thrown and the next run's adoption settles it.
- * Unlike unknown-outcome.ts `sendAndVerify`, nothing is re-sent even then:
- * Nova may still be working on a POST the client gave up on, and the
- * server row would appear after a second POST made a duplicate.
+ * POST /servers, once: returns the id as soon as Nova names it. The POST
+ * is never re-sent (the client does not retry it either): when its outcome
+ * is unknown (timeout, reset connection, a 5xx from a proxy) the error is
+ * thrown, the executor journals the create as unknown, and the next run
+ * adopts the server by its ownership metadata after a grace period.
  */
-export async function createServer(api: Clients, owner: Owner, spec: ServerSpec, options: ServerWaitOptions): Promise<ServerObserved> {
+export async function createServer(api: Clients, owner: Owner, spec: ServerSpec): Promise<{ id: string }> {
   const body = serverCreateBody(owner, spec, (major, minor) => api.computeVersion.atLeast(major, minor));
-  let id: string;
-  try {
-    const response = await api.compute.post<{ server?: { id?: string } }>('/servers', body);
-    const created = response.body?.server?.id;
-    if (typeof created !== 'string') throw new Error(`POST /servers answered ${response.status} without a server id`);
-    id = created;
-  } catch (error) {
-    // A timeout or reset (outcomeUnknown), or a 5xx from a proxy in front of Nova, may hide a server that exists.
-    if (!isOpenStackError(error) || !(error.outcomeUnknown || isRetryable(error))) throw error;
-    const found = await adoptServer(api, owner);
-    if (!found) throw error;
-    id = found.id;
-  }
-  return waitForServer(api, id, settledReadiness, options, 'build');
+  const response = await api.compute.post<{ server?: { id?: string } }>('/servers', body);
+  const id = response.body?.server?.id;
+  if (typeof id !== 'string') throw new Error(`POST /servers answered ${response.status} without a server id`);
+  return { id };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { keyPath, lastAppliedMap, mapChanges } from '../map-changes.ts';
-import { OWNER_NAME_KEY, OWNER_STACK_KEY, type DiffContext, type FieldChange } from '../types.ts';
+import { isOwnershipKey, type DiffContext, type FieldChange } from '../types.ts';
 import { flavorLabel, runsOnFlavor, type ServerObserved } from './server-observed.ts';
 import { observedPowerState } from './server-readiness.ts';
 import type { ServerNetworks, ServerSpec, ServerVolume } from './server-spec.ts';
@@ -22,7 +22,6 @@ import type { ServerNetworks, ServerSpec, ServerVolume } from './server-spec.ts'
  * | powerState | power | no |
  */
 
-const OWNERSHIP_KEYS = new Set([OWNER_STACK_KEY, OWNER_NAME_KEY]);
 
 function change(path: string, from: unknown, to: unknown, apply: FieldChange['apply'], dataLoss = false): FieldChange {
   return { path, from, to, apply, dataLoss };
@@ -67,7 +66,7 @@ export function diffMetadata(desired: ServerSpec, observed: ServerObserved, cont
     desired: desired.metadata,
     observed: observed.metadata,
     lastApplied: lastAppliedMap(context.lastApplied, 'metadata'),
-    ignore: (key) => OWNERSHIP_KEYS.has(key),
+    ignore: isOwnershipKey,
   });
 }
 

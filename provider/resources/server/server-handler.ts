@@ -1,56 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { ServerManifestSpec } from '../../../schemas/spec-types.ts';
 import { isNotFound } from '../../openstack/errors.ts';
 import type { Clients } from '../../openstack/openstack-client.ts';
-import type { ResourceHandler } from '../types.ts';
+import type { KindModule, SpecReference } from '../kind.ts';
+import { stampOf, stampUpdates } from '../types.ts';
 import { createServer } from './server-create.ts';
 import { diffServer } from './server-diff.ts';
 import type { ServerObserved } from './server-observed.ts';
-import { adoptServer, listOwnedServers, readServer } from './server-read.ts';
-import { serverReadiness } from './server-readiness.ts';
-import { normalizeServerSpec, serverReferences, type ServerSpec } from './server-spec.ts';
+import { listServers, readServer } from './server-read.ts';
+import { errorDecision, serverReadiness } from './server-readiness.ts';
+import { normalizeServerSpec, serverReferences, type ServerNetworks, type ServerSpec, type ServerSpecInput, type ServerVolume } from './server-spec.ts';
 import { updateServer } from './server-update.ts';
 import { waitForServerGone, type ServerWaitOptions } from './server-wait.ts';
 
-export type ServerHandler = ResourceHandler<ServerSpec, ServerObserved>;
+export type ServerHandler = KindModule<ServerSpec, ServerObserved, ServerManifestSpec>;
+
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+function networksOf(networks: ServerManifestSpec['networks']): ServerNetworks {
+  if (networks === undefined || typeof networks === 'string') return networks ?? 'auto';
+  return networks.map((n) => defined({ uuid: n.network, port: n.port, fixedIp: n.fixedIp }));
+}
+
+/** The references a Server manifest makes, in field order. Pure. */
+function manifestReferences(spec: ServerManifestSpec): SpecReference[] {
+  const refs: SpecReference[] = [
+    { target: 'Flavor', name: spec.flavor, path: ['spec', 'flavor'] },
+    { target: 'Image', name: spec.image, path: ['spec', 'image'] },
+  ];
+  if (spec.keypair !== undefined) refs.push({ target: 'Keypair', name: spec.keypair, path: ['spec', 'keypair'] });
+  if (spec.availabilityZone !== undefined) refs.push({ target: 'AvailabilityZone', name: spec.availabilityZone, path: ['spec', 'availabilityZone'] });
+  (spec.volumes ?? []).forEach((entry, index) => refs.push({ target: 'Volume', name: entry.volume, path: ['spec', 'volumes', index, 'volume'] }));
+  return refs;
+}
+
+/** POST /servers/{id}/metadata merges; DELETE per key (404: already gone). */
+async function setServerMetadata(api: Clients, id: string, set: Record<string, string>, remove: readonly string[]): Promise<void> {
+  const base = `/servers/${encodeURIComponent(id)}/metadata`;
+  if (Object.keys(set).length > 0) await api.compute.post(base, { metadata: set }, { idempotent: true });
+  for (const key of remove) {
+    try {
+      await api.compute.delete(`${base}/${encodeURIComponent(key)}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+}
 
 /**
  * The Server kind: Nova servers with ownership metadata, in-place updates,
  * resize + confirm, rebuild, power and volume attachments.
  *
  * - `create` sends one POST /servers with ownership metadata
- *   (`novaform:stack`, `novaform:name`), networks, key, zone, metadata,
- *   description, tags (2.52+) and base64 user data, and waits until the
- *   server has settled. A build that ends in ERROR is returned (see
- *   `readiness` and `errorDecision`), not thrown. A POST whose outcome is
- *   unknown is never re-sent: the server is looked up by ownership.
+ *   (`novaform:stack`, `novaform:name`, `novaform:retain`), networks, key,
+ *   zone, metadata, description, tags (2.52+) and base64 user data, and
+ *   returns the id; the executor records it and waits for the build.
  *   Volumes, `powerState: stopped` (and tags below 2.52) are applied by the
- *   update the next diff asks for: create runs nothing that can fail after
- *   the POST but the wait.
- * - `adopt` and `list` read /servers/detail once and match the ownership
- *   metadata; two servers with one owner throw `AmbiguousOwnershipError`.
- * - `diff` and `readiness` are pure (server-diff.ts, server-readiness.ts).
+ *   update the next diff asks for.
+ * - `diff` and `readiness` are pure (server-diff.ts, server-readiness.ts);
+ *   a server that settles in ERROR follows the manifest's `onError`.
  * - `update` applies the given changes (server-update.ts); `replace` ones are refused.
  * - `delete` treats 404 as success and returns once GET answers 404.
  *
- * Every wait is bounded by `options.timeoutMs` (default: wait.ts's Server timeout).
+ * Every wait of `update` and `delete` is bounded by `options.timeoutMs` (default: wait.ts's Server timeout).
  *
  * @example
  * const handler = createServerHandler({ timeoutMs: 600_000 });
- * const owner = { stack: 'prod', kind: 'Server', name: 'web-1' } as const;
- * const spec = handler.normalize({ name: 'web-1', flavor: { id: flavorId, name: 'm1.small' }, image: imageId, networks: 'none' });
- * const server = (await handler.adopt(clients, owner, spec)) ?? await handler.create(clients, owner, spec);
- * const changes = handler.diff(spec, server, { computeAtLeast: (ma, mi) => clients.computeVersion.atLeast(ma, mi) });
- * if (changes.length > 0 && !changes.some((c) => c.apply === 'replace')) await handler.update(clients, server, spec, changes);
+ * const spec = handler.fromManifest('web-1', { flavor: 'm1.small', image: 'cirros', networks: 'none' }, resolve);
+ * const { id } = await handler.create(clients, { stack: 'prod', kind: 'Server', name: 'web-1' }, spec);
  */
 export function createServerHandler(options: ServerWaitOptions = {}): ServerHandler {
   return {
     kind: 'Server',
+    noun: 'server',
+    rank: 5,
+    holdsData: true,
+    uniqueNames: false,
+    volatileFields: ['updated', 'created', 'host', 'powerState'],
+    listAll: listServers,
+    stamp: (observed) => stampOf(observed.metadata),
+    async restamp(api, observed, owner) {
+      const { set, remove } = stampUpdates(owner, observed.metadata);
+      await setServerMetadata(api, observed.id, set, remove);
+      return (await readServer(api, observed.id)) ?? observed;
+    },
+    references: manifestReferences,
+    fromManifest(name, s, resolve) {
+      const flavor = resolve('Flavor', s.flavor);
+      const volumes: ServerVolume[] = (s.volumes ?? []).map((entry) => {
+        const volume = resolve('Volume', entry.volume);
+        return defined({ volumeId: volume.id, device: entry.device, name: volume.managed ? entry.volume : undefined });
+      });
+      const spec: ServerSpecInput = defined({
+        name,
+        flavor: { id: flavor.id, name: flavor.name },
+        image: resolve('Image', s.image).id,
+        keypair: s.keypair !== undefined ? resolve('Keypair', s.keypair).name : undefined,
+        availabilityZone: s.availabilityZone,
+        networks: networksOf(s.networks),
+        metadata: { ...s.metadata },
+        tags: s.tags,
+        description: s.description,
+        userData: s.userData,
+        volumes,
+        powerState: s.powerState,
+        onError: s.onError,
+      });
+      return normalizeServerSpec(spec);
+    },
+    digestView(observed) {
+      // The network names count, the addresses do not; user data only as a digest.
+      const view: Record<string, unknown> = { ...observed, addresses: Object.keys(observed.addresses ?? {}).sort() };
+      if (typeof observed.userData === 'string') view.userData = `sha256:${createHash('sha256').update(observed.userData, 'utf8').digest('hex')}`;
+      return view;
+    },
+    onFailed: errorDecision,
     normalize: normalizeServerSpec,
-    references: serverReferences,
+    specReferences: serverReferences,
     read: (api: Clients, id: string) => readServer(api, id),
-    adopt: (api, owner) => adoptServer(api, owner),
-    list: (api, stack) => listOwnedServers(api, stack),
     diff: diffServer,
-    create: (api, owner, spec) => createServer(api, owner, spec, options),
+    create: (api, owner, spec) => createServer(api, owner, spec),
     update: (api, observed, desired, changes) => updateServer(api, observed, desired, changes, options),
     async delete(api, observed) {
       try {
@@ -65,8 +134,7 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
   };
 }
 
-/** The Server handler with the default waits. */
+/** The Server kind with the default waits. */
 export const serverHandler: ServerHandler = createServerHandler();
 
 export { errorDecision } from './server-readiness.ts';
-export { AmbiguousOwnershipError } from './server-read.ts';

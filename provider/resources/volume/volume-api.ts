@@ -5,7 +5,7 @@ import { splitMapChanges } from '../map-changes.ts';
 import { isOwnedBy, ownerMetadata, type FieldChange, type Owner } from '../types.ts';
 import { sendAndVerify } from '../unknown-outcome.ts';
 import { ResourceGoneError, waitFor, waitUntilGone } from '../wait.ts';
-import { isOwnershipKey } from './volume-diff.ts';
+import { isOwnershipKey } from '../types.ts';
 import { toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import type { NormalizedVolumeSpec } from './volume-spec.ts';
 
@@ -78,6 +78,18 @@ export function waitForVolume(api: Clients, id: string, timeoutMs?: number): Pro
   return waitFor(() => readVolume(api, id), volumeReadiness, { kind: 'Volume', what: `volume ${id}`, timeoutMs });
 }
 
+/** Sets and removes metadata keys: POST merges (sending the same values twice is harmless), DELETE per key (404: already gone). */
+export async function setVolumeMetadata(api: Clients, id: string, set: Record<string, string>, remove: readonly string[]): Promise<void> {
+  if (Object.keys(set).length > 0) await api.volume.post(`${path(id)}/metadata`, { metadata: set }, { idempotent: true });
+  for (const key of remove) {
+    try {
+      await api.volume.delete(`${path(id)}/metadata/${encodeURIComponent(key)}`);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+}
+
 /** Name and description in one PUT; metadata through its sub-resource so foreign keys survive. */
 async function applyFields(api: Clients, id: string, changes: readonly FieldChange[]): Promise<void> {
   const fields: Record<string, string | null> = {};
@@ -89,15 +101,7 @@ async function applyFields(api: Clients, id: string, changes: readonly FieldChan
 
   const metadata = splitMapChanges('spec.metadata', changes);
   const set = Object.fromEntries(Object.entries(metadata.set).filter(([key]) => !isOwnershipKey(key)));
-  // POST merges: sending the same values twice is harmless.
-  if (Object.keys(set).length > 0) await api.volume.post(`${path(id)}/metadata`, { metadata: set }, { idempotent: true });
-  for (const key of metadata.remove.filter((k) => !isOwnershipKey(k))) {
-    try {
-      await api.volume.delete(`${path(id)}/metadata/${encodeURIComponent(key)}`);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
+  await setVolumeMetadata(api, id, set, metadata.remove.filter((k) => !isOwnershipKey(k)));
 }
 
 /**

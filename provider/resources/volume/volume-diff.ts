@@ -1,14 +1,7 @@
 import { lastAppliedHas, lastAppliedMap, mapChanges } from '../map-changes.ts';
-import { OWNER_NAME_KEY, OWNER_STACK_KEY, UnsupportedChangeError, type DiffContext, type FieldChange } from '../types.ts';
+import { isOwnershipKey, UnsupportedChangeError, type DiffContext, type FieldChange } from '../types.ts';
 import type { VolumeObserved } from './volume-observed.ts';
 import { normalizeVolumeSpec, type VolumeSpec } from './volume-spec.ts';
-
-const OWNERSHIP = new Set([OWNER_STACK_KEY, OWNER_NAME_KEY]);
-
-/** The ownership keys: set at create, never diffed, never removed. */
-export function isOwnershipKey(key: string): boolean {
-  return OWNERSHIP.has(key);
-}
 
 /**
  * Where the volume came from and lives is fixed at create: a new type,

@@ -1,61 +1,70 @@
-import { pickOne } from '../adoption.ts';
-import { OWNER_NAME_KEY, OWNER_STACK_KEY, type ResourceHandler } from '../types.ts';
-import { sendAndVerify } from '../unknown-outcome.ts';
-import { applyVolumeChanges, deleteVolume, findOwnedVolumes, findVolumesByMetadata, readVolume, volumeCreateBody, waitForVolume } from './volume-api.ts';
+import type { VolumeManifestSpec } from '../../../schemas/spec-types.ts';
+import { listAll, VOLUMES } from '../../openstack/paging.ts';
+import type { KindModule } from '../kind.ts';
+import { stampOf, stampUpdates } from '../types.ts';
+import { applyVolumeChanges, deleteVolume, readVolume, setVolumeMetadata, volumeCreateBody } from './volume-api.ts';
 import { diffVolume } from './volume-diff.ts';
 import { toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import { normalizeVolumeSpec, type VolumeSpec } from './volume-spec.ts';
 
+const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
 /**
  * Block-storage volumes (Cinder v3), owned by the metadata keys
- * `novaform:stack` and `novaform:name`, which the create request itself
- * carries.
+ * `novaform:stack` and `novaform:name` (and `novaform:retain`), which the
+ * create request itself carries. Cinder names are not unique.
  *
- * - `adopt` lists the project's volumes by ownership metadata; two owned
- *   volumes throw AdoptionConflictError; one being deleted is not adopted;
- * - `create` posts once (a transient failure is resolved by adoption, never
- *   by a blind re-send) and waits until the volume is available;
+ * - `create` posts once and returns the id; the executor waits until the
+ *   volume is available;
  * - `update` renames, re-describes, sets and removes metadata keys, and
  *   grows the volume (os-extend, then waits); a replace is the executor's;
  * - `delete` returns once Cinder no longer knows the volume;
  * - `readiness`: available / in-use ready, error* failed, else pending.
  *
  * @example
- * const spec = volumeHandler.normalize({ name: 'web-data', size: 10, metadata: { tier: 'web' } });
- * const volume = (await volumeHandler.adopt(clients, owner, spec)) ?? (await volumeHandler.create(clients, owner, spec));
- * const changes = volumeHandler.diff({ ...spec, size: 20 }, volume, context); // [{ path: 'spec.size', apply: 'extend', ... }]
- * await volumeHandler.update(clients, volume, { ...spec, size: 20 }, changes);
+ * const spec = volumeHandler.fromManifest('web-data', { size: 10, metadata: { tier: 'web' } }, resolve);
+ * const { id } = await volumeHandler.create(clients, owner, spec);
  */
-export const volumeHandler: ResourceHandler<VolumeSpec, VolumeObserved> = {
+export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifestSpec> = {
   kind: 'Volume',
+  noun: 'volume',
+  rank: 2,
+  holdsData: true,
+  uniqueNames: false,
+  volatileFields: ['updated_at', 'created_at'],
+
+  listAll: async (api) => (await listAll<Record<string, any>>(api.volume, VOLUMES)).map(toVolumeObserved),
+
+  stamp: (observed) => stampOf(observed.metadata),
+
+  unusable: (observed) => (observed.status === 'deleting' ? 'is being deleted' : undefined),
+
+  async restamp(api, observed, owner) {
+    const { set, remove } = stampUpdates(owner, observed.metadata);
+    await setVolumeMetadata(api, observed.id, set, remove);
+    return (await readVolume(api, observed.id)) ?? observed;
+  },
+
+  references: (spec) => (spec.image !== undefined ? [{ target: 'Image', name: spec.image, path: ['spec', 'image'] }] : []),
+
+  fromManifest(name, spec, resolve) {
+    const { image, ...rest } = spec;
+    return normalizeVolumeSpec(defined<VolumeSpec>({ name, ...rest, image: image !== undefined ? resolve('Image', image).id : undefined }));
+  },
 
   normalize: normalizeVolumeSpec,
 
-  // The source image is not a novaform kind: the manifest loader pins it at plan time.
-  references: () => [],
+  // The source image is not a novaform kind: it is pinned at plan time.
+  specReferences: () => [],
 
   read: readVolume,
-
-  async adopt(api, owner) {
-    return pickOne(await findOwnedVolumes(api, owner), `volume '${owner.name}' of stack '${owner.stack}'`);
-  },
-
-  async list(api, stack) {
-    const owned = await findVolumesByMetadata(api, { [OWNER_STACK_KEY]: stack });
-    return owned
-      .filter((v) => v.status !== 'deleting' && v.metadata[OWNER_NAME_KEY] !== undefined)
-      .map((observed) => ({ owner: { stack, kind: 'Volume' as const, name: observed.metadata[OWNER_NAME_KEY]! }, observed }));
-  },
 
   diff: diffVolume,
 
   async create(api, owner, spec) {
-    const body = volumeCreateBody(owner, normalizeVolumeSpec(spec));
-    const created = await sendAndVerify(
-      async () => toVolumeObserved((await api.volume.post('/volumes', body)).body.volume),
-      () => volumeHandler.adopt(api, owner, spec),
-    );
-    return waitForVolume(api, created.id);
+    const { body } = await api.volume.post('/volumes', volumeCreateBody(owner, normalizeVolumeSpec(spec)));
+    const observed = toVolumeObserved(body.volume);
+    return { id: observed.id, observed };
   },
 
   async update(api, observed, _desired, changes) {

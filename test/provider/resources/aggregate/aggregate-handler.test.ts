@@ -42,7 +42,7 @@ describe('aggregateHandler against a cloud', () => {
     assert.deepEqual(aggregateHandler.diff(desired, created, contextOf(api)), []);
     assert.deepEqual(await aggregateHandler.read(api, created.id), created);
     assert.deepEqual(aggregateHandler.readiness(created), { state: 'ready' });
-    assert.deepEqual(aggregateHandler.references(desired), []);
+    assert.deepEqual(aggregateHandler.specReferences(desired), []);
     await aggregateHandler.delete(api, created);
     assert.equal(await aggregateHandler.read(api, created.id), undefined);
   });

@@ -54,7 +54,7 @@ describe('flavorHandler against a cloud', () => {
     assert.deepEqual(flavorHandler.diff(desired, created, contextOf(api)), []);
     assert.deepEqual(await flavorHandler.read(api, created.id), created);
     assert.deepEqual(flavorHandler.readiness(created), { state: 'ready' });
-    assert.deepEqual(flavorHandler.references(desired), []);
+    assert.deepEqual(flavorHandler.specReferences(desired), []);
   });
 
   it('updates description and extra specs in place, keeping keys set by others', async () => {

@@ -47,7 +47,7 @@ describe('volumeHandler against a cloud', () => {
     assert.deepEqual(created.metadata, { tier: 'web', ...ownerMetadata(owner('create')) });
     assert.deepEqual(volumeHandler.diff(desired, created, contextOf(api)), []);
     assert.deepEqual(await volumeHandler.read(api, created.id), created);
-    assert.deepEqual(volumeHandler.references(desired), []);
+    assert.deepEqual(volumeHandler.specReferences(desired), []);
     // The ownership was in the POST itself: no separate metadata call followed it.
     if (cloud.engine) {
       const calls = cloud.engine.engine.requestLog.filter((e) => e.url.includes(created.id) && e.method !== 'GET');

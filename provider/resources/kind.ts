@@ -1,0 +1,105 @@
+import type { Clients } from '../openstack/openstack-client.ts';
+import type { Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
+
+/**
+ * A kind is a module (DESIGN.md): everything the generic planner, executor
+ * and drift need to know about one kind lives in its folder and is exported
+ * as one `KindModule`, listed in registry.ts. Generic code reads these
+ * members and feature-detects the optional ones; it never switches on a
+ * kind's name.
+ *
+ * Contract, on top of ResourceHandler's:
+ * - `listAll` MUST read every object of the kind the caller can see with
+ *   one paged listing (the plan's snapshot); it MAY throw a 403 or
+ *   EndpointNotFoundError, which the snapshot records as "unavailable".
+ * - `stamp`, `unusable`, `fromManifest`, `references`, `provides`,
+ *   `digestView`, `health` and `onFailed` MUST be pure.
+ * - `stamp` returns the ownership the object carries IN THE CLOUD, or
+ *   undefined when it carries none (a keypair: Nova keeps no metadata on
+ *   it, so only the state store or the journal can say it is ours).
+ * - `create` MUST send one request that creates the object with its
+ *   ownership stamp, and return as soon as the cloud names the id; waits
+ *   and follow-up calls belong to `update` and the executor. It MUST NOT
+ *   re-send: when its outcome is unknown it throws, and the next run adopts.
+ */
+
+/** A cloud object as the generic code sees it: an id, maybe a name, and the kind's own fields. */
+export type CloudObject = { readonly id: string } & Readonly<Record<string, unknown>>;
+
+/** What a manifest may refer to: a managed kind by manifest name, or an object only the cloud defines. */
+export type RefTarget = Kind | 'Image' | 'AvailabilityZone';
+
+/** One reference a manifest spec makes, where it is written. */
+export interface SpecReference {
+  readonly target: RefTarget;
+  /** The name (or id) as written. */
+  readonly name: string;
+  /** Path segments from the document root, e.g. ['spec', 'volumes', 0, 'volume']. */
+  readonly path: readonly (string | number)[];
+}
+
+/** How a referenced object resolves while building a spec. `managed` is false for an object pinned from the cloud. */
+export interface ResolvedReference {
+  readonly id: string;
+  readonly name: string;
+  readonly managed: boolean;
+}
+
+/** Resolves a reference of a manifest to an id (or a "known after apply" placeholder for one not created yet). */
+export type ReferenceResolver = (target: Kind | 'Image', name: string) => ResolvedReference;
+
+/** What a drift report says about an object's health. */
+export type Health = { readonly healthy: true } | { readonly healthy: false; readonly message: string };
+
+/** What the executor does with an object that came up failed: report it, delete and create once more, or keep it. */
+export type FailurePolicy = 'fail' | 'recreate' | 'keep';
+
+export interface KindModule<Spec = any, Observed extends { id: string } = any, ManifestSpec = any> extends ResourceHandler<Spec, Observed> {
+  readonly kind: Kind;
+  /** Lower-case words for messages: 'flavor', 'server group'. */
+  readonly noun: string;
+  /** Where the kind comes in plans and listings: what others refer to first (lower first). */
+  readonly rank: number;
+  /** True when deleting an object destroys data (a volume, a server's disks). */
+  readonly holdsData: boolean;
+  /** True when the cloud keeps names unique (flavors, keypairs, aggregates): a same-named object blocks a create. */
+  readonly uniqueNames: boolean;
+  /** Fields that change without changing any plan (timestamps, the host): left out of the observed digest. */
+  readonly volatileFields: readonly string[];
+
+  /** Every object of the kind the caller can see, in one paged listing. */
+  listAll(api: Clients): Promise<Observed[]>;
+  /**
+   * Fills in what the listing leaves out (a flavor's extra specs below
+   * 2.61, a private flavor's access list) for the objects a plan manages.
+   * Optional.
+   */
+  complete?(api: Clients, objects: readonly Observed[]): Promise<Observed[]>;
+  /** The ownership the object carries in the cloud. */
+  stamp(observed: Observed): OwnershipStamp | undefined;
+  /**
+   * Makes the object carry `owner`'s stamp (ownership, and the retain mark
+   * of its deletionPolicy). Optional: a kind whose objects cannot be
+   * stamped after create (a keypair) has none.
+   */
+  restamp?(api: Clients, observed: Observed, owner: Owner): Promise<Observed>;
+  /** Why an object cannot be matched or referred to although it exists (a volume being deleted), else undefined. */
+  unusable?(observed: Observed): string | undefined;
+
+  /** The references a manifest spec makes, in field order: the one definition loader, pinning and planner use. */
+  references(spec: ManifestSpec): SpecReference[];
+  /** Names a manifest defines for cloud-only targets (an aggregate's availability zone). Optional. */
+  provides?(spec: ManifestSpec): SpecReference[];
+  /** The manifest spec -> the resolved, normalized spec `create`/`diff`/`update` take. `name` is metadata.name. */
+  fromManifest(name: string, spec: ManifestSpec, resolve: ReferenceResolver): Spec;
+
+  /** The observed fields that decide a plan, when more than dropping `volatileFields` is needed (hash user data). Optional. */
+  digestView?(observed: Observed): Record<string, unknown>;
+  /** Health for drift (a server in ERROR). Optional: without it every object is healthy. */
+  health?(observed: Observed): Health;
+  /** The error policy of an object that settled failed. Optional: without it a failed object fails the step. */
+  onFailed?(spec: Spec, observed: Observed): FailurePolicy;
+}
+
+/** A module of any kind, as generic code holds them. */
+export type AnyKindModule = KindModule<any, any, any>;

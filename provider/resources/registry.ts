@@ -1,0 +1,39 @@
+import { aggregateHandler } from './aggregate/aggregate-handler.ts';
+import { flavorHandler } from './flavor/flavor-handler.ts';
+import type { AnyKindModule } from './kind.ts';
+import { keypairHandler } from './keypair/keypair-handler.ts';
+import { serverHandler } from './server/server-handler.ts';
+import type { Kind } from './types.ts';
+import { volumeHandler } from './volume/volume-handler.ts';
+
+/**
+ * Every kind novaform manages, one module each. This is the only list of
+ * kinds generic code reads: adding a kind is its folder, one line here,
+ * its schema, and the engine's API.
+ */
+const MODULES: readonly AnyKindModule[] = [flavorHandler, keypairHandler, volumeHandler, aggregateHandler, serverHandler];
+
+/** The modules in plan order (what others refer to first). */
+export const KIND_MODULES: readonly AnyKindModule[] = [...MODULES].sort((a, b) => a.rank - b.rank);
+
+const BY_KIND = new Map<string, AnyKindModule>(KIND_MODULES.map((m) => [m.kind, m]));
+
+/** The kinds, in plan order. */
+export const KIND_NAMES: readonly Kind[] = KIND_MODULES.map((m) => m.kind);
+
+/** True when `name` is a kind novaform manages. */
+export function isKind(name: string): name is Kind {
+  return BY_KIND.has(name);
+}
+
+/**
+ * The module of `kind`; throws for a name that is not a kind (a bug: manifests are validated first).
+ *
+ * @example
+ * kindModule('Flavor').noun // 'flavor'
+ */
+export function kindModule(kind: string): AnyKindModule {
+  const found = BY_KIND.get(kind);
+  if (!found) throw new Error(`'${kind}' is not a novaform kind (expected one of ${KIND_NAMES.join(', ')})`);
+  return found;
+}

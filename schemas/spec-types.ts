@@ -1,0 +1,111 @@
+/**
+ * TypeScript types of manifest specs, the shape schemas/*.schema.json
+ * define (the schemas are the source of truth; test/schemas/types-sync.test.ts
+ * keeps these in step with them). They live beside the schemas so that every
+ * layer can use them: the kind modules in provider/resources build their
+ * specs from these, the manifest loader in reconciler/ returns them.
+ *
+ * `Raw*` types are the documents as written (sizes may be quantities such
+ * as "2GiB"); `*ManifestSpec` types are what the loader returns (sizes in
+ * Nova's units, publicKeyFile read into publicKey).
+ */
+
+/** An integer in the field's unit, or a string such as "2GiB". */
+export type Quantity = number | string;
+export type DeletionPolicy = 'Delete' | 'Retain';
+export type KeypairType = 'ssh' | 'x509';
+export type PowerState = 'running' | 'stopped';
+export type OnError = 'fail' | 'recreate' | 'keep';
+
+export interface ManifestMetadata {
+  readonly name: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface RawFlavorSpec {
+  readonly vcpus: number;
+  /** MiB or a quantity. */
+  readonly ram: Quantity;
+  /** GiB or a quantity. */
+  readonly disk: Quantity;
+  /** GiB or a quantity. */
+  readonly ephemeral?: Quantity;
+  /** MiB or a quantity. */
+  readonly swap?: Quantity;
+  readonly isPublic?: boolean;
+  readonly description?: string;
+  readonly extraSpecs?: Readonly<Record<string, string | number>>;
+  readonly access?: readonly string[];
+  readonly deletionPolicy?: DeletionPolicy;
+}
+
+export interface RawKeypairSpec {
+  readonly publicKey?: string;
+  readonly publicKeyFile?: string;
+  readonly type?: KeypairType;
+  readonly deletionPolicy?: DeletionPolicy;
+}
+
+export interface RawVolumeSpec {
+  /** GiB or a quantity. */
+  readonly size: Quantity;
+  readonly volumeType?: string;
+  readonly availabilityZone?: string;
+  readonly image?: string;
+  readonly description?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly deletionPolicy?: DeletionPolicy;
+}
+
+export interface RawAggregateSpec {
+  readonly availabilityZone?: string;
+  readonly hosts?: readonly string[];
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly deletionPolicy?: DeletionPolicy;
+}
+
+/** One NIC: `network` (with an optional `fixedIp`) or `port` alone; the schema enforces the combination. */
+export interface ServerNetworkEntry {
+  readonly network?: string;
+  readonly port?: string;
+  readonly fixedIp?: string;
+}
+
+export interface ServerVolumeEntry {
+  readonly volume: string;
+  readonly device?: string;
+}
+
+export interface RawServerSpec {
+  readonly flavor: string;
+  readonly image: string;
+  readonly keypair?: string;
+  readonly availabilityZone?: string;
+  readonly networks?: 'none' | 'auto' | readonly ServerNetworkEntry[];
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly tags?: readonly string[];
+  readonly description?: string;
+  readonly userData?: string;
+  readonly volumes?: readonly ServerVolumeEntry[];
+  readonly powerState?: PowerState;
+  readonly onError?: OnError;
+  readonly deletionPolicy?: DeletionPolicy;
+}
+
+/** A Flavor spec as loaded: ram and swap in MiB, disk and ephemeral in GiB. */
+export type FlavorManifestSpec = Omit<RawFlavorSpec, 'ram' | 'disk' | 'ephemeral' | 'swap'> & {
+  readonly ram: number;
+  readonly disk: number;
+  readonly ephemeral?: number;
+  readonly swap?: number;
+};
+
+/** A Keypair spec as loaded: `publicKey` always holds the key (read from `publicKeyFile` when that was given). */
+export type KeypairManifestSpec = Omit<RawKeypairSpec, 'publicKey'> & { readonly publicKey: string };
+
+/** A Volume spec as loaded: size in GiB. */
+export type VolumeManifestSpec = Omit<RawVolumeSpec, 'size'> & { readonly size: number };
+
+export type AggregateManifestSpec = RawAggregateSpec;
+export type ServerManifestSpec = RawServerSpec;

@@ -13,6 +13,8 @@
 /** An integer in the field's unit, or a string such as "2GiB". */
 export type Quantity = number | string;
 export type DeletionPolicy = 'Delete' | 'Retain';
+/** Takes over an object novaform did not create: exactly one of its cloud id or its name. */
+export type ImportRef = { readonly id: string; readonly name?: never } | { readonly name: string; readonly id?: never };
 export type KeypairType = 'ssh' | 'x509';
 export type PowerState = 'running' | 'stopped';
 export type OnError = 'fail' | 'recreate' | 'keep';
@@ -38,6 +40,7 @@ export interface RawFlavorSpec {
   readonly extraSpecs?: Readonly<Record<string, string | number>>;
   readonly access?: readonly string[];
   readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
 }
 
 export interface RawKeypairSpec {
@@ -45,6 +48,7 @@ export interface RawKeypairSpec {
   readonly publicKeyFile?: string;
   readonly type?: KeypairType;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
 }
 
 export interface RawVolumeSpec {
@@ -56,6 +60,7 @@ export interface RawVolumeSpec {
   readonly description?: string;
   readonly metadata?: Readonly<Record<string, string>>;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
 }
 
 export interface RawAggregateSpec {
@@ -63,6 +68,7 @@ export interface RawAggregateSpec {
   readonly hosts?: readonly string[];
   readonly metadata?: Readonly<Record<string, string>>;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
 }
 
 /** One NIC: `network` (with an optional `fixedIp`) or `port` alone; the schema enforces the combination. */
@@ -91,6 +97,7 @@ export interface RawServerSpec {
   readonly powerState?: PowerState;
   readonly onError?: OnError;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
 }
 
 /** A Flavor spec as loaded: ram and swap in MiB, disk and ephemeral in GiB. */

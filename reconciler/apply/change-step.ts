@@ -1,4 +1,5 @@
 import { describeChanges, needsReplace, unapprovedChanges } from './change-guard.ts';
+import { stampChanges, isStampChange } from '../../provider/resources/ownership.ts';
 import { createStep } from './create-step.ts';
 import { currentId, diffContext, labelOf, statusOf, waitReady, type StepContext, type StepOutcome } from './step-context.ts';
 import { StepError } from './step-errors.ts';
@@ -29,7 +30,7 @@ export async function updateStep(ctx: StepContext, spec: unknown): Promise<StepO
   if (!current) {
     throw new StepError(`${labelOf(ctx.step)} (${currentId(ctx.step) ?? 'no id'}) no longer exists in the cloud; run plan again`);
   }
-  const changes = handler.diff(spec, current, diffContext(ctx, ctx.step.lastApplied));
+  const changes = [...handler.diff(spec, current, diffContext(ctx, ctx.step.lastApplied)), ...stampChanges(handler, current, ctx.step.owner)];
   const replace = needsReplace(changes);
   if (replace.length > 0) {
     throw new StepError(`${labelOf(ctx.step)}: the cloud changed since the plan and ${describeChanges(replace)} now needs a replace; run plan again`);
@@ -38,10 +39,24 @@ export async function updateStep(ctx: StepContext, spec: unknown): Promise<StepO
   if (unapproved.length > 0) {
     throw new StepError(`${labelOf(ctx.step)}: the cloud changed since the plan: ${describeChanges(unapproved)} was not in the plan; run plan again`);
   }
-  const updated = changes.length > 0 ? await handler.update(ctx.clients, current, spec, changes) : current;
+  const stamped = handler.restamp && changes.some(isStampChange) ? await handler.restamp(ctx.clients, current, ctx.step.owner) : current;
+  const rest = changes.filter((c) => !isStampChange(c));
+  const updated = rest.length > 0 ? await handler.update(ctx.clients, stamped, spec, rest) : stamped;
   const ready = await waitReady(ctx, updated.id);
   await ctx.record(ready.id, spec);
   return { cloudId: ready.id, cloudStatus: statusOf(ready), warnings: [] };
+}
+
+/**
+ * import: the object a manifest takes over becomes the stack's: its id
+ * goes to the state store first, then it is stamped and updated like any
+ * other (the plan showed every change; nothing is replaced).
+ */
+export async function importStep(ctx: StepContext, spec: unknown): Promise<StepOutcome> {
+  const id = currentId(ctx.step);
+  if (id === undefined) throw new StepError(`${labelOf(ctx.step)}: the plan names no object to import`);
+  await ctx.record(id, ctx.step.lastApplied ?? spec);
+  return updateStep(ctx, spec);
 }
 
 /**

@@ -1,33 +1,31 @@
-import { errorDecision } from '../../provider/resources/server/server-handler.ts';
-import type { ServerObserved } from '../../provider/resources/server/server-observed.ts';
-import type { ServerSpec } from '../../provider/resources/server/server-spec.ts';
+import { isOpenStackError } from '../../provider/openstack/errors.ts';
+import { isStampChange } from '../../provider/resources/ownership.ts';
 import { describeChanges, needsReplace } from './change-guard.ts';
 import { diffContext, labelOf, statusOf, waitReady, waitSettled, type StepContext, type StepOutcome } from './step-context.ts';
-import { StepError } from './step-errors.ts';
+import { CreateOutcomeUnknownError, StepError } from './step-errors.ts';
 
 /**
- * Creating one resource: adopt what a previous run may have created, else
- * create; keep the id in the state store at once; apply the error policy
- * to an object that came up failed; then converge what create does not
- * set (a server's volumes, power state, tags below 2.52; an adopted
- * object's drift).
- */
-
-/** What to do with an object that settled: carry on, or the manifest's ERROR policy. */
-export type SettledDecision = 'ok' | 'fail' | 'recreate' | 'keep';
-
-/**
- * `ok` for an object that is ready; for one that failed, a server's
- * `errorDecision(spec, observed)` (onError: fail/recreate/keep) and `fail`
- * for every other kind. Pure.
+ * Creating one resource, the one safe-create rule for every kind
+ * (DESIGN.md "Safety rules"):
  *
- * @example
- * settledDecision('Server', 'failed', { onError: 'recreate' }, erroredServer) // 'recreate'
+ * 1. the journal entry (written by run-step.ts before anything else)
+ *    holds the intent;
+ * 2. `create` sends ONE request carrying the ownership stamp and returns
+ *    the id; the id goes to the state store at once;
+ * 3. only then the waits and follow-ups: settle, apply the error policy
+ *    to an object that came up failed, stamp what the create request could
+ *    not carry (`restamp`), converge what create does not set.
+ *
+ * A create whose outcome is unknown is never sent again in the run
+ * (CreateOutcomeUnknownError); the next plan adopts the object by its
+ * ownership, or by the journal's evidence for kinds stamped after create.
  */
-export function settledDecision(kind: string, readiness: 'ready' | 'pending' | 'failed', spec: unknown, observed: unknown): SettledDecision {
-  if (readiness !== 'failed') return 'ok';
-  if (kind !== 'Server') return 'fail';
-  return errorDecision(spec as Pick<ServerSpec, 'onError'>, observed as ServerObserved);
+
+/** True when the cloud may have acted on a request whose answer never came (or was a server-side failure). */
+export function outcomeMayBeUnknown(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  if (!isOpenStackError(error)) return false;
+  return error.outcomeUnknown || error.status >= 500;
 }
 
 function failureReason(ctx: StepContext, observed: { id: string }): string {
@@ -35,47 +33,56 @@ function failureReason(ctx: StepContext, observed: { id: string }): string {
   return state.state === 'failed' ? state.reason : `${labelOf(ctx.step)} (${observed.id}) did not become ready`;
 }
 
-/** Adopt or create, record the id, wait until settled. */
-async function bringUp(ctx: StepContext, spec: unknown, adopt: boolean): Promise<{ observed: { id: string }; adopted: boolean }> {
+/** Sends the create once, records the id, waits until the object settled either way. */
+async function bringUp(ctx: StepContext, spec: unknown): Promise<{ id: string }> {
   const { handler, owner } = ctx.step;
-  const found = adopt ? await handler.adopt(ctx.clients, owner, spec) : undefined;
-  const observed = found ?? (await handler.create(ctx.clients, owner, spec));
-  // Written before anything else can fail: a crash or a later error never loses the id.
-  await ctx.record(observed.id, spec);
-  return { observed: await waitSettled(ctx, observed), adopted: found !== undefined };
+  let id: string;
+  try {
+    ({ id } = await handler.create(ctx.clients, owner, spec));
+  } catch (error) {
+    if (outcomeMayBeUnknown(error, ctx.signal)) throw new CreateOutcomeUnknownError(labelOf(ctx.step), error);
+    throw error;
+  }
+  // The id, right after the POST: a crash, a cancel or a failed wait from here on never loses it.
+  await ctx.record(id, spec);
+  return waitSettled(ctx, { id });
 }
 
 /**
- * Diffs a freshly created (or adopted) object against its spec and applies
- * what create left out. An adopted object that only a replace would fix
- * is not ours to replace without a plan: the step fails and says why.
+ * Stamps what the create request could not carry, then diffs the object
+ * against its spec and applies what create left out. An object found
+ * rather than created that only a replace would fix is not ours to
+ * replace without a plan: the step fails and says why.
  */
-async function converge(ctx: StepContext, spec: unknown, observed: { id: string }, adopted: boolean, warnings: string[]): Promise<{ id: string }> {
-  const { handler } = ctx.step;
-  const lastApplied = adopted ? ctx.step.lastApplied : spec;
-  const changes = handler.diff(spec, observed, diffContext(ctx, lastApplied));
+export async function converge(ctx: StepContext, spec: unknown, observed: { id: string }, found: boolean, warnings: string[]): Promise<{ id: string }> {
+  const { handler, owner } = ctx.step;
+  let current = observed;
+  if (handler.restamp) {
+    const stamp = handler.stamp(current);
+    if (!stamp || stamp.stack !== owner.stack || stamp.name !== owner.name || stamp.retain !== (owner.deletionPolicy === 'Retain')) {
+      current = await handler.restamp(ctx.clients, current, owner);
+    }
+  }
+  const changes = handler.diff(spec, current, diffContext(ctx, found ? ctx.step.lastApplied : spec)).filter((c) => !isStampChange(c));
   const replace = needsReplace(changes);
   if (replace.length > 0) {
-    if (adopted) {
-      throw new StepError(`${labelOf(ctx.step)}: found ${observed.id} in the cloud (a previous run's create, or an object with the same name), `
-        + `but it differs in ${describeChanges(replace)}, which needs a replace; run plan again, or delete it`);
+    if (found) {
+      throw new StepError(`${labelOf(ctx.step)}: ${current.id} differs in ${describeChanges(replace)}, which needs a replace; run plan again`);
     }
     warnings.push(`created, but the cloud shows ${describeChanges(replace)} differently; the next plan will say more`);
   }
   const rest = changes.filter((c) => c.apply !== 'replace');
-  if (rest.length === 0) return observed;
-  const updated = await handler.update(ctx.clients, observed, spec, rest);
+  if (rest.length === 0) return current;
+  const updated = await handler.update(ctx.clients, current, spec, rest);
   return waitReady(ctx, updated.id);
 }
 
 /**
  * The create part of `create` and `replace` steps.
  *
- * - `adopt` first (MUST: a create whose answer was lost may have worked);
- * - a server that comes up in ERROR follows `spec.onError`: `fail` reports
- *   the fault, `recreate` deletes it and creates once more, `keep` records
- *   it with a warning and moves on;
- * - any other kind that comes up failed fails the step.
+ * An object that comes up failed follows its module's `onFailed` (a
+ * server's `spec.onError`): `fail` reports the fault, `recreate` deletes it
+ * and creates once more, `keep` records it with a warning and moves on.
  *
  * @example
  * const outcome = await createStep(ctx, spec); // { cloudId: 'uuid', cloudStatus: 'ACTIVE', warnings: [] }
@@ -83,15 +90,16 @@ async function converge(ctx: StepContext, spec: unknown, observed: { id: string 
 export async function createStep(ctx: StepContext, spec: unknown): Promise<StepOutcome> {
   const { handler } = ctx.step;
   const warnings: string[] = [];
-  let { observed, adopted } = await bringUp(ctx, spec, true);
-  let decision = settledDecision(handler.kind, handler.readiness(observed).state, spec, observed);
+  const decide = (o: { id: string }) => (handler.readiness(o).state === 'failed' ? handler.onFailed?.(spec, o) ?? 'fail' : 'ok');
+  let observed = await bringUp(ctx, spec);
+  let decision = decide(observed);
   if (decision === 'recreate') {
     const fault = failureReason(ctx, observed);
     await handler.delete(ctx.clients, observed);
     await ctx.forget();
     warnings.push(`recreated after the first build failed: ${fault}`);
-    ({ observed, adopted } = await bringUp(ctx, spec, false));
-    decision = settledDecision(handler.kind, handler.readiness(observed).state, spec, observed);
+    observed = await bringUp(ctx, spec);
+    decision = decide(observed);
     if (decision === 'recreate') decision = 'fail';
   }
   if (decision === 'fail') throw new StepError(failureReason(ctx, observed));
@@ -99,7 +107,7 @@ export async function createStep(ctx: StepContext, spec: unknown): Promise<StepO
     warnings.push(`kept in a failed state (onError: keep): ${failureReason(ctx, observed)}`);
     return { cloudId: observed.id, cloudStatus: statusOf(observed), warnings };
   }
-  const final = await converge(ctx, spec, observed, adopted, warnings);
+  const final = await converge(ctx, spec, observed, false, warnings);
   await ctx.record(final.id, spec);
   return { cloudId: final.id, cloudStatus: statusOf(final), warnings };
 }

@@ -9,11 +9,11 @@ import type { ApplyEvent, ApplyResult, ResourceResult, StepLabel } from './apply
  */
 
 const DOING: Readonly<Record<PlanAction, string>> = {
-  create: 'creating', update: 'updating', resize: 'resizing', rebuild: 'rebuilding', replace: 'replacing', delete: 'deleting', noop: 'checking',
+  create: 'creating', import: 'importing', update: 'updating', resize: 'resizing', rebuild: 'rebuilding', replace: 'replacing', delete: 'deleting', noop: 'checking',
 };
 
 const DONE: Readonly<Record<PlanAction, string>> = {
-  create: 'created', update: 'updated', resize: 'resized', rebuild: 'rebuilt', replace: 'replaced', delete: 'deleted', noop: 'unchanged',
+  create: 'created', import: 'imported', update: 'updated', resize: 'resized', rebuild: 'rebuilt', replace: 'replaced', delete: 'deleted', noop: 'unchanged',
 };
 
 /** `12.3s`, `850ms`, `2m05s`. */

@@ -3,10 +3,10 @@ import type { PlannedStep, RefResolver } from '../plan/executable-plan.ts';
 import type { PlanAction } from '../plan/plan-model.ts';
 import type { JournalEntry } from '../state/state-model.ts';
 import type { ApplyStateStore, ApplyWaitOptions, ResourceResult, RetryOptions } from './apply-types.ts';
-import { deleteStep, replaceStep, updateStep } from './change-step.ts';
+import { deleteStep, importStep, replaceStep, updateStep } from './change-step.ts';
 import { createStep } from './create-step.ts';
 import { currentId, labelOf, type StepContext, type StepOutcome } from './step-context.ts';
-import { describeFailure, isTransientStepError, retryDelayMs, StepError } from './step-errors.ts';
+import { CreateOutcomeUnknownError, describeFailure, isTransientStepError, retryDelayMs, StepError } from './step-errors.ts';
 
 /**
  * One step from start to finish: the journal entry before the first cloud
@@ -29,7 +29,7 @@ export interface StepEnv {
 
 /** The past tense the event log uses for each action. */
 const DONE_EVENT: Readonly<Record<PlanAction, string>> = {
-  create: 'Created', update: 'Updated', resize: 'Resized', rebuild: 'Rebuilt', replace: 'Replaced', delete: 'Deleted', noop: 'Unchanged',
+  create: 'Created', import: 'Imported', update: 'Updated', resize: 'Resized', rebuild: 'Rebuilt', replace: 'Replaced', delete: 'Deleted', noop: 'Unchanged',
 };
 
 function buildSpec(step: PlannedStep, resolve: RefResolver): unknown {
@@ -40,6 +40,7 @@ function buildSpec(step: PlannedStep, resolve: RefResolver): unknown {
 function runAction(step: PlannedStep, ctx: StepContext, resolve: RefResolver): Promise<StepOutcome> {
   switch (step.resource.action) {
     case 'create': return createStep(ctx, buildSpec(step, resolve));
+    case 'import': return importStep(ctx, buildSpec(step, resolve));
     case 'update':
     case 'resize':
     case 'rebuild': return updateStep(ctx, buildSpec(step, resolve));
@@ -97,7 +98,10 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
   const { kind, name, action } = step.resource;
   const started = env.now();
   const base = { kind, name, action };
-  if (action === 'noop') return { ...base, status: 'done', cloudId: currentId(step), warnings: [], attempts: 0, durationMs: 0 };
+  if (action === 'noop') {
+    const warnings = await rebuildRecord(step, env);
+    return { ...base, status: 'done', cloudId: currentId(step), warnings, attempts: 0, durationMs: 0 };
+  }
 
   let journal: JournalEntry | undefined;
   let run: { outcome?: StepOutcome; error?: unknown; attempts: number };
@@ -123,20 +127,37 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
     ...base, status: 'failed', message: failure.message, ...(failure.requestId ? { requestId: failure.requestId } : {}),
     warnings: [], attempts: run.attempts, durationMs,
   };
-  await settleRecords(env, journal, result, 'Failed', `${action} failed: ${failure.message}`);
+  await settleRecords(env, journal, result, 'Failed', `${action} failed: ${failure.message}`, run.error instanceof CreateOutcomeUnknownError);
   return result;
+}
+
+/**
+ * A noop on an object the state store has no record of (the store was
+ * lost; the plan found the object by its stamp in the cloud): write the
+ * record back, so a no-op apply rebuilds the state.
+ */
+async function rebuildRecord(step: PlannedStep, env: StepEnv): Promise<string[]> {
+  const { kind, name, deletionPolicy } = step.resource;
+  const id = currentId(step);
+  if (id === undefined || step.resource.pruned || !step.buildSpec || env.state.get(kind, name)?.cloudId === id) return [];
+  try {
+    await env.state.put({ kind, name, cloudId: id, lastApplied: step.handler.normalize(step.buildSpec(env.resolve)), deletionPolicy });
+    return [];
+  } catch (error) {
+    return [`the state store did not record it: ${(error as Error).message}`];
+  }
 }
 
 /**
  * Finishes the journal entry and writes an event. A store that fails here
  * cannot undo the cloud work: the result stands, with a warning.
  */
-async function settleRecords(env: StepEnv, journal: JournalEntry | undefined, result: ResourceResult, type: string, message: string): Promise<void> {
+async function settleRecords(env: StepEnv, journal: JournalEntry | undefined, result: ResourceResult, type: string, message: string, unknown = false): Promise<void> {
   try {
     if (journal) {
       await env.state.journalFinish(journal, result.status === 'done'
         ? { status: 'done', ...(result.cloudId ? { cloudId: result.cloudId } : {}) }
-        : { status: 'failed', error: result.message ?? 'failed' });
+        : { status: unknown ? 'unknown' : 'failed', error: result.message ?? 'failed' });
     }
     await env.state.event({ kind: result.kind, name: result.name, type, message });
   } catch (error) {

@@ -31,7 +31,7 @@ export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 
  */
 export async function detectDrift(input: DetectDriftInput): Promise<DriftReport> {
   const { clients, ...rest } = input;
-  const listed = await readStackCloud(clients, input.documents, input.state);
+  const listed = await readStackCloud(clients, input.documents, input.state, input.stack);
   const snapshot = await withServerFaults(clients, listed, input.stack, input.state);
   return classifyDrift({ ...rest, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
 }

@@ -1,19 +1,21 @@
+import type { CloudObject } from '../../provider/resources/kind.ts';
+import { isKind, kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest, UnresolvedRef } from '../manifests/manifest-types.ts';
 import type { Pinned } from './cloud-lookup.ts';
 import { diffResource } from './diff-resource.ts';
 import type { PlannedStep, RefResolver } from './executable-plan.ts';
 import { DEFAULT_HANDLERS, type AnyHandler } from './handlers.ts';
-import { matchDeclared, type CloudObject } from './match-observed.ts';
+import { matchDeclared, type ImportRequest } from './match-observed.ts';
 import { observedDigest } from './observed-digest.ts';
 import { kindOfPin, pinReferences } from './pin-references.ts';
-import { dataLossWarnings, holdsData, toPlannedChange } from './plan-action.ts';
-import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, sortKeys, type AggregateHosts } from './plan-edges.ts';
+import { dataLossWarnings, toPlannedChange } from './plan-action.ts';
+import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
 import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
 import { PLAN_ACTIONS, type Plan, type PlanAction, type PlannedResource, type ResourceKey } from './plan-model.ts';
 import { orderSteps } from './plan-order.ts';
 import { pruneCandidates, type PruneCandidate } from './prune.ts';
-import type { CloudSnapshot } from './read-cloud.ts';
+import { objectsOf, type CloudSnapshot } from './read-cloud.ts';
 import type { StateView } from './state-view.ts';
 import { specBuilder } from './to-handler-spec.ts';
 
@@ -39,7 +41,12 @@ export interface BuildPlanInput {
   /** Plan deletes for owned, undeclared resources. MUST be false under --selector (the rest of the stack is not declared, not gone). Default true. */
   readonly prune?: boolean;
   readonly now?: () => Date;
+  /** How long a create with an unknown outcome may take to show in listings before the plan creates again (default 2 min). */
+  readonly createGraceMs?: number;
 }
+
+/** Default of `createGraceMs`: Nova lists a server only once its build request is scheduled; Cinder's list can lag too. */
+export const DEFAULT_CREATE_GRACE_MS = 120_000;
 
 export interface BuiltPlan {
   readonly plan: Plan;
@@ -49,22 +56,23 @@ export interface BuiltPlan {
 
 const RETAIN_WARNING = 'kept in the cloud (deletionPolicy: Retain)';
 
-function stringField(value: unknown, ...path: string[]): string | undefined {
-  let at: unknown = value;
-  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
-  return typeof at === 'string' ? at : undefined;
-}
-
-/** A pruned server refers to the volumes it has attached and, per its last-applied spec, its flavor and keypair. */
+/**
+ * A pruned object refers to what its last-applied spec names (a server's
+ * flavor, keypair and volumes, through its module's `specReferences`)
+ * and to the volumes it has attached.
+ */
 function prunedDependsOn(candidate: PruneCandidate, pruned: ReadonlyMap<string, PruneCandidate>): ResourceKey[] {
-  if (candidate.kind !== 'Server') return [];
   const keys: string[] = [];
   const volumeIds = (candidate.observed.volumeIds as readonly string[] | undefined) ?? [];
-  for (const [key, other] of pruned) if (other.kind === 'Volume' && volumeIds.includes(other.observed.id)) keys.push(key);
-  const flavor = stringField(candidate.record?.lastApplied, 'flavor', 'name');
-  const keypair = stringField(candidate.record?.lastApplied, 'keypair');
-  if (flavor !== undefined && pruned.has(`Flavor/${flavor}`)) keys.push(`Flavor/${flavor}`);
-  if (keypair !== undefined && pruned.has(`Keypair/${keypair}`)) keys.push(`Keypair/${keypair}`);
+  for (const [key, other] of pruned) if (volumeIds.includes(other.observed.id) && other.kind !== candidate.kind) keys.push(key);
+  const lastApplied = candidate.record?.lastApplied;
+  if (lastApplied !== null && typeof lastApplied === 'object') {
+    try {
+      for (const ref of kindModule(candidate.kind).specReferences(lastApplied)) if (pruned.has(`${ref.kind}/${ref.name}`)) keys.push(`${ref.kind}/${ref.name}`);
+    } catch {
+      // A record from an older novaform may not have the shape the module reads: the order falls back to kind order.
+    }
+  }
   return sortKeys(keys);
 }
 
@@ -87,22 +95,27 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   const declared = new Map(input.documents.map((m) => [keyString({ kind: m.kind, name: m.metadata.name }), m]));
   const declaredKeys = new Set(declared.keys());
 
-  const matched = new Map<string, { observed?: CloudObject; warnings: readonly string[] }>();
+  const nowMs = (input.now?.() ?? new Date()).getTime();
+  const match = (kind: Kind, name: string, spec?: { import?: ImportRequest }) => matchDeclared({
+    snapshot, stack, kind, name, now: nowMs, graceMs: input.createGraceMs ?? DEFAULT_CREATE_GRACE_MS,
+    record: state.get(kind, name), pendingCreate: state.pendingCreate?.(kind, name), ...(spec?.import ? { import: spec.import } : {}),
+  });
+  const matched = new Map<string, { observed?: CloudObject; via?: 'import' | 'journal'; warnings: readonly string[] }>();
   for (const [key, manifest] of declared) {
-    const unavailable = manifest.kind === 'Volume' || manifest.kind === 'Aggregate' ? snapshot.unavailable[manifest.kind] : undefined;
+    const unavailable = snapshot.unavailable[manifest.kind];
     if (unavailable !== undefined) { fail(key, manifest, 'cloud-unavailable', unavailable); continue; }
-    const match = matchDeclared(snapshot, stack, manifest.kind, manifest.metadata.name, state.get(manifest.kind, manifest.metadata.name));
-    if (match.ok) matched.set(key, match);
-    else fail(key, manifest, 'adoption-conflict', match.message, match.hints);
+    const found = match(manifest.kind, manifest.metadata.name, manifest.spec);
+    if (found.ok) matched.set(key, found);
+    else fail(key, manifest, found.code, found.message, found.hints);
   }
 
   const outside = new Map<string, Pinned | undefined>();
   for (const ref of input.unresolvedRefs ?? []) {
-    if (!ref.outsideSelection || (ref.target !== 'Flavor' && ref.target !== 'Keypair' && ref.target !== 'Volume')) continue;
+    if (!ref.outsideSelection || !isKind(ref.target)) continue;
     const key = `${ref.target}/${ref.name}`;
     if (outside.has(key)) continue;
-    const match = matchDeclared(snapshot, stack, ref.target, ref.name, state.get(ref.target, ref.name));
-    outside.set(key, match.ok && match.observed ? { id: match.observed.id, name: String(match.observed.name ?? ref.name) } : undefined);
+    const found = match(ref.target, ref.name);
+    outside.set(key, found.ok && found.observed ? { id: found.observed.id, name: String(found.observed.name ?? ref.name) } : undefined);
   }
 
   const pins = pinReferences({ manifests: input.documents, declared: declaredKeys, outsideSelection: outside, snapshot });
@@ -113,7 +126,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   for (const [key, pin] of outside) if (pin) claimed.add(`${keyFrom(key).kind}/${pin.id}`);
   const candidates = input.prune === false ? [] : pruneCandidates({ snapshot, stack, state, declared: declaredKeys, claimed });
   const pruned = new Map(candidates.map((c) => [`${c.kind}/${c.name}`, c]));
-  const policyOf = (c: PruneCandidate) => c.record?.deletionPolicy ?? 'Delete';
+  const policyOf = (c: PruneCandidate) => c.deletionPolicy;
   const deleted = new Map([...pruned].filter(([, c]) => policyOf(c) === 'Delete'));
 
   // Deleting what a manifest still refers to (through the cloud, by name) would break it.
@@ -133,10 +146,9 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   }
 
   // Edges: references, then the orderings the cloud imposes.
-  const zones = new Map<string, string[]>();
-  for (const m of input.documents) if (m.kind === 'Aggregate' && m.spec.availabilityZone !== undefined) zones.set(m.spec.availabilityZone, [...(zones.get(m.spec.availabilityZone) ?? []), m.metadata.name]);
+  const providers = providedNames(input.documents);
   const dependsOn = new Map<string, ResourceKey[]>();
-  for (const [key, m] of declared) dependsOn.set(key, declaredDependsOn(m, declaredKeys, zones));
+  for (const [key, m] of declared) dependsOn.set(key, declaredDependsOn(m, declaredKeys, providers));
   for (const [key, c] of pruned) dependsOn.set(key, policyOf(c) === 'Delete' ? prunedDependsOn(c, deleted) : []);
   const after = new Map<string, Set<string>>([...dependsOn.keys()].map((k) => [k, new Set<string>()]));
   for (const [key, deps] of dependsOn) {
@@ -190,11 +202,12 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
 
   for (const key of ordered.order) {
     const { kind, name } = keyFrom(key);
-    const owner = { stack, kind, name };
     const manifest = declared.get(key);
     if (manifest) {
       if (failed.has(key)) continue;
       const match = matched.get(key)!;
+      const deletionPolicy = manifest.spec.deletionPolicy ?? (match.via === 'import' ? 'Retain' : 'Delete');
+      const owner = { stack, kind, name, deletionPolicy };
       const record = state.get(kind, name);
       const buildSpec = specBuilder(manifest, pins.pinned);
       let spec: unknown;
@@ -204,24 +217,30 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
         fail(key, manifest, 'invalid-spec', (error as Error).message);
         continue;
       }
-      const outcome = diffResource({ manifest, handler: handlers[kind], spec, observed: match.observed, lastApplied: record?.lastApplied, computeAtLeast: input.computeAtLeast });
+      const outcome = diffResource({ manifest, handler: handlers[kind], owner, spec, observed: match.observed, lastApplied: record?.lastApplied, computeAtLeast: input.computeAtLeast });
       if ('code' in outcome) { diagnostics.push(outcome); failed.add(key); continue; }
-      results.set(key, { action: outcome.action, observed: match.observed });
+      const action = match.via === 'import' && outcome.action !== 'replace' ? 'import' : outcome.action;
+      if (match.via === 'import' && outcome.action === 'replace') {
+        fail(key, manifest, 'unsupported-change', `spec.import: ${kindModule(kind).noun} ${match.observed!.id} differs in ${outcome.changes.filter((c) => c.apply === 'replace').map((c) => c.path).join(', ')}, which only a replace could change; novaform does not replace an object it is asked to import`, ['make the manifest match the object, then import it']);
+        continue;
+      }
+      results.set(key, { action, observed: match.observed });
       add(key, {
-        kind, name, id: match.observed?.id ?? null, action: outcome.action, dataLoss: outcome.dataLoss,
+        kind, name, id: match.observed?.id ?? null, action, dataLoss: outcome.dataLoss,
         changes: outcome.changes.map(toPlannedChange), dependsOn: dependsOn.get(key)!,
-        deletionPolicy: manifest.spec.deletionPolicy ?? 'Delete', warnings: [...match.warnings, ...outcome.warnings],
+        deletionPolicy, warnings: [...match.warnings, ...outcome.warnings],
         ...(match.observed ? { observedDigest: observedDigest(kind, match.observed) } : {}),
       }, { handler: handlers[kind], owner, buildSpec, changes: outcome.changes, ...(match.observed ? { observed: match.observed } : {}), ...(record ? { lastApplied: record.lastApplied } : {}) });
       continue;
     }
     const candidate = pruned.get(key)!;
     const policy = policyOf(candidate);
+    const owner = { stack, kind, name, deletionPolicy: policy };
     const action: PlanAction = policy === 'Delete' ? 'delete' : 'noop';
     const warnings = policy === 'Delete' ? dataLossWarnings(kind, name, 'delete', []) : [RETAIN_WARNING];
     if (candidate.duplicates.length > 0) warnings.push(`other cloud objects also carry this stack's ownership of ${kind} ${name} (${candidate.duplicates.join(', ')}): the next plan deletes them`);
     add(key, {
-      kind, name, id: candidate.observed.id, action, dataLoss: action === 'delete' && holdsData(kind), changes: [],
+      kind, name, id: candidate.observed.id, action, dataLoss: action === 'delete' && kindModule(kind).holdsData, changes: [],
       dependsOn: dependsOn.get(key)!, deletionPolicy: policy, warnings, observedDigest: observedDigest(kind, candidate.observed), pruned: true,
     }, { handler: handlers[kind], owner, observed: candidate.observed, changes: [], ...(candidate.record ? { lastApplied: candidate.record.lastApplied } : {}) });
   }
@@ -237,10 +256,15 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   return { plan, steps: ordered.order.map((key) => ({ ...steps.get(key)!, resource: resources.get(key)! })), pinned: pins.pinned };
 }
 
+/** The objects that hold the volume `id` attached (servers list their `volumeIds`). */
+function attachedTo(snapshot: CloudSnapshot, id: string): CloudObject[] {
+  return [...snapshot.objects.keys()].flatMap((kind) => objectsOf(snapshot, kind).filter((o) => Array.isArray(o.volumeIds) && (o.volumeIds as unknown[]).includes(id)));
+}
+
 /** A volume the plan deletes while a server keeps it attached: Cinder will refuse, so say so now. */
 function warnAttachedVolumes(snapshot: CloudSnapshot, deletedVolumes: ReadonlyMap<string, string>, resources: Map<string, PlannedResource>, steps: ReadonlyMap<string, PlannedStep>): void {
   for (const [key, id] of deletedVolumes) {
-    const holders = snapshot.servers.filter((server) => server.volumeIds.includes(id)).filter((server) => {
+    const holders = attachedTo(snapshot, id).filter((server) => {
       const step = [...steps.values()].find((s) => s.resource.kind === 'Server' && s.observed?.id === server.id);
       if (!step) return true;
       return step.resource.action !== 'delete' && !step.changes.some((c) => c.apply === 'detach' && (c.from as { volumeId?: string } | undefined)?.volumeId === id);

@@ -1,5 +1,7 @@
+import { kindModule } from '../../provider/resources/registry.ts';
+import type { Kind } from '../../provider/resources/types.ts';
 import { suggest } from '../manifests/suggest.ts';
-import type { CloudSnapshot } from './read-cloud.ts';
+import { objectsOf, type CloudSnapshot } from './read-cloud.ts';
 
 /**
  * Pure lookups of the cloud objects a manifest refers to without defining
@@ -8,8 +10,8 @@ import type { CloudSnapshot } from './read-cloud.ts';
  * novaform never guesses (the ID picks one).
  */
 
-/** What a manifest may refer to in the cloud. */
-export type ExternalTarget = 'Flavor' | 'Keypair' | 'Volume' | 'Image';
+/** What a manifest may refer to in the cloud: an object of a kind, or an image. */
+export type ExternalTarget = Kind | 'Image';
 
 /** A cloud object pinned by ID. */
 export interface Pinned {
@@ -28,20 +30,18 @@ interface Candidate {
   readonly unusable?: string;
 }
 
-const NOUN: Record<ExternalTarget, string> = { Flavor: 'flavor', Keypair: 'keypair', Volume: 'volume', Image: 'image' };
-
 function candidates(snapshot: CloudSnapshot, target: ExternalTarget): Candidate[] {
-  switch (target) {
-    case 'Flavor':
-      return snapshot.flavors.map((f) => ({ id: f.id, name: f.name }));
-    case 'Keypair':
-      return snapshot.keypairs.map((k) => ({ id: k.id, name: k.name }));
-    case 'Volume':
-      return snapshot.volumes.map((v) => ({ id: v.id, name: v.name, ...(v.status === 'deleting' ? { unusable: 'is being deleted' } : {}) }));
-    case 'Image':
-      return snapshot.images.map((i) => ({ id: i.id, name: i.name, ...(i.status !== 'active' ? { unusable: `is ${i.status}, not active` } : {}) }));
+  if (target === 'Image') {
+    return snapshot.images.map((i) => ({ id: i.id, name: i.name, ...(i.status !== 'active' ? { unusable: `is ${i.status}, not active` } : {}) }));
   }
+  const module = kindModule(target);
+  return objectsOf(snapshot, target).map((o) => {
+    const unusable = module.unusable?.(o);
+    return { id: o.id, name: typeof o.name === 'string' ? o.name : null, ...(unusable !== undefined ? { unusable } : {}) };
+  });
 }
+
+const nounOf = (target: ExternalTarget) => (target === 'Image' ? 'image' : kindModule(target).noun);
 
 /**
  * Finds `ref` (an ID, or a name) among the cloud's objects of `target`.
@@ -52,7 +52,7 @@ function candidates(snapshot: CloudSnapshot, target: ExternalTarget): Candidate[
  * lookupExternal(snapshot, 'Image', 'dup')    // { ok: false, ambiguous: true, message: "2 images are named 'dup' (a1…, b2…)…" }
  */
 export function lookupExternal(snapshot: CloudSnapshot, target: ExternalTarget, ref: string): Lookup {
-  const noun = NOUN[target];
+  const noun = nounOf(target);
   const all = candidates(snapshot, target);
   const byId = all.find((c) => c.id === ref);
   if (byId) {

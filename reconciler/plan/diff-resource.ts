@@ -1,7 +1,5 @@
-import { errorDecision } from '../../provider/resources/server/server-handler.ts';
-import type { ServerObserved } from '../../provider/resources/server/server-observed.ts';
-import type { ServerSpec } from '../../provider/resources/server/server-spec.ts';
-import { UnsupportedChangeError, type FieldChange } from '../../provider/resources/types.ts';
+import { stampChanges } from '../../provider/resources/ownership.ts';
+import { UnsupportedChangeError, type FieldChange, type Owner } from '../../provider/resources/types.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 import { secretDigest } from '../state/state-redact.ts';
 import type { AnyHandler } from './handlers.ts';
@@ -28,6 +26,8 @@ export interface DiffInput {
   /** The resolved, normalized spec. */
   readonly spec: unknown;
   readonly observed?: { id: string };
+  /** The stack's ownership the object must carry (and its deletionPolicy, stamped as the retain mark). */
+  readonly owner: Owner;
   readonly lastApplied?: unknown;
   computeAtLeast(major: number, minor: number): boolean;
 }
@@ -36,18 +36,22 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * The state store keeps secrets as `sha256:` digests (state-redact.ts),
- * but the server diff compares user data as text when the cloud hides it
- * (non-admins). A stored digest that matches the manifest's text means
- * "unchanged": hand the diff the text; any other digest stays, and differs.
+ * but a diff may compare a secret as text when the cloud hides it (a
+ * server's user data, for non-admins). A stored digest that matches the
+ * spec's text of the same field means "unchanged": hand the diff the text;
+ * any other digest stays, and differs. Generic over kinds. Pure.
  */
-export function lastAppliedForDiff(manifest: Manifest, lastApplied: unknown, spec: unknown): unknown {
-  if (manifest.kind !== 'Server' || lastApplied === null || typeof lastApplied !== 'object') return lastApplied;
-  const stored = (lastApplied as Record<string, unknown>).userData;
-  const desired = (spec as ServerSpec).userData;
-  if (typeof stored === 'string' && DIGEST.test(stored) && typeof desired === 'string' && secretDigest(desired) === stored) {
-    return { ...(lastApplied as Record<string, unknown>), userData: desired };
+export function lastAppliedForDiff(lastApplied: unknown, spec: unknown): unknown {
+  if (lastApplied === null || typeof lastApplied !== 'object' || spec === null || typeof spec !== 'object') return lastApplied;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, stored] of Object.entries(lastApplied)) {
+    const desired = (spec as Record<string, unknown>)[key];
+    if (typeof stored === 'string' && DIGEST.test(stored) && typeof desired === 'string' && secretDigest(desired) === stored) {
+      out ??= { ...(lastApplied as Record<string, unknown>) };
+      out[key] = desired;
+    }
   }
-  return lastApplied;
+  return out ?? lastApplied;
 }
 
 function failure(manifest: Manifest, path: string, code: PlanDiagnostic['code'], message: string): PlanDiagnostic {
@@ -55,17 +59,18 @@ function failure(manifest: Manifest, path: string, code: PlanDiagnostic['code'],
   return { ...at, code, kind: manifest.kind, name: manifest.metadata.name, path, message, hints: [] };
 }
 
-/** A server in ERROR: the manifest's onError decides (recreate = replace, losing the disk). */
-function serverError(spec: ServerSpec, observed: ServerObserved): { change?: FieldChange; warning?: string } {
-  const decision = errorDecision(spec, observed);
-  const fault = observed.fault?.message ?? 'no fault message';
-  if (observed.status !== 'ERROR' && decision === 'keep') return {};
-  if (decision === 'recreate') {
-    return { change: { path: 'status', from: observed.status, to: spec.powerState === 'stopped' ? 'SHUTOFF' : 'ACTIVE', apply: 'replace', dataLoss: true } };
-  }
-  if (decision === 'keep') return { warning: `server ${observed.id} is in ERROR (${fault}); kept as it is (onError: keep)` };
-  if (observed.status !== 'ERROR') return { warning: `server ${observed.id} is ${observed.status}; novaform manages only running and stopped servers: apply will stop at it` };
-  return { warning: `server ${observed.id} is ERROR (${fault}); apply will stop at it (onError: fail)` };
+/**
+ * An object that settled failed (a server in ERROR): its module's
+ * `onFailed` decides; `recreate` is a replace, losing what it holds.
+ */
+function failedObject(module: AnyHandler, spec: unknown, observed: { id: string }): { change?: FieldChange; warning?: string } {
+  const readiness = module.readiness(observed);
+  if (readiness.state !== 'failed') return {};
+  const decision = module.onFailed?.(spec, observed) ?? 'fail';
+  const status = (observed as { status?: unknown }).status;
+  if (decision === 'recreate') return { change: { path: 'status', from: status, to: 'ready', apply: 'replace', dataLoss: module.holdsData } };
+  if (decision === 'keep') return { warning: `${module.noun} ${observed.id} has failed (${readiness.reason}); kept as it is (onError: keep)` };
+  return { warning: `${module.noun} ${observed.id} has failed (${readiness.reason}); apply will stop at it` };
 }
 
 /**
@@ -80,18 +85,17 @@ export function diffResource(input: DiffInput): DiffOutcome | PlanDiagnostic {
   if (!observed) return { action: 'create', changes: [], dataLoss: false, warnings: [] };
   let changes: FieldChange[];
   try {
-    const lastApplied = lastAppliedForDiff(manifest, input.lastApplied, spec);
+    const lastApplied = lastAppliedForDiff(input.lastApplied, spec);
     changes = handler.diff(spec, observed, { computeAtLeast: input.computeAtLeast, lastApplied });
   } catch (error) {
     if (error instanceof UnsupportedChangeError) return failure(manifest, error.path, 'unsupported-change', error.message);
     return failure(manifest, '', 'invalid-spec', (error as Error).message);
   }
   const warnings: string[] = [];
-  if (manifest.kind === 'Server') {
-    const outcome = serverError(spec as ServerSpec, observed as ServerObserved);
-    if (outcome.change) changes = [...changes, outcome.change];
-    if (outcome.warning) warnings.push(outcome.warning);
-  }
+  const failed = failedObject(handler, spec, observed);
+  if (failed.change) changes = [...changes, failed.change];
+  if (failed.warning) warnings.push(failed.warning);
+  changes = [...changes, ...stampChanges(handler, observed, input.owner)];
   const action = actionOf(changes);
   return {
     action,

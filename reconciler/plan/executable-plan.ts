@@ -1,5 +1,6 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
-import type { FieldChange, Kind, Owner, ResourceHandler } from '../../provider/resources/types.ts';
+import type { AnyKindModule } from '../../provider/resources/kind.ts';
+import type { FieldChange, Kind, Owner } from '../../provider/resources/types.ts';
 import type { Plan, PlannedResource, ResourceKey } from './plan-model.ts';
 
 /**
@@ -16,7 +17,7 @@ export type RefResolver = (kind: Kind, name: string) => { id: string | undefined
  */
 export interface PlannedStep {
   readonly resource: PlannedResource;
-  readonly handler: ResourceHandler<any, { id: string }>;
+  readonly handler: AnyKindModule;
   readonly owner: Owner;
   /** Builds the resolved spec (undefined for a delete). MUST be pure. */
   readonly buildSpec?: (resolve: RefResolver) => unknown;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 
 /**
@@ -6,19 +7,10 @@ import type { Kind } from '../../provider/resources/types.ts';
  * tell "the cloud changed since the plan" from "nothing moved". Only the
  * fields that decide a plan count: timestamps (`updated`), the host a
  * server runs on (a live migration changes no plan), the numeric power
- * state (the status says it) and addresses (the network names count, IPs
- * do not) are left out. User data is hashed first: the plan file never
+ * state (the status says it): each kind module's `volatileFields`; its
+ * `digestView` hashes secrets (user data) first, so the plan file never
  * holds anything derived 1:1 from a secret but a digest.
  */
-
-/** Fields that change without changing any plan. */
-const VOLATILE: Readonly<Record<Kind, readonly string[]>> = {
-  Server: ['updated', 'created', 'host', 'powerState'],
-  Volume: ['updated_at', 'created_at'],
-  Flavor: [],
-  Keypair: ['userId'],
-  Aggregate: [],
-};
 
 /** JSON with sorted keys and no undefined values, so the digest does not depend on key order. */
 export function canonicalJson(value: unknown): string {
@@ -41,12 +33,8 @@ function sha256(text: string): string {
  * observedDigest('Server', server) === observedDigest('Server', { ...server, updated: 'later' }) // true
  */
 export function observedDigest(kind: Kind, observed: { id: string } & Record<string, unknown>): string {
-  const relevant: Record<string, unknown> = { ...observed };
-  for (const field of VOLATILE[kind]) delete relevant[field];
-  if (kind === 'Server') {
-    const addresses = relevant.addresses;
-    if (addresses && typeof addresses === 'object') relevant.addresses = Object.keys(addresses).sort();
-    if (typeof relevant.userData === 'string') relevant.userData = `sha256:${sha256(relevant.userData)}`;
-  }
+  const module = kindModule(kind);
+  const relevant: Record<string, unknown> = { ...(module.digestView ? module.digestView(observed) : observed) };
+  for (const field of module.volatileFields) delete relevant[field];
   return `sha256:${sha256(canonicalJson(relevant))}`;
 }

@@ -1,4 +1,7 @@
+import type { SpecReference } from '../../provider/resources/kind.ts';
+import { isKind, kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
+import { formatPath } from '../manifests/json-path.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 import { lookupExternal, type ExternalTarget, type Pinned } from './cloud-lookup.ts';
 import type { PlanDiagnostic } from './plan-errors.ts';
@@ -32,18 +35,9 @@ export const pinKey = (target: ExternalTarget, name: string) => `${target}/${nam
  * refSites(server).map((r) => r.path) // ['spec.flavor', 'spec.image', 'spec.keypair', 'spec.volumes[0].volume']
  */
 export function refSites(manifest: Manifest): RefSite[] {
-  const sites: RefSite[] = [];
-  const add = (path: string, target: ExternalTarget, name: string | undefined) => {
-    if (name !== undefined) sites.push({ from: manifest, path, target, name });
-  };
-  if (manifest.kind === 'Server') {
-    add('spec.flavor', 'Flavor', manifest.spec.flavor);
-    add('spec.image', 'Image', manifest.spec.image);
-    add('spec.keypair', 'Keypair', manifest.spec.keypair);
-    (manifest.spec.volumes ?? []).forEach((entry, index) => add(`spec.volumes[${index}].volume`, 'Volume', entry.volume));
-  }
-  if (manifest.kind === 'Volume') add('spec.image', 'Image', manifest.spec.image);
-  return sites;
+  return kindModule(manifest.kind).references(manifest.spec)
+    .filter((ref): ref is SpecReference & { target: ExternalTarget } => ref.target !== 'AvailabilityZone')
+    .map((ref) => ({ from: manifest, path: formatPath(ref.path), target: ref.target, name: ref.name }));
 }
 
 export interface PinInput {
@@ -93,7 +87,7 @@ export function pinReferences(input: PinInput): PinResult {
         else diagnostics.push(diagnosticAt(site, 'unresolved-reference', `${site.target} '${site.name}' is defined by a manifest that --selector left out, and this stack has not created it yet`, ['plan without --selector (or widen it) so it is created first']));
         continue;
       }
-      const unavailable = site.target === 'Volume' || site.target === 'Image' ? input.snapshot.unavailable[site.target] : undefined;
+      const unavailable = input.snapshot.unavailable[site.target];
       if (unavailable !== undefined) {
         diagnostics.push(diagnosticAt(site, 'cloud-unavailable', `cannot look up ${site.target.toLowerCase()} '${site.name}': ${unavailable}`));
         continue;
@@ -109,5 +103,5 @@ export function pinReferences(input: PinInput): PinResult {
 /** The kind a pinned key names, or undefined for images (not a managed kind). */
 export function kindOfPin(key: string): Kind | undefined {
   const target = key.slice(0, key.indexOf('/'));
-  return target === 'Flavor' || target === 'Keypair' || target === 'Volume' ? target : undefined;
+  return isKind(target) ? target : undefined;
 }

@@ -1,3 +1,4 @@
+import { kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 import { KIND_ORDER } from './handlers.ts';
@@ -25,23 +26,40 @@ export function sortKeys(keys: Iterable<string>): ResourceKey[] {
 }
 
 /**
+ * `Target/name -> manifest keys` of what manifests provide for cloud-only
+ * targets (an Aggregate manifest's availability zone), from each kind
+ * module's `provides`.
+ *
+ * @example
+ * providedNames([gpuAggregate]).get('AvailabilityZone/gpu-az') // ['Aggregate/gpu']
+ */
+export function providedNames(manifests: readonly Manifest[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of manifests) {
+    for (const ref of kindModule(m.kind).provides?.(m.spec) ?? []) {
+      const key = `${ref.target}/${ref.name}`;
+      out.set(key, [...(out.get(key) ?? []), keyString({ kind: m.kind, name: m.metadata.name })]);
+    }
+  }
+  return out;
+}
+
+/**
  * What a declared manifest refers to among the plan's manifests: its
  * references by name, the Aggregate manifests that define its zone, and
  * whatever the loader linked (`manifest.dependsOn`).
  *
  * @example
- * declaredDependsOn(web1, new Set(['Flavor/m1.small', 'Aggregate/gpu']), new Map([['gpu-az', ['gpu']]]))
+ * declaredDependsOn(web1, new Set(['Flavor/m1.small', 'Aggregate/gpu']), new Map([['AvailabilityZone/gpu-az', ['Aggregate/gpu']]]))
  * // [{ kind: 'Flavor', name: 'm1.small' }, { kind: 'Aggregate', name: 'gpu' }]
  */
-export function declaredDependsOn(manifest: Manifest, declared: ReadonlySet<string>, zones: ReadonlyMap<string, readonly string[]>): ResourceKey[] {
+export function declaredDependsOn(manifest: Manifest, declared: ReadonlySet<string>, providers: ReadonlyMap<string, readonly string[]>): ResourceKey[] {
   const keys: string[] = [];
   for (const site of refSites(manifest)) {
     const key = pinKey(site.target, site.name);
     if (site.target !== 'Image' && declared.has(key)) keys.push(key);
   }
-  if (manifest.kind === 'Server' && manifest.spec.availabilityZone !== undefined) {
-    for (const aggregate of zones.get(manifest.spec.availabilityZone) ?? []) keys.push(`Aggregate/${aggregate}`);
-  }
+  for (const ref of kindModule(manifest.kind).references(manifest.spec)) keys.push(...(providers.get(`${ref.target}/${ref.name}`) ?? []));
   for (const ref of manifest.dependsOn) if (declared.has(keyString(ref))) keys.push(keyString(ref));
   return sortKeys(keys.filter((k) => k !== keyString({ kind: manifest.kind, name: manifest.metadata.name })));
 }

@@ -1,9 +1,9 @@
 import type { ApplyMode, Kind } from '../../provider/resources/types.ts';
 
 /** One action per resource (DESIGN.md "Plan"). */
-export type PlanAction = 'noop' | 'create' | 'update' | 'resize' | 'rebuild' | 'replace' | 'delete';
+export type PlanAction = 'noop' | 'create' | 'import' | 'update' | 'resize' | 'rebuild' | 'replace' | 'delete';
 
-export const PLAN_ACTIONS: readonly PlanAction[] = ['create', 'update', 'resize', 'rebuild', 'replace', 'delete', 'noop'];
+export const PLAN_ACTIONS: readonly PlanAction[] = ['create', 'import', 'update', 'resize', 'rebuild', 'replace', 'delete', 'noop'];
 
 /** A field change as the plan shows it; values are display-safe (secrets as `sha256:` digests). */
 export interface PlannedChange {

@@ -1,7 +1,9 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { buildPlan, type BuildPlanInput } from './build-plan.ts';
 import type { ExecutablePlan } from './executable-plan.ts';
-import { completeFlavors, readCloud, type CloudSnapshot } from './read-cloud.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { ownedInCloud } from './match-observed.ts';
+import { completeManaged, readCloud, type CloudSnapshot } from './read-cloud.ts';
 
 export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
@@ -22,21 +24,26 @@ export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'compu
  */
 export async function planStack(input: PlanStackInput): Promise<ExecutablePlan> {
   const { clients } = input;
-  const snapshot = await readStackCloud(clients, input.documents, input.state);
+  const snapshot = await readStackCloud(clients, input.documents, input.state, input.stack);
   const built = buildPlan({ ...input, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
   return { ...built, clients };
 }
 
 /**
  * The cloud as a plan of this stack reads it: one paged listing per kind,
- * plus what the flavor listing leaves out for the flavors the stack
- * manages (declared, or in its state). Shared with drift detection, so
+ * plus what a listing leaves out (a flavor's extra specs) for the objects
+ * the stack manages (declared by name, in its state, or stamped as its own). Shared with drift detection, so
  * both read exactly the same way. Reads only.
  */
-export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state']): Promise<CloudSnapshot> {
+export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state'], stack: string): Promise<CloudSnapshot> {
   const listed = await readCloud(clients);
-  const flavorNames = new Set(documents.filter((m) => m.kind === 'Flavor').map((m) => m.metadata.name));
-  const flavorIds = new Set(state.resources().filter((r) => r.kind === 'Flavor').map((r) => r.cloudId));
-  const managed = new Set(listed.flavors.filter((f) => flavorNames.has(f.name) || flavorIds.has(f.id)).map((f) => f.id));
-  return completeFlavors(clients, listed, managed);
+  const managed = new Map<Kind, Set<string>>();
+  const add = (kind: Kind, id: string) => (managed.get(kind) ?? managed.set(kind, new Set()).get(kind)!).add(id);
+  const declared = new Set(documents.map((m) => `${m.kind}/${m.metadata.name}`));
+  for (const [kind, objects] of listed.objects) {
+    for (const object of objects) if (typeof object.name === 'string' && declared.has(`${kind}/${object.name}`)) add(kind, object.id);
+  }
+  for (const record of state.resources()) add(record.kind, record.cloudId);
+  for (const owned of ownedInCloud(listed, stack)) add(owned.kind, owned.observed.id);
+  return completeManaged(clients, listed, managed);
 }

@@ -1,6 +1,7 @@
 import type { Kind } from '../../provider/resources/types.ts';
 import type { ResourceRecord } from '../state/state-model.ts';
-import { findById, ownedInCloud, type CloudObject } from './match-observed.ts';
+import type { CloudObject } from '../../provider/resources/kind.ts';
+import { findById, ownedInCloud, stampOfObject } from './match-observed.ts';
 import type { CloudSnapshot } from './read-cloud.ts';
 import type { StateView } from './state-view.ts';
 
@@ -20,6 +21,8 @@ export interface PruneCandidate {
   readonly record?: ResourceRecord;
   /** Other objects owned under the same name (duplicates): left for the next plan, named in a warning. */
   readonly duplicates: readonly string[];
+  /** Delete, unless the cloud's stamp or the state record says Retain. */
+  readonly deletionPolicy: 'Delete' | 'Retain';
 }
 
 export interface PruneInput {
@@ -41,13 +44,17 @@ export interface PruneInput {
  * // [{ kind: 'Volume', name: 'old-data', observed: { id: 'v9', … }, record: { deletionPolicy: 'Retain', … }, duplicates: [] }]
  */
 export function pruneCandidates(input: PruneInput): PruneCandidate[] {
-  const found = new Map<string, { kind: Kind; name: string; observed: CloudObject; record?: ResourceRecord; duplicates: string[] }>();
+  const found = new Map<string, { kind: Kind; name: string; observed: CloudObject; record?: ResourceRecord; duplicates: string[]; deletionPolicy: 'Delete' | 'Retain' }>();
   const usable = (kind: Kind, id: string) => !input.claimed.has(`${kind}/${id}`);
+  const policy = (kind: Kind, observed: CloudObject, record?: ResourceRecord): 'Delete' | 'Retain' =>
+    (stampOfObject(kind, observed)?.retain === true || record?.deletionPolicy === 'Retain' ? 'Retain' : 'Delete');
   for (const record of input.state.resources()) {
     const key = `${record.kind}/${record.name}`;
     if (input.declared.has(key)) continue;
     const observed = findById(input.snapshot, record.kind, record.cloudId);
-    if (observed && usable(record.kind, observed.id)) found.set(key, { kind: record.kind, name: record.name, observed, record, duplicates: [] });
+    if (observed && usable(record.kind, observed.id)) {
+      found.set(key, { kind: record.kind, name: record.name, observed, record, duplicates: [], deletionPolicy: policy(record.kind, observed, record) });
+    }
   }
   for (const owned of ownedInCloud(input.snapshot, input.stack)) {
     const key = `${owned.kind}/${owned.name}`;
@@ -55,7 +62,7 @@ export function pruneCandidates(input: PruneInput): PruneCandidate[] {
     const known = found.get(key);
     if (!known) {
       const record = input.state.get(owned.kind, owned.name);
-      found.set(key, { kind: owned.kind, name: owned.name, observed: owned.observed, ...(record ? { record } : {}), duplicates: [] });
+      found.set(key, { kind: owned.kind, name: owned.name, observed: owned.observed, ...(record ? { record } : {}), duplicates: [], deletionPolicy: policy(owned.kind, owned.observed, record) });
     } else if (known.observed.id !== owned.observed.id) {
       known.duplicates.push(owned.observed.id);
     }

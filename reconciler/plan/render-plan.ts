@@ -14,11 +14,11 @@ export interface RenderOptions {
 }
 
 const SYMBOL: Readonly<Record<PlanAction, string>> = {
-  create: '+', update: '~', resize: '±', rebuild: '!', replace: '-/+', delete: '-', noop: '=',
+  create: '+', import: '<=', update: '~', resize: '±', rebuild: '!', replace: '-/+', delete: '-', noop: '=',
 };
 
 const COLOR: Readonly<Record<PlanAction | 'warning' | 'dim', string>> = {
-  create: '32', update: '33', resize: '36', rebuild: '35', replace: '31', delete: '31', noop: '0', warning: '1;33', dim: '2',
+  create: '32', import: '34', update: '33', resize: '36', rebuild: '35', replace: '31', delete: '31', noop: '0', warning: '1;33', dim: '2',
 };
 
 function paint(text: string, code: string, on: boolean): string {

@@ -10,6 +10,12 @@ export interface StateView {
   get(kind: Kind, name: string): ResourceRecord | undefined;
   /** Every record of the stack. */
   resources(): readonly ResourceRecord[];
+  /**
+   * The create of `kind/name` an earlier run sent whose outcome is unknown
+   * (journalled, never confirmed), if any. Optional: a view without a
+   * journal has none.
+   */
+  pendingCreate?(kind: Kind, name: string): { readonly at: string } | undefined;
 }
 
 /**

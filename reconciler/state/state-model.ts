@@ -34,7 +34,8 @@ export interface JournalEntry {
   readonly kind: Kind;
   readonly name: string;
   readonly operation: 'create' | 'update' | 'resize' | 'rebuild' | 'replace' | 'delete';
-  status: 'started' | 'done' | 'failed';
+  /** `unknown`: the call was sent and its answer lost (a create the next run resolves by adoption). */
+  status: 'started' | 'done' | 'failed' | 'unknown';
   cloudId?: string;
   /** The cloud's own message on failure. */
   error?: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pendingCreateIn } from './pending-create.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
 import { redactForState, redactMessage } from './state-redact.ts';
@@ -54,7 +55,11 @@ export interface StateStore {
   /** MUST be awaited BEFORE the cloud call it describes. */
   journalStart(call: { kind: Kind; name: string; operation: JournalEntry['operation'] }): Promise<JournalEntry>;
   /** Marks `entry` done or failed (updating the object passed in); throws if it is not an unfinished entry of this store. */
-  journalFinish(entry: JournalEntry, outcome: { status: 'done' | 'failed'; cloudId?: string; error?: string }): Promise<JournalEntry>;
+  journalFinish(entry: JournalEntry, outcome: { status: 'done' | 'failed' | 'unknown'; cloudId?: string; error?: string }): Promise<JournalEntry>;
+  /** Every journal entry kept, oldest first. */
+  journal(): JournalEntry[];
+  /** The create of `kind/name` an earlier run sent whose outcome is unknown, if any (pending-create.ts). */
+  pendingCreate(kind: Kind, name: string): { readonly at: string } | undefined;
   /** Entries started but never finished, oldest first: a run crashed during these calls. */
   unfinished(): JournalEntry[];
   event(event: { kind?: Kind; name?: string; type: string; message: string }): Promise<StateEvent>;
@@ -103,7 +108,8 @@ export async function openState(dir: string, stack: string, options: StateOption
   const resources = await StateTable.open<ResourceRecord>(join(path, 'resources.db'));
   const journal = await StateTable.open<JournalEntry>(join(path, 'journal.db'));
   const events = await StateTable.open<StateEvent>(join(path, 'events.db'));
-  const isFinished = (entry: JournalEntry) => entry.status !== 'started';
+  // A create with an unknown outcome stays until a later run resolves it, like an unfinished one.
+  const isFinished = (entry: JournalEntry) => entry.status === 'done' || entry.status === 'failed';
   await journal.prune(maxJournal, isFinished);
   await events.prune(maxEvents);
 
@@ -170,6 +176,14 @@ export async function openState(dir: string, stack: string, options: StateOption
       await write(journal.put(finished));
       await write(journal.prune(maxJournal, isFinished));
       return Object.assign(entry, finished);
+    },
+    journal() {
+      open();
+      return journal.all();
+    },
+    pendingCreate(kind, name) {
+      open();
+      return pendingCreateIn(journal.all(), kind, name);
     },
     unfinished() {
       open();

@@ -12,12 +12,12 @@ const all = () => true;
 
 describe('lastAppliedForDiff', () => {
   it('a stored user-data digest that matches the manifest means unchanged: the diff gets the text', () => {
-    assert.deepEqual(lastAppliedForDiff(web, { userData: secretDigest('#!x'), metadata: {} }, spec({ userData: '#!x' })), { userData: '#!x', metadata: {} });
+    assert.deepEqual(lastAppliedForDiff({ userData: secretDigest('#!x'), metadata: {} }, spec({ userData: '#!x' })), { userData: '#!x', metadata: {} });
   });
   it('any other digest stays (and differs), as does everything for other kinds', () => {
     const stored = { userData: secretDigest('#!old') };
-    assert.equal(lastAppliedForDiff(web, stored, spec({ userData: '#!new' })), stored);
-    assert.equal(lastAppliedForDiff(manifest('Volume', 'v', { size: 1 }), stored, {}), stored);
+    assert.equal(lastAppliedForDiff(stored, spec({ userData: '#!new' })), stored);
+    assert.equal(lastAppliedForDiff(stored, {}), stored);
   });
   it('so a non-admin (who cannot see user data) gets no change for the same text, and a rebuild for another', () => {
     const observed = server('s1', {}, { name: 'web', flavor: { name: 'm1' }, imageId: 'img' }); // no userData: the cloud hides it

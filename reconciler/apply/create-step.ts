@@ -1,8 +1,6 @@
-import { isOpenStackError } from '../../provider/openstack/errors.ts';
-import { isStampChange } from '../../provider/resources/ownership.ts';
-import { describeChanges, needsReplace } from './change-guard.ts';
+import { completeCreate, createOnce, type CreateHooks } from '../../provider/resources/ensure.ts';
 import { diffContext, labelOf, statusOf, waitReady, waitSettled, type StepContext, type StepOutcome } from './step-context.ts';
-import { CreateOutcomeUnknownError, StepError } from './step-errors.ts';
+import { StepError } from './step-errors.ts';
 
 /**
  * Creating one resource, the one safe-create rule for every kind
@@ -16,65 +14,33 @@ import { CreateOutcomeUnknownError, StepError } from './step-errors.ts';
  *    to an object that came up failed, stamp what the create request could
  *    not carry (`restamp`), converge what create does not set.
  *
- * A create whose outcome is unknown is never sent again in the run
- * (CreateOutcomeUnknownError); the next plan adopts the object by its
- * ownership, or by the journal's evidence for kinds stamped after create.
+ * The rule itself is provider/resources/ensure.ts; this is the executor's
+ * use of it, with the state store and the progress-reporting waits.
  */
-
-/** True when the cloud may have acted on a request whose answer never came (or was a server-side failure). */
-export function outcomeMayBeUnknown(error: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted) return true;
-  if (!isOpenStackError(error)) return false;
-  return error.outcomeUnknown || error.status >= 500;
-}
 
 function failureReason(ctx: StepContext, observed: { id: string }): string {
   const state = ctx.step.handler.readiness(observed);
   return state.state === 'failed' ? state.reason : `${labelOf(ctx.step)} (${observed.id}) did not become ready`;
 }
 
-/** Sends the create once, records the id, waits until the object settled either way. */
-async function bringUp(ctx: StepContext, spec: unknown): Promise<{ id: string }> {
-  const { handler, owner } = ctx.step;
-  let id: string;
-  try {
-    ({ id } = await handler.create(ctx.clients, owner, spec));
-  } catch (error) {
-    if (outcomeMayBeUnknown(error, ctx.signal)) throw new CreateOutcomeUnknownError(labelOf(ctx.step), error);
-    throw error;
-  }
-  // The id, right after the POST: a crash, a cancel or a failed wait from here on never loses it.
-  await ctx.record(id, spec);
-  return waitSettled(ctx, { id });
+function hooks(ctx: StepContext, spec: unknown): CreateHooks {
+  return {
+    record: async (id) => {
+      await ctx.record(id, spec);
+      ctx.created.id = id;
+    },
+    settle: (id) => waitSettled(ctx, { id }),
+    ready: (id) => waitReady(ctx, id),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
 }
 
-/**
- * Stamps what the create request could not carry, then diffs the object
- * against its spec and applies what create left out. An object found
- * rather than created that only a replace would fix is not ours to
- * replace without a plan: the step fails and says why.
- */
-export async function converge(ctx: StepContext, spec: unknown, observed: { id: string }, found: boolean, warnings: string[]): Promise<{ id: string }> {
+/** Stamps and converges a created object; an object that only a replace would fix gets a warning (the next plan says more). */
+async function converge(ctx: StepContext, spec: unknown, observed: { id: string }, warnings: string[]): Promise<{ id: string }> {
   const { handler, owner } = ctx.step;
-  let current = observed;
-  if (handler.restamp) {
-    const stamp = handler.stamp(current);
-    if (!stamp || stamp.stack !== owner.stack || stamp.name !== owner.name || stamp.retain !== (owner.deletionPolicy === 'Retain')) {
-      current = await handler.restamp(ctx.clients, current, owner);
-    }
-  }
-  const changes = handler.diff(spec, current, diffContext(ctx, found ? ctx.step.lastApplied : spec)).filter((c) => !isStampChange(c));
-  const replace = needsReplace(changes);
-  if (replace.length > 0) {
-    if (found) {
-      throw new StepError(`${labelOf(ctx.step)}: ${current.id} differs in ${describeChanges(replace)}, which needs a replace; run plan again`);
-    }
-    warnings.push(`created, but the cloud shows ${describeChanges(replace)} differently; the next plan will say more`);
-  }
-  const rest = changes.filter((c) => c.apply !== 'replace');
-  if (rest.length === 0) return current;
-  const updated = await handler.update(ctx.clients, current, spec, rest);
-  return waitReady(ctx, updated.id);
+  const done = await completeCreate(handler, ctx.clients, owner, spec, observed, diffContext(ctx, spec), hooks(ctx, spec));
+  if (done.replace.length > 0) warnings.push(`created, but the cloud shows ${done.replace.join(', ')} differently; the next plan will say more`);
+  return done.observed;
 }
 
 /**
@@ -91,14 +57,16 @@ export async function createStep(ctx: StepContext, spec: unknown): Promise<StepO
   const { handler } = ctx.step;
   const warnings: string[] = [];
   const decide = (o: { id: string }) => (handler.readiness(o).state === 'failed' ? handler.onFailed?.(spec, o) ?? 'fail' : 'ok');
-  let observed = await bringUp(ctx, spec);
+  // A re-run after a transient error continues with what the first run created.
+  let observed = ctx.created.id !== undefined ? await waitSettled(ctx, { id: ctx.created.id }) : await createOnce(handler, ctx.clients, ctx.step.owner, spec, hooks(ctx, spec));
   let decision = decide(observed);
   if (decision === 'recreate') {
     const fault = failureReason(ctx, observed);
     await handler.delete(ctx.clients, observed);
     await ctx.forget();
+    ctx.created.id = undefined;
     warnings.push(`recreated after the first build failed: ${fault}`);
-    observed = await bringUp(ctx, spec);
+    observed = await createOnce(handler, ctx.clients, ctx.step.owner, spec, hooks(ctx, spec));
     decision = decide(observed);
     if (decision === 'recreate') decision = 'fail';
   }
@@ -107,7 +75,7 @@ export async function createStep(ctx: StepContext, spec: unknown): Promise<StepO
     warnings.push(`kept in a failed state (onError: keep): ${failureReason(ctx, observed)}`);
     return { cloudId: observed.id, cloudStatus: statusOf(observed), warnings };
   }
-  const final = await converge(ctx, spec, observed, false, warnings);
+  const final = await converge(ctx, spec, observed, warnings);
   await ctx.record(final.id, spec);
   return { cloudId: final.id, cloudStatus: statusOf(final), warnings };
 }

@@ -1,4 +1,5 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
+import { CreateOutcomeUnknownError } from '../../provider/resources/ensure.ts';
 import type { PlannedStep, RefResolver } from '../plan/executable-plan.ts';
 import type { PlanAction } from '../plan/plan-model.ts';
 import type { JournalEntry } from '../state/state-model.ts';
@@ -6,7 +7,7 @@ import type { ApplyStateStore, ApplyWaitOptions, ResourceResult, RetryOptions } 
 import { deleteStep, importStep, replaceStep, updateStep } from './change-step.ts';
 import { createStep } from './create-step.ts';
 import { currentId, labelOf, type StepContext, type StepOutcome } from './step-context.ts';
-import { CreateOutcomeUnknownError, describeFailure, isTransientStepError, retryDelayMs, StepError } from './step-errors.ts';
+import { describeFailure, isTransientStepError, retryDelayMs, StepError } from './step-errors.ts';
 
 /**
  * One step from start to finish: the journal entry before the first cloud
@@ -53,6 +54,7 @@ function runAction(step: PlannedStep, ctx: StepContext, resolve: RefResolver): P
 function contextFor(step: PlannedStep, env: StepEnv): StepContext {
   const { kind, name, deletionPolicy } = step.resource;
   return {
+    created: {},
     step,
     clients: env.clients,
     resolve: env.resolve,

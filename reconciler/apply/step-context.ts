@@ -21,6 +21,12 @@ export interface StepContext {
   record(cloudId: string, spec: unknown): Promise<void>;
   /** Drops the state record (the object is gone). */
   forget(): Promise<void>;
+  /**
+   * The id this step's create got from the cloud, once recorded: a re-run
+   * of the step after a transient error continues with that object and
+   * never sends the create again.
+   */
+  readonly created: { id?: string };
 }
 
 /** What a step leaves behind when it succeeds. */

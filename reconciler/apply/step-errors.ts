@@ -16,21 +16,6 @@ export class StepError extends Error {
 }
 
 /**
- * A create was sent and its answer lost (a timeout, a reset connection, a
- * 5xx from a proxy, a cancellation after the request left): the object may
- * exist. Terminal within the run: the create is never sent again; the
- * journal records the outcome as unknown and the next plan adopts the
- * object by its ownership (or, after a grace period, creates it).
- */
-export class CreateOutcomeUnknownError extends StepError {
-  constructor(what: string, override readonly cause: unknown) {
-    super(`${what}: the create request was sent but its outcome is unknown (${describeFailure(cause).message}); it is not sent again in this run. `
-      + 'The next plan finds the object by its ownership, or creates it once the grace period has passed');
-    this.name = 'CreateOutcomeUnknownError';
-  }
-}
-
-/**
  * True when running the whole step again may succeed: a transient cloud
  * error the client's own retries did not get past (5xx, 429, a reset), a
  * 409 (the object is busy: a task under way, a status in transition), or

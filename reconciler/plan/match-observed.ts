@@ -1,50 +1,18 @@
-import type { AnyKindModule, CloudObject } from '../../provider/resources/kind.ts';
+import type { CloudObject } from '../../provider/resources/kind.ts';
+import { indexObjects, matchDeclared as matchObjects, type ImportRequest, type Match, type PendingCreate } from '../../provider/resources/match.ts';
 import { kindModule } from '../../provider/resources/registry.ts';
 import type { Kind, OwnershipStamp } from '../../provider/resources/types.ts';
 import type { ResourceRecord } from '../state/state-model.ts';
 import { objectsOf, type CloudSnapshot } from './read-cloud.ts';
 
 /**
- * Pure: which cloud object a manifest means, decided on the plan's
- * listings with each kind module's `stamp` (the ownership the object
- * carries in the cloud), so planning costs no request per object and the
- * planner and the executor can never disagree. Generic over kinds.
- *
- * For manifest `kind/name` of `stack`, in order:
- * 1. the state record's cloud id, when the listing still has it;
- * 2. the one object stamped `stack`/`name` (two or more: an error, never a guess);
- * 3. the manifest's `import` (by id or by name): an object novaform did not create, taken over;
- * 4. a create of an earlier run whose outcome is unknown (the journal):
- *    the one unstamped object of the name is what it made; none yet, and
- *    within the grace period, the plan waits; after it, creates;
- * 5. any other object of the name is not ours: an error with a hint,
- *    never silently adopted and never duplicated;
- * 6. else nothing: the plan creates it.
+ * The planner's side of matching (provider/resources/match.ts): on the
+ * plan's snapshot, so planning costs no request per object.
  */
 
-export type Match =
-  | {
-    readonly ok: true;
-    readonly observed?: CloudObject;
-    /** How the object was found when it is not (yet) recorded as ours. */
-    readonly via?: 'import' | 'journal';
-    readonly warnings: readonly string[];
-  }
-  | { readonly ok: false; readonly code: 'adoption-conflict' | 'not-owned' | 'import-not-found' | 'create-pending'; readonly message: string; readonly hints: readonly string[] };
+export type { ImportRequest, Match, PendingCreate };
 
-/** What a manifest asks to take over. */
-export interface ImportRequest {
-  readonly id?: string;
-  readonly name?: string;
-}
-
-/** A create an earlier run sent whose outcome is unknown (journal). */
-export interface PendingCreate {
-  /** ISO time the create was journalled. */
-  readonly at: string;
-}
-
-export interface MatchInput {
+export interface DeclaredMatchInput {
   readonly snapshot: CloudSnapshot;
   readonly stack: string;
   readonly kind: Kind;
@@ -52,147 +20,25 @@ export interface MatchInput {
   readonly record?: ResourceRecord;
   readonly import?: ImportRequest;
   readonly pendingCreate?: PendingCreate;
-  /** Epoch ms, for the grace period. */
   readonly now: number;
-  /** How long a create with an unknown outcome may take to show in listings before it is sent again. */
   readonly graceMs: number;
-}
-
-/** The lookups matching needs, built once per kind and snapshot (no scan per declared resource). */
-interface KindIndex {
-  readonly module: AnyKindModule;
-  readonly byId: ReadonlyMap<string, CloudObject>;
-  /** Usable objects by `stack/name` of their stamp. */
-  readonly byStamp: ReadonlyMap<string, readonly CloudObject[]>;
-  /** Usable objects by cloud name. */
-  readonly byName: ReadonlyMap<string, readonly CloudObject[]>;
-}
-
-const INDEXES = new WeakMap<CloudSnapshot, Map<Kind, KindIndex>>();
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/** The index of `kind` in `snapshot` (cached). */
-export function indexOf(snapshot: CloudSnapshot, kind: Kind): KindIndex {
-  let perKind = INDEXES.get(snapshot);
-  if (!perKind) INDEXES.set(snapshot, (perKind = new Map()));
-  const cached = perKind.get(kind);
-  if (cached) return cached;
-  const module = kindModule(kind);
-  const byId = new Map<string, CloudObject>();
-  const byStamp = new Map<string, CloudObject[]>();
-  const byName = new Map<string, CloudObject[]>();
-  for (const object of objectsOf(snapshot, kind)) {
-    byId.set(object.id, object);
-    if (module.unusable?.(object) !== undefined) continue;
-    const stamp = module.stamp(object);
-    if (stamp) push(byStamp, `${stamp.stack}/${stamp.name}`, object);
-    if (typeof object.name === 'string') push(byName, object.name, object);
-  }
-  const index = { module, byId, byStamp, byName };
-  perKind.set(kind, index);
-  return index;
-}
-
-/** The ownership stamp of a cloud object of `kind`, if it carries one. */
-export function stampOfObject(kind: Kind, object: CloudObject): OwnershipStamp | undefined {
-  return kindModule(kind).stamp(object);
-}
-
-function describeOwner(stamp: OwnershipStamp | undefined): string {
-  return stamp ? `belongs to stack '${stamp.stack}' (manifest '${stamp.name}')` : 'was not created by novaform';
-}
-
-function ids(objects: readonly CloudObject[]): string {
-  return objects.map((o) => o.id).sort().join(', ');
-}
-
-function matchImport(index: KindIndex, input: MatchInput, request: ImportRequest): Match {
-  const noun = index.module.noun;
-  const candidates = request.id !== undefined
-    ? [index.byId.get(request.id)].filter((o): o is CloudObject => o !== undefined && index.module.unusable?.(o) === undefined)
-    : [...(index.byName.get(request.name!) ?? [])];
-  const what = request.id !== undefined ? `id ${request.id}` : `name '${request.name}'`;
-  if (candidates.length === 0) {
-    return { ok: false, code: 'import-not-found', message: `spec.import: no ${noun} with ${what} exists in the cloud`, hints: [`check the ${request.id !== undefined ? 'id' : 'name'}, or remove spec.import to create the ${noun}`] };
-  }
-  if (candidates.length > 1) {
-    return { ok: false, code: 'adoption-conflict', message: `spec.import: ${candidates.length} ${noun}s have ${what} (${ids(candidates)})`, hints: ['import by id instead'] };
-  }
-  const found = candidates[0]!;
-  const stamp = index.module.stamp(found);
-  if (stamp && (stamp.stack !== input.stack || stamp.name !== input.name)) {
-    return { ok: false, code: 'not-owned', message: `spec.import: ${noun} ${found.id} ${describeOwner(stamp)}; one stack cannot take over another's objects`, hints: [`remove it from stack '${stamp.stack}' first`] };
-  }
-  return { ok: true, observed: found, via: 'import', warnings: [] };
 }
 
 /**
  * The cloud object manifest `kind/name` of `stack` refers to, if any.
  *
  * @example
- * matchDeclared({ snapshot, stack: 'prod', kind: 'Server', name: 'web-1', record, now: Date.now(), graceMs: 60_000 })
+ * matchDeclared({ snapshot, stack: 'prod', kind: 'Server', name: 'web-1', record, now: Date.now(), graceMs: 120_000 })
  * // { ok: true, observed: { id: 'c0ffee…', … }, warnings: [] }
  */
-export function matchDeclared(input: MatchInput): Match {
-  const index = indexOf(input.snapshot, input.kind);
-  const { module } = index;
-  const stamped = index.byStamp.get(`${input.stack}/${input.name}`) ?? [];
-  const recorded = input.record ? index.byId.get(input.record.cloudId) : undefined;
-  if (recorded && module.unusable?.(recorded) === undefined) {
-    const stamp = module.stamp(recorded);
-    if (stamp && (stamp.stack !== input.stack || stamp.name !== input.name)) {
-      return { ok: false, code: 'not-owned', message: `the state record of ${input.kind} '${input.name}' names ${module.noun} ${recorded.id}, which ${describeOwner(stamp)}`, hints: ['the state store is stale or shared by mistake: remove the record (or .novaform/) and plan again'] };
-    }
-    const others = stamped.filter((o) => o.id !== recorded.id);
-    const warnings = others.length === 0 ? [] : [`other cloud objects also carry this stack's ownership of ${input.kind} ${input.name} (${ids(others)}): duplicates from an interrupted run? novaform leaves them alone; delete them`];
-    return { ok: true, observed: recorded, warnings };
-  }
-  if (stamped.length > 1) {
-    return {
-      ok: false, code: 'adoption-conflict',
-      message: `${stamped.length} ${module.noun}s carry the ownership of ${input.kind} '${input.name}' in stack '${input.stack}' (${ids(stamped)}); novaform will not guess which one is the stack's`,
-      hints: ['delete the extra ones, or remove their novaform:stack/novaform:name stamp'],
-    };
-  }
-  if (stamped.length === 1) return { ok: true, observed: stamped[0], warnings: [] };
-  if (input.import) return matchImport(index, input, input.import);
+export function matchDeclared(input: DeclaredMatchInput): Match {
+  const { snapshot, kind, record, ...rest } = input;
+  return matchObjects({ ...rest, module: kindModule(kind), objects: objectsOf(snapshot, kind), ...(record ? { recordedId: record.cloudId } : {}) });
+}
 
-  const named = index.byName.get(input.name) ?? [];
-  if (input.pendingCreate) {
-    const unstamped = named.filter((o) => module.stamp(o) === undefined);
-    if (unstamped.length === 1) {
-      return { ok: true, observed: unstamped[0], via: 'journal', warnings: [`adopted ${module.noun} ${unstamped[0]!.id}: the create an earlier run sent at ${input.pendingCreate.at} made it (its answer was lost)`] };
-    }
-    if (unstamped.length > 1) {
-      return { ok: false, code: 'adoption-conflict', message: `an earlier run's create of ${input.kind} '${input.name}' has an unknown outcome, and ${unstamped.length} unowned ${module.noun}s have that name (${ids(unstamped)}); novaform will not guess which one it made`, hints: ['delete the extra ones, or import one by id with spec.import'] };
-    }
-    const waitedMs = input.now - Date.parse(input.pendingCreate.at);
-    if (named.length === 0 && waitedMs < input.graceMs) {
-      return {
-        ok: false, code: 'create-pending',
-        message: `an earlier run sent the create of ${input.kind} '${input.name}' at ${input.pendingCreate.at} and its outcome is unknown; nothing shows in the cloud yet, and novaform waits ${Math.ceil((input.graceMs - waitedMs) / 1000)}s more before it creates again`,
-        hints: ['run plan again in a minute'],
-      };
-    }
-  }
-  if (named.length > 0) {
-    const stamp = module.stamp(named[0]!);
-    const message = named.length === 1
-      ? `a ${module.noun} named '${input.name}' (${named[0]!.id}) already exists and ${describeOwner(stamp)}`
-      : `${named.length} ${module.noun}s named '${input.name}' already exist (${ids(named)}) and none is this stack's`;
-    return {
-      ok: false, code: 'not-owned', message,
-      hints: stamp && stamp.stack !== input.stack
-        ? [`rename this manifest; two stacks cannot own one ${module.noun}`]
-        : [`to manage it, add 'import: {id: ${named[0]!.id}}' to this manifest's spec; or rename the manifest`],
-    };
-  }
-  return { ok: true, warnings: input.pendingCreate ? [`an earlier run's create (at ${input.pendingCreate.at}) left nothing in the cloud after the grace period: creating`] : [] };
+/** The ownership stamp of a cloud object of `kind`, if it carries one. */
+export function stampOfObject(kind: Kind, object: CloudObject): OwnershipStamp | undefined {
+  return kindModule(kind).stamp(object);
 }
 
 /** A cloud object the stack owns, found by its stamp. */
@@ -212,7 +58,7 @@ export interface OwnedObject {
 export function ownedInCloud(snapshot: CloudSnapshot, stack: string): OwnedObject[] {
   const out: OwnedObject[] = [];
   for (const kind of snapshot.objects.keys()) {
-    const { byStamp } = indexOf(snapshot, kind);
+    const { byStamp } = indexObjects(kindModule(kind), objectsOf(snapshot, kind));
     for (const [key, objects] of byStamp) {
       if (!key.startsWith(`${stack}/`)) continue;
       for (const observed of objects) {
@@ -226,5 +72,5 @@ export function ownedInCloud(snapshot: CloudSnapshot, stack: string): OwnedObjec
 
 /** The object with this cloud id, if the listing has it (keypairs: the id is the name). */
 export function findById(snapshot: CloudSnapshot, kind: Kind, id: string): CloudObject | undefined {
-  return indexOf(snapshot, kind).byId.get(id);
+  return indexObjects(kindModule(kind), objectsOf(snapshot, kind)).byId.get(id);
 }

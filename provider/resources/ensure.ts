@@ -96,13 +96,34 @@ export async function completeCreate(
  * @example
  * const volume = await ensureCreated(volumeKind, clients, owner, spec, { record: async (id) => saved.push(id) });
  */
-export async function ensureCreated(
-  module: AnyKindModule, api: Clients, owner: Owner, spec: unknown,
-  options: { record?: (id: string) => Promise<void>; wait?: Omit<WaitOptions, 'kind' | 'what'> } = {},
-): Promise<any> {
+export async function ensureCreated(module: AnyKindModule, api: Clients, owner: Owner, spec: unknown, options: PlainOptions = {}): Promise<any> {
+  const hooks = plainHooks(module, api, options);
+  const settled = await createOnce(module, api, owner, spec, hooks);
+  return ensureCompleted(module, api, owner, spec, settled, options);
+}
+
+/**
+ * The second half of `ensureCreated` for an object that exists (created
+ * by an earlier run, adopted, imported): a failed one throws
+ * ResourceFailedError; else it is stamped and converged.
+ */
+export async function ensureCompleted(module: AnyKindModule, api: Clients, owner: Owner, spec: unknown, observed: { id: string }, options: PlainOptions = {}): Promise<any> {
+  const readiness = module.readiness(observed);
+  if (readiness.state === 'failed') throw new ResourceFailedError(`${module.noun} ${observed.id}`, readiness.reason);
+  const context: DiffContext = { computeAtLeast: (major, minor) => api.computeVersion.atLeast(major, minor), lastApplied: spec };
+  return (await completeCreate(module, api, owner, spec, observed, context, plainHooks(module, api, options))).observed;
+}
+
+export interface PlainOptions {
+  readonly record?: (id: string) => Promise<void>;
+  readonly wait?: Omit<WaitOptions, 'kind' | 'what'>;
+}
+
+/** Hooks with plain waits (wait.ts) and a record callback. */
+function plainHooks(module: AnyKindModule, api: Clients, options: PlainOptions): CreateHooks {
   const poll = (id: string, readiness: (o: { id: string }) => Readiness) =>
-    waitFor(() => module.read(api, id), readiness, { ...options.wait, kind: owner.kind, what: `${module.noun} ${id}` });
-  const hooks: CreateHooks = {
+    waitFor(() => module.read(api, id), readiness, { ...options.wait, kind: module.kind, what: `${module.noun} ${id}` });
+  return {
     record: options.record ?? (async () => undefined),
     settle: (id) => poll(id, (o) => {
       const state = module.readiness(o);
@@ -111,9 +132,4 @@ export async function ensureCreated(
     ready: (id) => poll(id, (o) => module.readiness(o)),
     ...(options.wait?.signal ? { signal: options.wait.signal } : {}),
   };
-  const settled = await createOnce(module, api, owner, spec, hooks);
-  const readiness = module.readiness(settled);
-  if (readiness.state === 'failed') throw new ResourceFailedError(`${module.noun} ${settled.id}`, readiness.reason);
-  const context: DiffContext = { computeAtLeast: (major, minor) => api.computeVersion.atLeast(major, minor), lastApplied: spec };
-  return (await completeCreate(module, api, owner, spec, settled, context, hooks)).observed;
 }

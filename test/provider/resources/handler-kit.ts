@@ -1,6 +1,9 @@
 import type { Clients } from '../../../provider/openstack/openstack-client.ts';
 import { isRetryable } from '../../../provider/openstack/errors.ts';
-import type { DiffContext, Owner, ResourceHandler } from '../../../provider/resources/types.ts';
+import { CreateOutcomeUnknownError, ensureCompleted, ensureCreated } from '../../../provider/resources/ensure.ts';
+import type { AnyKindModule } from '../../../provider/resources/kind.ts';
+import { adopt } from '../../../provider/resources/match.ts';
+import type { DiffContext, Owner } from '../../../provider/resources/types.ts';
 
 /** Shared bits of the per-kind handler tests. */
 
@@ -25,9 +28,24 @@ export async function retryStep<T>(step: () => Promise<T>, attempts = 10): Promi
   }
 }
 
-/** The executor's create: adopt first (a lost create may have succeeded), create only when nothing is found. */
-export function adoptOrCreate<S, O extends { id: string }>(handler: ResourceHandler<S, O>, api: Clients, owner: Owner, spec: S): Promise<O> {
-  return retryStep(async () => (await handler.adopt(api, owner, spec)) ?? handler.create(api, owner, spec));
+/**
+ * Creates as successive executor runs would: each run first looks for what
+ * an earlier one made (the id it recorded, else the stamp), and creates
+ * only when nothing is found; an unknown outcome or a transient failure
+ * ends the run, the next one starts again by looking.
+ */
+export async function adoptOrCreate(handler: AnyKindModule, api: Clients, owner: Owner, spec: unknown): Promise<any> {
+  let recorded: string | undefined;
+  for (let run = 1; ; run += 1) {
+    try {
+      const found = recorded !== undefined ? await handler.read(api, recorded) : await adopt(handler, api, owner);
+      if (found) return await ensureCompleted(handler, api, owner, spec, found);
+      return await ensureCreated(handler, api, owner, spec, { record: async (id) => { recorded = id; } });
+    } catch (error) {
+      if (run >= 10 || !(error instanceof CreateOutcomeUnknownError || isRetryable(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 /** Counts of 500/503 answers the engine injected, to prove a fault test met faults. */

@@ -8,6 +8,8 @@ import { aggregateHandler } from '../../../../provider/resources/aggregate/aggre
 import type { AggregateSpec } from '../../../../provider/resources/aggregate/aggregate-spec.ts';
 import { ownerMetadata, type Owner } from '../../../../provider/resources/types.ts';
 import { adoptOrCreate, contextOf, injectedFailures, retryStep } from '../handler-kit.ts';
+import { ensureCreated } from '../../../../provider/resources/ensure.ts';
+import { adopt } from '../../../../provider/resources/match.ts';
 
 async function cleanup(cloud: TestCloud): Promise<void> {
   if (cloud.engine) cloud.engine.engine.config.faults.apiErrorRate = 0;
@@ -36,7 +38,7 @@ describe('aggregateHandler against a cloud', () => {
 
   it('creates with zone, metadata, ownership and a host; in sync afterwards', async () => {
     const desired = spec('create', { availabilityZone: `${cloud.prefix}-az`, hosts: ['compute-1'], metadata: { gpu: 'true' } });
-    const created = await aggregateHandler.create(api, owner('create'), desired);
+    const created = await ensureCreated(aggregateHandler, api, owner('create'), desired);
     assert.deepEqual([created.name, created.availabilityZone, created.hosts], [desired.name, `${cloud.prefix}-az`, ['compute-1']]);
     assert.deepEqual(created.metadata, { gpu: 'true', availability_zone: `${cloud.prefix}-az`, ...ownerMetadata(owner('create')) });
     assert.deepEqual(aggregateHandler.diff(desired, created, contextOf(api)), []);
@@ -49,7 +51,7 @@ describe('aggregateHandler against a cloud', () => {
 
   it('renames, sets the zone and edits metadata in place, keeping foreign and ownership keys', async () => {
     const first = spec('update', { metadata: { a: '1', b: '2' } });
-    const created = await aggregateHandler.create(api, owner('update'), first);
+    const created = await ensureCreated(aggregateHandler, api, owner('update'), first);
     await api.compute.post(`/os-aggregates/${created.id}/action`, { set_metadata: { metadata: { theirs: 'x' } } });
 
     const second = spec('update2', { availabilityZone: `${cloud.prefix}-zone`, metadata: { a: '10', c: '3' } });
@@ -71,7 +73,7 @@ describe('aggregateHandler against a cloud', () => {
   });
 
   it('moves hosts by set difference', async () => {
-    const created = await aggregateHandler.create(api, owner('hosts'), spec('hosts', { hosts: ['compute-1'] }));
+    const created = await ensureCreated(aggregateHandler, api, owner('hosts'), spec('hosts', { hosts: ['compute-1'] }));
     const next = spec('hosts', { hosts: ['compute-2'] });
     const changes = aggregateHandler.diff(next, created, contextOf(api));
     assert.deepEqual(changes.map((c) => [c.path, c.from, c.to]), [['spec.hosts["compute-1"]', 'compute-1', undefined], ['spec.hosts["compute-2"]', undefined, 'compute-2']]);
@@ -86,7 +88,7 @@ describe('aggregateHandler against a cloud', () => {
 
   it('a dropped zone is a replace (Nova cannot unset it), which delete and create carry out', async () => {
     const zoned = spec('unzone', { availabilityZone: `${cloud.prefix}-uz` });
-    const created = await aggregateHandler.create(api, owner('unzone'), zoned);
+    const created = await ensureCreated(aggregateHandler, api, owner('unzone'), zoned);
     const plain = spec('unzone');
     const changes = aggregateHandler.diff(plain, created, contextOf(api, zoned));
     assert.deepEqual(changes.map((c) => [c.path, c.apply, c.dataLoss]), [['spec.availabilityZone', 'replace', false]]);
@@ -95,56 +97,53 @@ describe('aggregateHandler against a cloud', () => {
     await assert.rejects(api.compute.put(`/os-aggregates/${created.id}`, { aggregate: { availability_zone: null } }), /empty named availability zone/);
 
     await aggregateHandler.delete(api, created);
-    const fresh = await aggregateHandler.create(api, owner('unzone'), plain);
+    const fresh = await ensureCreated(aggregateHandler, api, owner('unzone'), plain);
     assert.equal(fresh.availabilityZone, null);
     assert.notEqual(fresh.id, created.id);
     await aggregateHandler.delete(api, fresh);
   });
 
   it('deletes, and deleting again is success', async () => {
-    const created = await aggregateHandler.create(api, owner('delete'), spec('delete', { hosts: ['compute-2'] }));
+    const created = await ensureCreated(aggregateHandler, api, owner('delete'), spec('delete', { hosts: ['compute-2'] }));
     await aggregateHandler.delete(api, created);
     await aggregateHandler.delete(api, created);
     assert.equal(await findAggregateByName(api, created.name), undefined);
   });
 
-  it('adopts what a lost create left: by ownership, or a bare aggregate of that name', async () => {
+  it('adopts by the stamp alone: a bare aggregate of the name is not taken without the journal', async () => {
     const desired = spec('adopt', { metadata: { k: 'v' } });
-    assert.equal(await aggregateHandler.adopt(api, owner('adopt'), desired), undefined);
-    const created = await aggregateHandler.create(api, owner('adopt'), desired);
-    assert.equal((await aggregateHandler.adopt(api, owner('adopt'), desired))?.id, created.id);
+    assert.equal(await adopt(aggregateHandler, api, owner('adopt')), undefined);
+    const created = await ensureCreated(aggregateHandler, api, owner('adopt'), desired);
+    assert.equal((await adopt(aggregateHandler, api, owner('adopt')))?.id, created.id);
     // Renamed by hand: still found by ownership.
     await api.compute.put(`/os-aggregates/${created.id}`, { aggregate: { name: `${desired.name}-hand` } });
-    assert.equal((await aggregateHandler.adopt(api, owner('adopt'), desired))?.id, created.id);
+    assert.equal((await adopt(aggregateHandler, api, owner('adopt')))?.id, created.id);
 
-    // Interrupted between POST and set_metadata: the bare aggregate is claimed.
+    // Interrupted between POST and the stamp: only the journal's evidence (reconciler/plan) may claim it.
     const bareSpec = spec('bare', { availabilityZone: `${cloud.prefix}-bz` });
     const bare = await raw(bareSpec.name, bareSpec.availabilityZone);
-    const claimed = await aggregateHandler.adopt(api, owner('bare'), bareSpec);
-    assert.equal(claimed?.id, String(bare.id));
-    assert.deepEqual(claimed?.metadata, { availability_zone: `${cloud.prefix}-bz`, ...ownerMetadata(owner('bare')) });
-    const listed = await aggregateHandler.list(api, cloud.prefix);
-    assert.deepEqual(listed.map((l) => l.owner.name).filter((n) => n === 'adopt' || n === 'bare').sort(), ['adopt', 'bare']);
+    assert.equal(await adopt(aggregateHandler, api, owner('bare')), undefined);
+    assert.deepEqual((await aggregateHandler.read(api, String(bare.id)))?.metadata, { availability_zone: `${cloud.prefix}-bz` }, 'left untouched');
   });
 
   it('refuses to adopt what is ambiguous or not ours', async () => {
     const desired = spec('twice');
-    const created = await aggregateHandler.create(api, owner('twice'), desired);
+    const created = await ensureCreated(aggregateHandler, api, owner('twice'), desired);
     const twin = await raw(`${desired.name}-twin`);
     await api.compute.post(`/os-aggregates/${twin.id}/action`, { set_metadata: { metadata: ownerMetadata(owner('twice')) } });
-    await assert.rejects(aggregateHandler.adopt(api, owner('twice'), desired), (error: unknown) =>
-      error instanceof AdoptionConflictError && error.ids.length === 2 && error.ids.includes(created.id));
+    await assert.rejects(adopt(aggregateHandler, api, owner('twice')), (error: unknown) =>
+      error instanceof Error && error.message.includes(created.id) && error.message.includes(String(twin.id)));
 
     // Same name, another stack's.
     const theirs = spec('theirs');
-    await aggregateHandler.create(api, { ...owner('theirs'), stack: `${cloud.prefix}-other` }, theirs);
-    await assert.rejects(aggregateHandler.adopt(api, owner('theirs'), theirs), /belongs to stack/);
+    await ensureCreated(aggregateHandler, api, { ...owner('theirs'), stack: `${cloud.prefix}-other` }, theirs);
+    assert.equal(await adopt(aggregateHandler, api, owner('theirs')), undefined, "another stack's aggregate is not ours");
 
     // Same name, unowned and in use.
     const human = spec('human');
     const made = await raw(human.name);
     await api.compute.post(`/os-aggregates/${made.id}/action`, { set_metadata: { metadata: { team: 'ops' } } });
-    await assert.rejects(aggregateHandler.adopt(api, owner('human'), human), /was not created by novaform/);
+    assert.equal(await adopt(aggregateHandler, api, owner('human')), undefined, 'a hand-made aggregate is not ours');
     assert.deepEqual((await aggregateHandler.read(api, String(made.id)))?.metadata, { team: 'ops' }, 'left untouched');
   });
 });

@@ -8,8 +8,10 @@ import { findFlavorByName } from '../../../../provider/resources/flavor/flavor-a
 import { flavorHandler } from '../../../../provider/resources/flavor/flavor-handler.ts';
 import { toFlavorObserved } from '../../../../provider/resources/flavor/flavor-observed.ts';
 import type { FlavorSpec } from '../../../../provider/resources/flavor/flavor-spec.ts';
-import type { Owner } from '../../../../provider/resources/types.ts';
+import { ownerMetadata, type Owner } from '../../../../provider/resources/types.ts';
 import { adoptOrCreate, contextOf, injectedFailures, retryStep } from '../handler-kit.ts';
+import { ensureCreated } from '../../../../provider/resources/ensure.ts';
+import { adopt } from '../../../../provider/resources/match.ts';
 
 /** Deletes every flavor whose name starts with the test prefix. */
 async function cleanup(cloud: TestCloud): Promise<void> {
@@ -46,11 +48,12 @@ describe('flavorHandler against a cloud', () => {
 
   it('creates a flavor with description and extra specs, in sync afterwards', async () => {
     const desired = spec('create', { description: 'tiny', ephemeral: 1, swap: 128, extraSpecs: { 'hw:cpu_policy': 'shared', 'hw:numa_nodes': '1' } });
-    const created = await flavorHandler.create(api, owner('create'), desired);
+    const created = await ensureCreated(flavorHandler, api, owner('create'), desired);
     assert.equal(created.name, desired.name);
     assert.deepEqual([created.vcpus, created.ram, created.disk, created.ephemeral, created.swap, created.isPublic], [1, 512, 1, 1, 128, true]);
     assert.equal(created.description, 'tiny');
-    assert.deepEqual(created.extraSpecs, { 'hw:cpu_policy': 'shared', 'hw:numa_nodes': '1' });
+    // The ownership stamp is kept in scoped extra specs, which the scheduler ignores.
+    assert.deepEqual(created.extraSpecs, { 'hw:cpu_policy': 'shared', 'hw:numa_nodes': '1', ...ownerMetadata(owner('create')) });
     assert.deepEqual(flavorHandler.diff(desired, created, contextOf(api)), []);
     assert.deepEqual(await flavorHandler.read(api, created.id), created);
     assert.deepEqual(flavorHandler.readiness(created), { state: 'ready' });
@@ -59,7 +62,7 @@ describe('flavorHandler against a cloud', () => {
 
   it('updates description and extra specs in place, keeping keys set by others', async () => {
     const first = spec('update', { description: 'one', extraSpecs: { 'hw:cpu_policy': 'shared', 'hw:mem_page_size': 'small' } });
-    const created = await flavorHandler.create(api, owner('update'), first);
+    const created = await ensureCreated(flavorHandler, api, owner('update'), first);
     // Someone else adds a key: a later apply leaves it alone.
     await api.compute.post(`/flavors/${created.id}/os-extra_specs`, { extra_specs: { 'quota:cpu_shares': '2048' } });
 
@@ -75,7 +78,7 @@ describe('flavorHandler against a cloud', () => {
     const updated = await flavorHandler.update(api, current, second, changes);
     assert.equal(updated.id, created.id);
     assert.equal(updated.description, 'two');
-    assert.deepEqual(updated.extraSpecs, { 'hw:cpu_policy': 'dedicated', 'hw:numa_nodes': '2', 'quota:cpu_shares': '2048' });
+    assert.deepEqual(updated.extraSpecs, { 'hw:cpu_policy': 'dedicated', 'hw:numa_nodes': '2', 'quota:cpu_shares': '2048', ...ownerMetadata(owner('update')) });
     assert.deepEqual(flavorHandler.diff(second, updated, contextOf(api, second)), []);
 
     // Dropping the description clears it.
@@ -88,7 +91,7 @@ describe('flavorHandler against a cloud', () => {
   it('grants and revokes access to a private flavor', async () => {
     const project = cloud.demo.projectId;
     const desired = spec('private', { isPublic: false, access: [project] });
-    const created = await flavorHandler.create(api, owner('private'), desired);
+    const created = await ensureCreated(flavorHandler, api, owner('private'), desired);
     assert.equal(created.isPublic, false);
     assert.deepEqual(created.access, [project]);
     // The demo project can now see it.
@@ -104,37 +107,38 @@ describe('flavorHandler against a cloud', () => {
 
   it('reports size changes as a replace, which delete and create carry out', async () => {
     const desired = spec('replace');
-    const old = await flavorHandler.create(api, owner('replace'), desired);
+    const old = await ensureCreated(flavorHandler, api, owner('replace'), desired);
     const bigger = spec('replace', { vcpus: 2, ram: 1024 });
     const changes = flavorHandler.diff(bigger, old, contextOf(api));
     assert.deepEqual(changes.map((c) => [c.path, c.apply, c.dataLoss]), [['spec.vcpus', 'replace', false], ['spec.ram', 'replace', false]]);
     await assert.rejects(flavorHandler.update(api, old, bigger, changes), /needs a replace/);
 
     await flavorHandler.delete(api, old);
-    const fresh = await flavorHandler.create(api, owner('replace'), bigger);
+    const fresh = await ensureCreated(flavorHandler, api, owner('replace'), bigger);
     assert.notEqual(fresh.id, old.id);
     assert.deepEqual([fresh.vcpus, fresh.ram], [2, 1024]);
     assert.equal(await flavorHandler.read(api, old.id), undefined);
   });
 
   it('deletes, and deleting again is success', async () => {
-    const created = await flavorHandler.create(api, owner('delete'), spec('delete'));
+    const created = await ensureCreated(flavorHandler, api, owner('delete'), spec('delete'));
     await flavorHandler.delete(api, created);
     assert.equal(await flavorHandler.read(api, created.id), undefined);
     await flavorHandler.delete(api, created);
     assert.equal(await findFlavorByName(api, created.name), undefined);
   });
 
-  it('adopts a flavor whose create response was lost, and never duplicates it', async () => {
+  it('adopts a flavor by its stamp in the extra specs, and never duplicates it', async () => {
     const desired = spec('adopt', { extraSpecs: { 'hw:cpu_policy': 'shared' } });
-    assert.equal(await flavorHandler.adopt(api, owner('adopt'), desired), undefined);
-    const created = await flavorHandler.create(api, owner('adopt'), desired);
-    const adopted = await flavorHandler.adopt(api, owner('adopt'), desired);
+    assert.equal(await adopt(flavorHandler, api, owner('adopt')), undefined);
+    const created = await ensureCreated(flavorHandler, api, owner('adopt'), desired);
+    const adopted = await adopt(flavorHandler, api, owner('adopt'));
     assert.equal(adopted?.id, created.id);
-    assert.deepEqual(adopted?.extraSpecs, { 'hw:cpu_policy': 'shared' });
+    assert.deepEqual(adopted?.extraSpecs, { 'hw:cpu_policy': 'shared', ...ownerMetadata(owner('adopt')) });
+    assert.deepEqual(flavorHandler.diff(desired, adopted!, { computeAtLeast: () => true, lastApplied: desired }), [], 'the stamp is never diffed');
     // Nova keeps flavor names unique: a second create is refused, never a duplicate.
     await assert.rejects(flavorHandler.create(api, owner('adopt'), desired), /already exists/);
-    assert.deepEqual(await flavorHandler.list(api, 'test'), []);
+    assert.equal(await adopt(flavorHandler, api, { ...owner('adopt'), stack: 'another-stack' }), undefined);
   });
 });
 

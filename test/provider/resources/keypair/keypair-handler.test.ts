@@ -10,6 +10,8 @@ import type { KeypairSpec } from '../../../../provider/resources/keypair/keypair
 import type { Owner } from '../../../../provider/resources/types.ts';
 import { opensslCertificate, sshKeygen } from '../../../engine/compute/keypairs/key-tools.ts';
 import { adoptOrCreate, contextOf, injectedFailures, retryStep } from '../handler-kit.ts';
+import { ensureCreated } from '../../../../provider/resources/ensure.ts';
+import { adopt } from '../../../../provider/resources/match.ts';
 
 async function cleanup(cloud: TestCloud): Promise<void> {
   for (const api of [cloud.admin, cloud.demo]) {
@@ -44,7 +46,7 @@ describe('keypairHandler against a cloud', () => {
 
   it('imports an ssh key; a reformatted key is still in sync', async () => {
     const desired = spec('ssh');
-    const created = await keypairHandler.create(api, owner('ssh'), desired);
+    const created = await ensureCreated(keypairHandler, api, owner('ssh'), desired);
     assert.deepEqual([created.name, created.type, created.fingerprint], [desired.name, 'ssh', sshFingerprint(key)]);
     assert.deepEqual(await keypairHandler.read(api, created.id), { ...created, userId: api.userId });
     const [type, data] = key.split(' ');
@@ -55,45 +57,47 @@ describe('keypairHandler against a cloud', () => {
 
   it('imports an x509 certificate with its type', async () => {
     const cert = opensslCertificate();
-    const created = await keypairHandler.create(api, owner('x509'), spec('x509', { publicKey: cert.pem, type: 'x509' }));
+    const created = await ensureCreated(keypairHandler, api, owner('x509'), spec('x509', { publicKey: cert.pem, type: 'x509' }));
     assert.deepEqual([created.type, created.fingerprint], ['x509', cert.sha1.toLowerCase()]);
   });
 
   it('keypairs are per user: the demo user manages its own', async () => {
     const desired = spec('demo');
-    const created = await keypairHandler.create(cloud.demo, owner('demo'), desired);
+    const created = await ensureCreated(keypairHandler, cloud.demo, owner('demo'), desired);
     assert.equal(await keypairHandler.read(api, created.id), undefined, 'the admin user has no keypair of that name');
     assert.equal((await keypairHandler.read(cloud.demo, created.id))?.fingerprint, created.fingerprint);
     await keypairHandler.delete(cloud.demo, created);
   });
 
   it('a new key is a replace: update refuses it, delete and create carry it out', async () => {
-    const created = await keypairHandler.create(api, owner('rotate'), spec('rotate'));
+    const created = await ensureCreated(keypairHandler, api, owner('rotate'), spec('rotate'));
     const rotated = spec('rotate', { publicKey: sshKeygen('ed25519').trim() });
     const changes = keypairHandler.diff(rotated, created, contextOf(api));
     assert.deepEqual(changes.map((c) => [c.path, c.apply, c.dataLoss]), [['spec.publicKey', 'replace', false]]);
     await assert.rejects(keypairHandler.update(api, created, rotated, changes), /immutable/);
     await keypairHandler.delete(api, created);
-    const fresh = await keypairHandler.create(api, owner('rotate'), rotated);
+    const fresh = await ensureCreated(keypairHandler, api, owner('rotate'), rotated);
     assert.deepEqual(keypairHandler.diff(rotated, fresh, contextOf(api)), []);
     assert.notEqual(fresh.fingerprint, created.fingerprint);
   });
 
   it('deletes, and deleting again is success', async () => {
-    const created = await keypairHandler.create(api, owner('delete'), spec('delete'));
+    const created = await ensureCreated(keypairHandler, api, owner('delete'), spec('delete'));
     await keypairHandler.delete(api, created);
     assert.equal(await keypairHandler.read(api, created.id), undefined);
     await keypairHandler.delete(api, created);
   });
 
-  it('adopts a keypair whose create response was lost; a second create is refused, not duplicated', async () => {
+  it('adopts a keypair by the stamp in its key comment; a second create is refused, not duplicated', async () => {
     const desired = spec('adopt');
-    assert.equal(await keypairHandler.adopt(api, owner('adopt'), desired), undefined);
-    await keypairHandler.create(api, owner('adopt'), desired);
-    const adopted = await keypairHandler.adopt(api, owner('adopt'), desired);
+    assert.equal(await adopt(keypairHandler, api, owner('adopt')), undefined);
+    await ensureCreated(keypairHandler, api, owner('adopt'), desired);
+    const adopted = await adopt(keypairHandler, api, owner('adopt'));
     assert.equal(adopted?.fingerprint, sshFingerprint(key));
+    assert.match(adopted!.publicKey, new RegExp(`novaform:stack=${owner('adopt').stack} novaform:name=adopt$`));
+    assert.deepEqual(keypairHandler.diff(desired, adopted!, { computeAtLeast: () => true }), [], 'the stamp is not part of the key');
     await assert.rejects(keypairHandler.create(api, owner('adopt'), desired), /already exists/);
-    assert.deepEqual(await keypairHandler.list(api, 'test'), []);
+    assert.equal(await adopt(keypairHandler, api, { ...owner('adopt'), stack: 'another-stack' }), undefined);
   });
 
   it('refuses an invalid key before sending anything', async () => {

@@ -3,13 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { OpenStackError } from '../../../../provider/openstack/errors.ts';
 import type { Clients } from '../../../../provider/openstack/openstack-client.ts';
 import type { ServiceClient } from '../../../../provider/openstack/service-client.ts';
-import { AdoptionConflictError } from '../../../../provider/resources/adoption.ts';
-import { AmbiguousOwnershipError } from '../../../../provider/resources/server/server-handler.ts';
+import { CreateOutcomeUnknownError, ensureCreated } from '../../../../provider/resources/ensure.ts';
+import { adopt } from '../../../../provider/resources/match.ts';
+import type { ServerObserved } from '../../../../provider/resources/server/server-observed.ts';
 import { ownerMetadata } from '../../../../provider/resources/types.ts';
+import { waitFor } from '../../../../provider/resources/wait.ts';
 import { openServerKit, type ServerTestKit } from './server-cloud-kit.ts';
 
 /**
- * Ownership: a create whose response was lost never leaves a duplicate.
+ * Ownership: a create whose response was lost is never sent again; the
+ * one server it made is found by its stamp.
  * A lost response is simulated in front of the real HTTP client: the POST
  * reaches the cloud (or not), then the caller gets a timeout with
  * `outcomeUnknown`, as the client reports it.
@@ -61,50 +64,47 @@ describe('serverHandler adoption', () => {
 
   it('adopt finds a server whose create result was forgotten', async () => {
     const spec = kit.spec('lost');
-    const created = await kit.handler.create(kit.api, kit.owner('lost'), spec);
-    const adopted = await kit.handler.adopt(kit.api, kit.owner('lost'), spec);
+    const created = await ensureCreated(kit.handler, kit.api, kit.owner('lost'), spec);
+    const adopted = await adopt(kit.handler, kit.api, kit.owner('lost'));
     assert.equal(adopted?.id, created.id);
-    assert.equal(await kit.handler.adopt(kit.api, kit.owner('never-created'), spec), undefined);
+    assert.equal(await adopt(kit.handler, kit.api, kit.owner('never-created')), undefined);
   });
 
-  it('a create whose response is lost continues with the server it made, without a second POST', async () => {
-    const spec = kit.spec('timeout');
+  it('a create whose response is lost is not sent again: the outcome is unknown, and adoption finds the one server', async () => {
     const { clients, posts } = withLostCreate(kit.api, true);
-    const server = await kit.handler.create(clients, kit.owner('timeout'), spec);
+    await assert.rejects(ensureCreated(kit.handler, clients, kit.owner('timeout'), kit.spec('timeout')), CreateOutcomeUnknownError);
     assert.equal(posts(), 1);
-    assert.equal(server.status, 'ACTIVE');
-    assert.equal(server.name, spec.name);
-    const mine = (await kit.handler.list(kit.api, kit.stack)).filter((m) => m.owner.name === 'timeout');
-    assert.deepEqual(mine.map((m) => m.observed.id), [server.id], 'exactly one server');
+    const server = await waitFor(() => adopt(kit.handler, kit.api, kit.owner('timeout')), (s) => (s ? { state: 'ready' } : { state: 'pending', retryAfterMs: 200, reason: 'not listed yet' }), { timeoutMs: 60_000 });
+    const mine = (await kit.handler.listAll(kit.api)).filter((s: ServerObserved) => s.metadata['novaform:stack'] === kit.stack && s.metadata['novaform:name'] === 'timeout');
+    assert.deepEqual(mine.map((s: ServerObserved) => s.id), [server!.id], 'exactly one server');
   });
 
-  it('a 5xx from a proxy after Nova made the server: adopted, not sent again', async () => {
+  it('a 5xx from a proxy after Nova made the server: unknown outcome, not sent again', async () => {
     const { clients, posts } = withLostCreate(kit.api, true, badGateway);
-    const server = await kit.handler.create(clients, kit.owner('gateway'), kit.spec('gateway'));
+    await assert.rejects(ensureCreated(kit.handler, clients, kit.owner('gateway'), kit.spec('gateway')), CreateOutcomeUnknownError);
     assert.equal(posts(), 1);
-    assert.equal(server.status, 'ACTIVE');
-    assert.equal((await kit.handler.adopt(kit.api, kit.owner('gateway'), kit.spec('gateway')))?.id, server.id);
+    const found = await waitFor(() => adopt(kit.handler, kit.api, kit.owner('gateway')), (s) => (s ? { state: 'ready' } : { state: 'pending', retryAfterMs: 200, reason: 'not listed yet' }), { timeoutMs: 60_000 });
+    assert.ok(found?.id);
   });
 
-  it('a create whose POST never arrived reports the lost response and creates nothing', async () => {
+  it('a create whose POST never arrived reports the unknown outcome and creates nothing', async () => {
     const { clients, posts } = withLostCreate(kit.api, false);
-    await assert.rejects(kit.handler.create(clients, kit.owner('nothing'), kit.spec('nothing')), (error: unknown) => {
-      assert.ok(error instanceof OpenStackError);
-      assert.equal(error.outcomeUnknown, true);
+    await assert.rejects(ensureCreated(kit.handler, clients, kit.owner('nothing'), kit.spec('nothing')), (error: unknown) => {
+      assert.ok(error instanceof CreateOutcomeUnknownError);
+      assert.ok(error.cause instanceof OpenStackError && error.cause.outcomeUnknown);
       return true;
     });
     assert.equal(posts(), 1);
-    assert.equal(await kit.handler.adopt(kit.api, kit.owner('nothing'), kit.spec('nothing')), undefined);
+    assert.equal(await adopt(kit.handler, kit.api, kit.owner('nothing')), undefined);
   });
 
   it('two servers with the same ownership: adopt throws, naming both', async () => {
     const owner = kit.owner('twin');
     const first = await rawCreate('twin-1', ownerMetadata(owner));
     const second = await rawCreate('twin-2', ownerMetadata(owner));
-    await assert.rejects(kit.handler.adopt(kit.api, owner, kit.spec('twin')), (error: unknown) => {
-      assert.ok(error instanceof AmbiguousOwnershipError);
-      assert.ok(error instanceof AdoptionConflictError, 'the shared adoption error, for the reconciler');
-      assert.deepEqual([...error.ids].sort(), [first, second].sort());
+    await assert.rejects(adopt(kit.handler, kit.api, owner), (error: unknown) => {
+      assert.ok(error instanceof Error);
+      assert.ok(error.message.includes(first) && error.message.includes(second));
       assert.match(error.message, /2 servers carry the ownership of Server 'twin'/);
       return true;
     });
@@ -112,15 +112,15 @@ describe('serverHandler adoption', () => {
     await Promise.all([first, second].map(async (id) => kit.handler.delete(kit.api, (await kit.handler.read(kit.api, id))!)));
   });
 
-  it('list returns only what this stack owns; a deleted server is not adopted', async () => {
+  it("the stamp tells this stack's servers from others; a deleted server is not adopted", async () => {
     await rawCreate('other-stack', ownerMetadata({ stack: `${kit.stack}-other`, kind: 'Server', name: 'web' }));
     await rawCreate('unowned', { purpose: 'not novaform' });
-    const owned = await kit.handler.list(kit.api, kit.stack);
-    assert.ok(owned.every((m) => m.owner.stack === kit.stack && m.owner.kind === 'Server'));
-    assert.deepEqual(owned.map((m) => m.owner.name).sort(), ['gateway', 'lost', 'timeout']);
+    const owned = (await kit.handler.listAll(kit.api)).map((s: ServerObserved) => kit.handler.stamp(s)).filter((stamp) => stamp?.stack === kit.stack);
+    assert.deepEqual(owned.map((stamp) => stamp!.name).sort(), ['gateway', 'lost', 'timeout']);
+    assert.equal(await adopt(kit.handler, kit.api, kit.owner('web')), undefined, "another stack's server is not ours");
 
-    const lost = (await kit.handler.adopt(kit.api, kit.owner('lost'), kit.spec('lost')))!;
+    const lost = (await adopt(kit.handler, kit.api, kit.owner('lost')))!;
     await kit.handler.delete(kit.api, lost);
-    assert.equal(await kit.handler.adopt(kit.api, kit.owner('lost'), kit.spec('lost')), undefined);
+    assert.equal(await adopt(kit.handler, kit.api, kit.owner('lost')), undefined);
   });
 });

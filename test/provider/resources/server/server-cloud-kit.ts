@@ -127,7 +127,7 @@ export async function openServerKit(name: string, engineConfig?: Record<string, 
             problems.push(error);
           }
         };
-        for (const { observed } of await handler.list(api, stack)) servers.add(observed.id);
+        for (const observed of await handler.listAll(api)) if (handler.stamp(observed)?.stack === stack) servers.add(observed.id);
         await Promise.all([...servers].map((id) => attempt(async () => {
           const observed = await handler.read(api, id);
           if (observed) await handler.delete(api, observed);

@@ -4,6 +4,7 @@ import type { ServerObserved } from '../../../../provider/resources/server/serve
 import type { ServerSpec } from '../../../../provider/resources/server/server-spec.ts';
 import { waitFor } from '../../../../provider/resources/wait.ts';
 import { openServerKit, TEST_WAITS, type ServerTestKit } from './server-cloud-kit.ts';
+import { ensureCreated } from '../../../../provider/resources/ensure.ts';
 
 /** Declared volumes are attached and detached; a volume another operator attached is never detached. */
 describe('serverHandler volumes', () => {
@@ -19,7 +20,7 @@ describe('serverHandler volumes', () => {
     kit = await openServerKit('srv-vol');
     [declared, foreign] = await Promise.all([kit.createVolume('declared'), kit.createVolume('foreign')]);
     spec = kit.spec('db');
-    server = await kit.handler.create(kit.api, kit.owner('db'), spec);
+    server = await ensureCreated(kit.handler, kit.api, kit.owner('db'), spec);
     assert.equal(server.status, 'ACTIVE');
   });
   after(async () => kit?.cleanup());

@@ -10,6 +10,8 @@ import type { VolumeSpec } from '../../../../provider/resources/volume/volume-sp
 import { ownerMetadata, UnsupportedChangeError, type Owner } from '../../../../provider/resources/types.ts';
 import { ResourceFailedError } from '../../../../provider/resources/wait.ts';
 import { adoptOrCreate, contextOf, injectedFailures, retryStep } from '../handler-kit.ts';
+import { ensureCreated } from '../../../../provider/resources/ensure.ts';
+import { adopt } from '../../../../provider/resources/match.ts';
 
 /** Deletes every volume of the test's stack (ownership) or with the test's name prefix. */
 async function cleanup(cloud: TestCloud): Promise<void> {
@@ -40,7 +42,7 @@ describe('volumeHandler against a cloud', () => {
 
   it('creates with ownership metadata in the create request and waits until available', async () => {
     const desired = spec('create', { description: 'scratch', metadata: { tier: 'web' } });
-    const created = await volumeHandler.create(api, owner('create'), desired);
+    const created = await ensureCreated(volumeHandler, api, owner('create'), desired);
     assert.equal(created.status, 'available');
     assert.deepEqual(volumeHandler.readiness(created), { state: 'ready' });
     assert.deepEqual([created.name, created.size, created.description], [desired.name, 1, 'scratch']);
@@ -57,7 +59,7 @@ describe('volumeHandler against a cloud', () => {
 
   it('creates a volume from the cirros image', async () => {
     const desired = spec('image', { image: 'cirros' });
-    const created = await volumeHandler.create(api, owner('image'), desired);
+    const created = await ensureCreated(volumeHandler, api, owner('image'), desired);
     assert.equal(created.imageName, 'cirros');
     assert.deepEqual(volumeHandler.diff(desired, created, contextOf(api)), []);
     assert.deepEqual(volumeHandler.diff({ ...desired, image: created.imageId }, created, contextOf(api)), []);
@@ -66,7 +68,7 @@ describe('volumeHandler against a cloud', () => {
 
   it('renames, re-describes and edits metadata in place, keeping foreign and ownership keys', async () => {
     const first = spec('update', { description: 'one', metadata: { tier: 'web', team: 'a' } });
-    const created = await volumeHandler.create(api, owner('update'), first);
+    const created = await ensureCreated(volumeHandler, api, owner('update'), first);
     await api.volume.post(`/volumes/${created.id}/metadata`, { metadata: { backup: 'nightly' } });
     await api.volume.put(`/volumes/${created.id}`, { volume: { name: 'renamed-by-hand' } });
 
@@ -89,7 +91,7 @@ describe('volumeHandler against a cloud', () => {
   });
 
   it('extends a volume and waits; refuses a shrink at diff time', async () => {
-    const created = await volumeHandler.create(api, owner('extend'), spec('extend'));
+    const created = await ensureCreated(volumeHandler, api, owner('extend'), spec('extend'));
     const bigger = spec('extend', { size: 2 });
     const changes = volumeHandler.diff(bigger, created, contextOf(api));
     assert.deepEqual(changes, [{ path: 'spec.size', from: 1, to: 2, apply: 'extend', dataLoss: false }]);
@@ -100,47 +102,43 @@ describe('volumeHandler against a cloud', () => {
   });
 
   it('reports a new source or zone as a replace with data loss, which delete and create carry out', async () => {
-    const created = await volumeHandler.create(api, owner('replace'), spec('replace'));
+    const created = await ensureCreated(volumeHandler, api, owner('replace'), spec('replace'));
     const moved = spec('replace', { availabilityZone: 'elsewhere', image: 'cirros' });
     const changes = volumeHandler.diff(moved, created, contextOf(api));
     assert.deepEqual(changes.map((c) => [c.path, c.apply, c.dataLoss]), [['spec.availabilityZone', 'replace', true], ['spec.image', 'replace', true]]);
     await assert.rejects(volumeHandler.update(api, created, moved, changes), /needs a replace/);
 
     await volumeHandler.delete(api, created);
-    assert.equal(await volumeHandler.adopt(api, owner('replace'), moved), undefined);
-    const fresh = await volumeHandler.create(api, owner('replace'), spec('replace', { image: 'cirros' }));
+    assert.equal(await adopt(volumeHandler, api, owner('replace')), undefined);
+    const fresh = await ensureCreated(volumeHandler, api, owner('replace'), spec('replace', { image: 'cirros' }));
     assert.notEqual(fresh.id, created.id);
     assert.equal(fresh.imageName, 'cirros');
     await volumeHandler.delete(api, fresh);
   });
 
   it('deletes and waits until gone; deleting again is success', async () => {
-    const created = await volumeHandler.create(api, owner('delete'), spec('delete'));
+    const created = await ensureCreated(volumeHandler, api, owner('delete'), spec('delete'));
     await volumeHandler.delete(api, created);
     assert.equal(await volumeHandler.read(api, created.id), undefined);
     await volumeHandler.delete(api, created);
   });
 
-  it('adopts a volume whose create response was lost; two owned volumes make adoption throw', async () => {
+  it('adopts a volume by its stamp; two stamped volumes make adoption throw', async () => {
     const desired = spec('adopt');
-    assert.equal(await volumeHandler.adopt(api, owner('adopt'), desired), undefined);
-    const created = await volumeHandler.create(api, owner('adopt'), desired);
-    const adopted = await volumeHandler.adopt(api, owner('adopt'), desired);
+    assert.equal(await adopt(volumeHandler, api, owner('adopt')), undefined);
+    const created = await ensureCreated(volumeHandler, api, owner('adopt'), desired);
+    const adopted = await adopt(volumeHandler, api, owner('adopt'));
     assert.equal(adopted?.id, created.id);
     // Another stack's or another manifest's volume is not ours.
-    assert.equal(await volumeHandler.adopt(api, { ...owner('adopt'), name: 'other' }, desired), undefined);
-    assert.equal(await volumeHandler.adopt(api, { ...owner('adopt'), stack: `${cloud.prefix}-x` }, desired), undefined);
+    assert.equal(await adopt(volumeHandler, api, { ...owner('adopt'), name: 'other' }), undefined);
+    assert.equal(await adopt(volumeHandler, api, { ...owner('adopt'), stack: `${cloud.prefix}-x` }), undefined);
 
     const { body } = await api.volume.post('/volumes', { volume: { name: `${desired.name}-twin`, size: 1, metadata: ownerMetadata(owner('adopt')) } });
     await waitForVolume(api, body.volume.id);
-    await assert.rejects(volumeHandler.adopt(api, owner('adopt'), desired), (error: unknown) =>
-      error instanceof AdoptionConflictError && error.ids.length === 2 && error.ids.includes(created.id));
-
-    const listed = await volumeHandler.list(api, cloud.prefix);
-    assert.deepEqual(listed.filter((l) => l.owner.name === 'adopt').map((l) => l.observed.id).sort(), [created.id, body.volume.id].sort());
-    assert.ok(listed.every((l) => l.owner.stack === cloud.prefix && l.owner.kind === 'Volume'));
+    await assert.rejects(adopt(volumeHandler, api, owner('adopt')), (error: unknown) =>
+      error instanceof Error && error.message.includes(created.id) && error.message.includes(body.volume.id));
     await Promise.all([volumeHandler.delete(api, created), deleteVolume(api, body.volume.id)]);
-    assert.deepEqual(await findOwnedVolumes(api, owner('adopt')), []);
+    assert.equal(await adopt(volumeHandler, api, owner('adopt')), undefined);
   });
 
   it('waits for a creating volume, and reports an error status as failed', async () => {

@@ -69,8 +69,8 @@ function failedObject(module: AnyHandler, spec: unknown, observed: { id: string 
   const decision = module.onFailed?.(spec, observed) ?? 'fail';
   const status = (observed as { status?: unknown }).status;
   if (decision === 'recreate') return { change: { path: 'status', from: status, to: 'ready', apply: 'replace', dataLoss: module.holdsData } };
-  if (decision === 'keep') return { warning: `${module.noun} ${observed.id} has failed (${readiness.reason}); kept as it is (onError: keep)` };
-  return { warning: `${module.noun} ${observed.id} has failed (${readiness.reason}); apply will stop at it` };
+  if (decision === 'keep') return { warning: `${module.noun} ${observed.id} failed: ${readiness.reason}; kept as it is (onError: keep)` };
+  return { warning: `${module.noun} ${observed.id} failed: ${readiness.reason}; apply will stop at it` };
 }
 
 /**

@@ -32,6 +32,20 @@ async function complete(api: Clients, body: Record<string, any>): Promise<Flavor
 }
 
 /**
+ * Fills in what a listing left out of `flavor` (only those parts: one or
+ * two GETs). An access list the caller may not read (403) stays unknown.
+ */
+export async function completeFlavor(api: Clients, flavor: FlavorObserved, gaps: { extraSpecs: boolean; access: boolean }): Promise<FlavorObserved> {
+  const specs = gaps.extraSpecs ? (await api.compute.get(`${path(flavor.id)}/os-extra_specs`)).body?.extra_specs ?? {} : flavor.extraSpecs;
+  const access = gaps.access ? await readAccess(api, flavor.id) : undefined;
+  return {
+    ...flavor,
+    extraSpecs: Object.fromEntries(Object.entries(specs as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+    ...(access !== undefined ? { access: [...access].sort() } : {}),
+  };
+}
+
+/**
  * The flavor with this id, or undefined (404).
  *
  * @example

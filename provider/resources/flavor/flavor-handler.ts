@@ -3,7 +3,7 @@ import { FLAVORS, listAll } from '../../openstack/paging.ts';
 import type { FlavorManifestSpec } from '../../../schemas/spec-types.ts';
 import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates, type DiffContext, type FieldChange } from '../types.ts';
-import { applyFlavorChanges, deleteFlavor, postFlavor, readFlavor, setFlavorExtraSpecs } from './flavor-api.ts';
+import { applyFlavorChanges, completeFlavor, deleteFlavor, postFlavor, readFlavor, setFlavorExtraSpecs } from './flavor-api.ts';
 import { assertFlavorSpecSupported, diffFlavor } from './flavor-diff.ts';
 import { toFlavorObserved, type FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
@@ -18,7 +18,8 @@ function assertNoReplace(changes: readonly FieldChange[]): void {
   if (replace) throw new Error(`flavor update cannot apply ${replace.path}: it needs a replace (delete and create), which the executor does`);
 }
 
-const listedWithGaps = new WeakSet<FlavorObserved>();
+/** What a listing left out of a flavor: extra specs below 2.61, a private flavor's access list. */
+const listedWithGaps = new WeakMap<FlavorObserved, { extraSpecs: boolean; access: boolean }>();
 
 /**
  * Flavors (admin-only in Nova). Ownership lives in the cloud as scoped
@@ -50,13 +51,17 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
     const bodies = await listAll<Record<string, any>>(api.compute, FLAVORS, { query: { is_public: 'None' } });
     return bodies.map((body) => {
       const observed = toFlavorObserved(body);
-      if (body.extra_specs === undefined || body['os-flavor-access:is_public'] === false) listedWithGaps.add(observed);
+      const gaps = { extraSpecs: body.extra_specs === undefined, access: body['os-flavor-access:is_public'] === false };
+      if (gaps.extraSpecs || gaps.access) listedWithGaps.set(observed, gaps);
       return observed;
     });
   },
 
   async complete(api, objects) {
-    return Promise.all(objects.map(async (flavor) => (listedWithGaps.has(flavor) ? (await readFlavor(api, flavor.id)) ?? flavor : flavor)));
+    return Promise.all(objects.map(async (flavor) => {
+      const gaps = listedWithGaps.get(flavor);
+      return gaps ? completeFlavor(api, flavor, gaps) : flavor;
+    }));
   },
 
   stamp: (observed) => stampOf(observed.extraSpecs),

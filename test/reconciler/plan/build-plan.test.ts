@@ -86,7 +86,7 @@ describe('buildPlan', () => {
     const { plan } = buildPlan(input({ documents: [web()], manifestDigests: { 'servers.yaml': 'sha256:ab' } }));
     assert.deepEqual({ ...plan, actions: plan.actions.length }, {
       version: 1, stack: 'prod', cloud: 'lab', createdAt: '1970-01-01T00:00:00.000Z', actions: 1,
-      summary: { create: 1, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 }, manifests: { 'servers.yaml': 'sha256:ab' },
+      summary: { create: 1, import: 0, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 }, manifests: { 'servers.yaml': 'sha256:ab' },
     });
   });
 });

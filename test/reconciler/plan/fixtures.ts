@@ -1,3 +1,4 @@
+import { isKind } from '../../../provider/resources/registry.ts';
 import type { Kind } from '../../../provider/resources/types.ts';
 import type { Manifest } from '../../../reconciler/manifests/manifest-types.ts';
 import type { CloudSnapshot } from '../../../reconciler/plan/read-cloud.ts';
@@ -13,8 +14,14 @@ export function manifest(kind: Kind, name: string, spec: Record<string, unknown>
   } as Manifest;
 }
 
-export function snapshot(parts: Partial<{ [K in keyof CloudSnapshot]: unknown }> = {}): CloudSnapshot {
-  return { flavors: [], keypairs: [], volumes: [], aggregates: [], servers: [], images: [], unavailable: {}, flavorGaps: new Map(), ...parts } as CloudSnapshot;
+/** The listing keys tests write, by kind. */
+const LISTINGS: Readonly<Record<string, Kind>> = { flavors: 'Flavor', keypairs: 'Keypair', volumes: 'Volume', aggregates: 'Aggregate', servers: 'Server', serverGroups: 'ServerGroup' };
+
+/** A snapshot from per-kind listings written as `{ servers: [...], flavors: [...] }`, plus `images` and `unavailable`. */
+export function snapshot(parts: Partial<Record<keyof typeof LISTINGS | 'images' | 'unavailable', unknown>> = {}): CloudSnapshot {
+  const objects = new Map<Kind, Observed[]>();
+  for (const [key, kind] of Object.entries(LISTINGS)) if (isKind(kind)) objects.set(kind, ((parts as Record<string, unknown>)[key] as Observed[] | undefined) ?? []);
+  return { objects, images: (parts.images as CloudSnapshot['images'] | undefined) ?? [], unavailable: (parts.unavailable as CloudSnapshot['unavailable'] | undefined) ?? {} };
 }
 
 /** A settled server as `toServerObserved` makes it. */

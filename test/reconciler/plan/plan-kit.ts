@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Clients } from '../../../provider/openstack/openstack-client.ts';
+import { ensureCreated } from '../../../provider/resources/ensure.ts';
+import { isStampChange } from '../../../provider/resources/ownership.ts';
 import type { DiffContext, Kind } from '../../../provider/resources/types.ts';
 import { loadManifests, type LoadResult } from '../../../reconciler/manifests/index.ts';
 import { manifestDigests } from '../../../reconciler/plan/manifest-digests.ts';
@@ -94,11 +96,6 @@ export async function openPlanKit(name: string, engineConfig?: Record<string, un
           ids.set(key, cloudId);
           records.set(key, { id: key, kind, name: n, cloudId, lastApplied: redactForState(spec), deletionPolicy: step.resource.deletionPolicy, updatedAt: new Date().toISOString() });
         };
-        const settle = async (spec: unknown, observed: { id: string }) => {
-          // Like the executor: a create leaves some fields (volumes, power) to the update after it.
-          const changes = step.handler.diff(spec, observed, context(spec));
-          return changes.length > 0 ? step.handler.update(api, observed, spec, changes) : observed;
-        };
         if (action === 'noop') {
           // A retained prune keeps its record: it is what stops the next plan from deleting it.
           ids.set(key, step.resource.id!);
@@ -112,12 +109,13 @@ export async function openPlanKit(name: string, engineConfig?: Record<string, un
         const spec = step.buildSpec!(resolve);
         if (action === 'replace') await step.handler.delete(api, step.observed!);
         if (action === 'create' || action === 'replace') {
-          const created = await step.handler.create(api, step.owner, spec);
-          remember((await settle(spec, created)).id, spec);
+          // Like the executor: create once, then stamp and converge what create leaves out (volumes, power).
+          remember((await ensureCreated(step.handler, api, step.owner, spec)).id, spec);
           return;
         }
-        const changes = step.handler.diff(spec, step.observed!, context(step.lastApplied));
-        const updated = await step.handler.update(api, step.observed!, spec, changes);
+        const current = step.handler.restamp && step.changes.some(isStampChange) ? await step.handler.restamp(api, step.observed!, step.owner) : step.observed!;
+        const changes = step.handler.diff(spec, current, context(step.lastApplied));
+        const updated = changes.length > 0 ? await step.handler.update(api, current, spec, changes) : current;
         remember(updated.id, spec);
       }
     },

@@ -50,7 +50,7 @@ describe('planStack: a stack through its life', () => {
     ]);
     assert.equal(web.id, null);
     assert.equal(web.observedDigest, undefined);
-    assert.deepEqual(plan.summary, { create: 6, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 });
+    assert.deepEqual(plan.summary, { create: 6, import: 0, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 });
     assert.ok(steps.every((s) => typeof s.buildSpec === 'function'));
     assert.deepEqual(steps.find((s) => s.resource.kind === 'Server')!.after, web.dependsOn);
   });

@@ -54,13 +54,13 @@ describe('planStack: prune', () => {
     assert.deepEqual(steps.find((s) => s.resource.name === 'scratch')!.after, [{ kind: 'Server', name: 'old' }]);
     const archive = byKey.get('Volume/archive')!;
     assert.deepEqual([archive.action, archive.pruned, archive.deletionPolicy, archive.warnings], ['noop', true, 'Retain', ['kept in the cloud (deletionPolicy: Retain)']]);
-    assert.deepEqual(plan.summary, { create: 0, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 2, noop: 3 });
+    assert.deepEqual(plan.summary, { create: 0, import: 0, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 2, noop: 3 });
     const text = renderPlan(plan);
     assert.match(text, /  - delete Server old \(.+\)\n      WARNING: data loss: deleting Server old destroys its data\n  - delete Volume scratch/);
     assert.match(text, /  = keep Volume archive \(.+\)\n      WARNING: kept in the cloud \(deletionPolicy: Retain\)\n/);
   });
 
-  it('a lost state store is rebuilt from ownership metadata: owned servers are still pruned, foreign ones never', async () => {
+  it('a lost state store is rebuilt from the stamps: owned objects are still pruned, Retain is kept, foreign ones never touched', async () => {
     const saved = new Map(kit.records);
     kit.records.clear();
     try {
@@ -68,10 +68,11 @@ describe('planStack: prune', () => {
       const deletes = plan.actions.filter((a) => a.action === 'delete').map((a) => `${a.kind}/${a.name}=${a.id}`).sort();
       assert.deepEqual(deletes, [
         `Server/old=${saved.get('Server/old')!.cloudId}`,
-        `Volume/archive=${saved.get('Volume/archive')!.cloudId}`, // without its record, Retain is unknown: ownership alone says Delete
         `Volume/scratch=${saved.get('Volume/scratch')!.cloudId}`,
       ]);
       assert.ok(plan.actions.every((a) => !foreign.includes(a.id ?? '')));
+      const archive = plan.actions.find((a) => a.kind === 'Volume' && a.name === 'archive')!;
+      assert.deepEqual([archive.action, archive.deletionPolicy], ['noop', 'Retain'], 'the retain mark is in the cloud, not only in the state');
       assert.equal(plan.actions.find((a) => a.kind === 'Server' && a.name === 'keep')!.action, 'noop', 'adopted by ownership');
     } finally {
       for (const [k, v] of saved) kit.records.set(k, v);

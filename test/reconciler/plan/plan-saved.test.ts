@@ -38,7 +38,7 @@ describe('saved plans against the cloud', () => {
     const web = saved.actions.find((a: { kind: string }) => a.kind === 'Server');
     assert.deepEqual(Object.keys(web), ['kind', 'name', 'id', 'action', 'dataLoss', 'changes', 'dependsOn', 'deletionPolicy', 'warnings', 'observedDigest']);
     assert.deepEqual(web.changes, [{ path: 'spec.metadata.role', from: 'web', to: 'api', apply: 'update', dataLoss: false }]);
-    assert.deepEqual(Object.keys(saved.summary), ['create', 'update', 'resize', 'rebuild', 'replace', 'delete', 'noop']);
+    assert.deepEqual(Object.keys(saved.summary), ['create', 'import', 'update', 'resize', 'rebuild', 'replace', 'delete', 'noop']);
     assert.ok(!serializePlan(plan).includes('secret-token-123'));
   });
 

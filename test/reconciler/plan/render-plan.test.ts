@@ -25,7 +25,7 @@ const plan: Plan = {
     resource({ kind: 'Volume', name: 'old', action: 'noop', id: 'v7', pruned: true, deletionPolicy: 'Retain', warnings: ['kept in the cloud (deletionPolicy: Retain)'] }),
     resource({ kind: 'Server', name: 'gone', action: 'delete', id: 's9', pruned: true, dataLoss: true, warnings: ['data loss: deleting Server gone destroys its data'] }),
   ],
-  summary: { create: 1, update: 1, resize: 1, rebuild: 1, replace: 0, delete: 1, noop: 2 },
+  summary: { create: 1, import: 0, update: 1, resize: 1, rebuild: 1, replace: 0, delete: 1, noop: 2 },
 };
 
 describe('renderPlan', () => {
@@ -75,7 +75,7 @@ describe('renderPlan', () => {
   });
 
   it('summaryLine', () => {
-    assert.equal(summaryLine({ summary: { create: 2, update: 1, resize: 1, rebuild: 0, replace: 0, delete: 0, noop: 3 } }),
+    assert.equal(summaryLine({ summary: { create: 2, import: 0, update: 1, resize: 1, rebuild: 0, replace: 0, delete: 0, noop: 3 } }),
       'Plan: 2 to create, 1 to update, 1 to resize, 0 to rebuild, 0 to replace, 0 to delete, 3 unchanged.');
   });
 });

@@ -9,7 +9,7 @@ const web: PlannedResource = {
 };
 const saved: Plan = {
   version: 1, stack: 'prod', cloud: 'lab', createdAt: '2026-01-01T00:00:00.000Z', actions: [web],
-  summary: { create: 0, update: 1, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 }, manifests: { 'a.yaml': 'sha256:11' },
+  summary: { create: 0, import: 0, update: 1, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 }, manifests: { 'a.yaml': 'sha256:11' },
 };
 const fresh = (changes: Partial<Plan> = {}, resource: Partial<PlannedResource> = {}): Plan =>
   ({ ...saved, createdAt: '2026-01-02T00:00:00.000Z', actions: [{ ...web, ...resource }], ...changes });

@@ -29,7 +29,7 @@ function hooks(ctx: StepContext, spec: unknown): CreateHooks {
       await ctx.record(id, spec);
       ctx.created.id = id;
     },
-    settle: (id) => waitSettled(ctx, { id }),
+    settle: (id) => waitSettled(ctx, id),
     ready: (id) => waitReady(ctx, id),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
@@ -58,7 +58,7 @@ export async function createStep(ctx: StepContext, spec: unknown): Promise<StepO
   const warnings: string[] = [];
   const decide = (o: { id: string }) => (handler.readiness(o).state === 'failed' ? handler.onFailed?.(spec, o) ?? 'fail' : 'ok');
   // A re-run after a transient error continues with what the first run created.
-  let observed = ctx.created.id !== undefined ? await waitSettled(ctx, { id: ctx.created.id }) : await createOnce(handler, ctx.clients, ctx.step.owner, spec, hooks(ctx, spec));
+  let observed = ctx.created.id !== undefined ? await waitSettled(ctx, ctx.created.id) : await createOnce(handler, ctx.clients, ctx.step.owner, spec, hooks(ctx, spec));
   let decision = decide(observed);
   if (decision === 'recreate') {
     const fault = failureReason(ctx, observed);

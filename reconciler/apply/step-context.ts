@@ -79,16 +79,15 @@ export function waitReady(ctx: StepContext, id: string): Promise<{ id: string }>
 }
 
 /**
- * Polls until the object has settled either way: ready, or failed (a
- * server in ERROR), which is returned so the caller can apply the
- * manifest's error policy with the object's id in hand.
+ * Reads the object and polls until it has settled either way: ready, or
+ * failed (a server in ERROR), which is returned so the caller can apply
+ * the manifest's error policy with the object's id in hand.
  */
-export async function waitSettled(ctx: StepContext, observed: { id: string }): Promise<{ id: string }> {
+export async function waitSettled(ctx: StepContext, id: string): Promise<{ id: string }> {
   const { handler } = ctx.step;
-  if (handler.readiness(observed).state !== 'pending') return observed;
   const settled = (o: { id: string }): Readiness => {
     const state = handler.readiness(o);
     return state.state === 'failed' ? { state: 'ready' } : state;
   };
-  return waitFor(() => handler.read(ctx.clients, observed.id), reporting(ctx, settled), waitOptions(ctx, observed.id));
+  return waitFor(() => handler.read(ctx.clients, id), reporting(ctx, settled), waitOptions(ctx, id));
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { OWNER_NAME_KEY, OWNER_STACK_KEY } from '../../provider/resources/types.ts';
 import { deletesAnything, destroyStack, planDestroy, withRetained, type PlanDestroyInput } from '../../reconciler/destroy.ts';
 import type { RefResolver } from '../../reconciler/plan/executable-plan.ts';
-import { FAST, HANDLERS, openApplyKit, resultOf, type ApplyKit } from './apply/apply-kit.ts';
+import { FAST, HANDLERS, listOwned, openApplyKit, resultOf, type ApplyKit } from './apply/apply-kit.ts';
 
 /** destroy at the reconciler level: ownership listing, Retain from manifests, duplicates in a second round. */
 describe('planDestroy / destroyStack', () => {
@@ -54,9 +54,9 @@ describe('planDestroy / destroyStack', () => {
     assert.equal(outcome.rounds.length, 2, 'the duplicate took a second round');
     assert.deepEqual(outcome.kept.map((k) => `${k.kind}/${k.name}`), ['Volume/keep-me']);
     assert.equal(await HANDLERS.Volume.read(kit.api, duplicate), undefined);
-    const left = await HANDLERS.Volume.list(kit.api, kit.stack);
+    const left = await listOwned('Volume', kit.api, kit.stack);
     assert.deepEqual(left.map((o) => o.owner.name), ['keep-me']);
-    assert.deepEqual(await HANDLERS.Server.list(kit.api, kit.stack), []);
+    assert.deepEqual(await listOwned('Server', kit.api, kit.stack), []);
     assert.equal(kit.state.get('Server', 's'), undefined);
     assert.equal(kit.state.get('Flavor', 'f'), undefined);
     assert.ok(!deletesAnything(await planDestroy(retained)), 'nothing left to delete');

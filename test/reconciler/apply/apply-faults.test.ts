@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ServerObserved } from '../../../provider/resources/server/server-observed.ts';
 import type { RefResolver } from '../../../reconciler/plan/executable-plan.ts';
 import { injectedFailures } from '../../provider/resources/handler-kit.ts';
-import { HANDLERS, openApplyKit, resultOf, type ApplyKit } from './apply-kit.ts';
+import { HANDLERS, listOwned, openApplyKit, resultOf, type ApplyKit } from './apply-kit.ts';
 
 /**
  * The executor when the cloud misbehaves: builds that end in ERROR (the
@@ -28,7 +28,7 @@ describe('applyPlan: servers that come up in ERROR', { skip: !onEngine && 'needs
     kind: 'Server', name, action: 'create', dependsOn: [{ kind: 'Flavor', name: 'tiny' }],
     buildSpec: (resolve: RefResolver) => ({ name: kit.n(name), flavor: { id: resolve('Flavor', 'tiny').id, name: kit.n('tiny') }, image: kit.cirros, networks: 'none', onError }),
   });
-  const owned = async (name: string) => (await HANDLERS.Server.list(kit.api, kit.stack)).filter((o) => o.owner.name === name);
+  const owned = async (name: string) => (await listOwned('Server', kit.api, kit.stack)).filter((o) => o.owner.name === name);
 
   it('onError fail: reports the fault and keeps the id in the state store', async () => {
     faults().buildFailureRate = 1;
@@ -104,9 +104,9 @@ describe('applyPlan: an API that fails transiently', { skip: !onEngine && 'needs
     assert.equal(result.ok, true, JSON.stringify(result.results, null, 1));
     assert.ok(injectedFailures(kit.cloud.engine!.engine.requestLog) > 0, 'the engine did inject failures');
     kit.cloud.engine!.engine.config.faults.apiErrorRate = 0;
-    const servers = await HANDLERS.Server.list(kit.api, kit.stack);
+    const servers = await listOwned('Server', kit.api, kit.stack);
     assert.equal(servers.length, 1, 'exactly one server');
-    assert.equal((await HANDLERS.Volume.list(kit.api, kit.stack)).length, 1, 'exactly one volume');
+    assert.equal((await listOwned('Volume', kit.api, kit.stack)).length, 1, 'exactly one volume');
     const observed = servers[0]!.observed as ServerObserved;
     assert.equal(observed.status, 'ACTIVE');
     assert.deepEqual(observed.volumeIds, [resultOf(result, 'Volume', 'v').cloudId]);

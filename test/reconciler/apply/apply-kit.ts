@@ -2,12 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clients } from '../../../provider/openstack/openstack-client.ts';
-import { aggregateHandler } from '../../../provider/resources/aggregate/aggregate-handler.ts';
-import { flavorHandler } from '../../../provider/resources/flavor/flavor-handler.ts';
-import { keypairHandler } from '../../../provider/resources/keypair/keypair-handler.ts';
+import type { AnyKindModule } from '../../../provider/resources/kind.ts';
 import { createServerHandler } from '../../../provider/resources/server/server-handler.ts';
-import type { FieldChange, Kind, ResourceHandler } from '../../../provider/resources/types.ts';
-import { volumeHandler } from '../../../provider/resources/volume/volume-handler.ts';
+import type { FieldChange, Kind } from '../../../provider/resources/types.ts';
+import { DEFAULT_HANDLERS } from '../../../reconciler/plan/handlers.ts';
 import type { ApplyEvent, ApplyOptions, ApplyResult } from '../../../reconciler/apply/apply-types.ts';
 import { applyPlan } from '../../../reconciler/apply/apply-plan.ts';
 import type { ExecutablePlan, PlannedStep, RefResolver } from '../../../reconciler/plan/executable-plan.ts';
@@ -22,15 +20,16 @@ import { sshPublicKey, TEST_WAITS } from '../../provider/resources/server/server
  * directory: the executor's tests without the planner.
  */
 
-type AnyHandler = ResourceHandler<any, { id: string }>;
+export const HANDLERS: Readonly<Record<Kind, AnyKindModule>> = { ...DEFAULT_HANDLERS, Server: createServerHandler(TEST_WAITS) };
 
-export const HANDLERS: Readonly<Record<Kind, AnyHandler>> = {
-  Flavor: flavorHandler,
-  Keypair: keypairHandler,
-  Volume: volumeHandler,
-  Aggregate: aggregateHandler,
-  Server: createServerHandler(TEST_WAITS),
-};
+/** The objects of `kind` whose stamp names `stack`, with the manifest name the stamp carries. */
+export async function listOwned(kind: Kind, api: Clients, stack: string): Promise<Array<{ owner: { name: string }; observed: any }>> {
+  const module = HANDLERS[kind];
+  return (await module.listAll(api)).flatMap((observed: { id: string }) => {
+    const stamp = module.stamp(observed);
+    return stamp?.stack === stack ? [{ owner: { name: stamp.name }, observed }] : [];
+  });
+}
 
 /** Fast retries and polls for tests. */
 export const FAST: Pick<ApplyOptions, 'retry' | 'wait'> = {
@@ -125,11 +124,11 @@ export async function openApplyKit(name: string, engineConfig?: Record<string, u
     async cleanup() {
       const problems: unknown[] = [];
       const owned: Array<{ kind: Kind; observed: { id: string } }> = [];
-      for (const kind of ['Server', 'Volume', 'Aggregate'] as const) {
-        for (const item of await HANDLERS[kind].list(api, stack)) owned.push({ kind, observed: item.observed });
+      for (const kind of ['Server', 'Volume', 'Aggregate', 'Flavor', 'Keypair'] as const) {
+        for (const item of await listOwned(kind, api, stack)) owned.push({ kind, observed: item.observed });
       }
       for (const record of state.resources()) {
-        if (record.kind === 'Flavor' || record.kind === 'Keypair') {
+        if (!owned.some((o) => o.kind === record.kind && o.observed.id === record.cloudId)) {
           const observed = await HANDLERS[record.kind].read(api, record.cloudId).catch(() => undefined);
           if (observed) owned.push({ kind: record.kind, observed });
         }

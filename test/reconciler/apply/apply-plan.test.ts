@@ -4,7 +4,7 @@ import type { ServerObserved } from '../../../provider/resources/server/server-o
 import type { VolumeObserved } from '../../../provider/resources/volume/volume-observed.ts';
 import type { RefResolver } from '../../../reconciler/plan/executable-plan.ts';
 import { sshPublicKey } from '../../provider/resources/server/server-cloud-kit.ts';
-import { HANDLERS, openApplyKit, resultOf, type ApplyKit } from './apply-kit.ts';
+import { HANDLERS, listOwned, openApplyKit, resultOf, type ApplyKit } from './apply-kit.ts';
 
 /**
  * applyPlan against the engine with hand-built plans from the real
@@ -118,18 +118,6 @@ describe('applyPlan', () => {
     assert.ok(events.some((e) => e.type === 'skipped' && e.name === 'needs-bad'));
     assert.equal(kit.state.get('Volume', 'bad'), undefined);
     assert.ok(kit.state.events().some((e) => e.type === 'Failed' && e.name === 'bad'));
-  });
-
-  it('adopts what a lost create left behind instead of creating a duplicate', async () => {
-    const spec = { name: kit.n('orphan'), size: 1 };
-    const owner = { stack: kit.stack, kind: 'Volume' as const, name: 'orphan' };
-    const earlier = await HANDLERS.Volume.create(kit.api, owner, spec);
-    const { result } = await kit.apply([kit.step({ kind: 'Volume', name: 'orphan', action: 'create', buildSpec: () => ({ ...spec, metadata: { adopted: 'yes' } }) })]);
-    assert.equal(result.ok, true, JSON.stringify(result.results));
-    assert.equal(resultOf(result, 'Volume', 'orphan').cloudId, earlier.id);
-    const owned = (await HANDLERS.Volume.list(kit.api, kit.stack)).filter((o) => o.owner.name === 'orphan');
-    assert.equal(owned.length, 1);
-    assert.equal((owned[0]!.observed as VolumeObserved).metadata.adopted, 'yes', 'the adopted volume converged to its spec');
   });
 
   it('deletes in reverse order: the server first, then its volume; Retain keeps', async () => {

@@ -5,7 +5,7 @@ import { ServerUpdateError } from '../../../provider/resources/server/server-upd
 import type { FieldChange } from '../../../provider/resources/types.ts';
 import { ResourceFailedError } from '../../../provider/resources/wait.ts';
 import { describeChanges, needsReplace, unapprovedChanges } from '../../../reconciler/apply/change-guard.ts';
-import { settledDecision } from '../../../reconciler/apply/create-step.ts';
+import { kindModule } from '../../../provider/resources/registry.ts';
 import { executionResolver } from '../../../reconciler/apply/execution-resolver.ts';
 import { describeFailure, isTransientStepError, retryDelayMs, StepError } from '../../../reconciler/apply/step-errors.ts';
 
@@ -89,19 +89,18 @@ describe('unapprovedChanges', () => {
   });
 });
 
-describe('settledDecision', () => {
+describe('onFailed (a kind module capability the executor feature-detects)', () => {
   const errored = { id: 's1', status: 'ERROR', taskState: null, fault: { code: 500, message: 'No valid host was found.' } };
   const paused = { id: 's1', status: 'PAUSED', taskState: null };
-  const rows: Array<[string, string, 'ready' | 'pending' | 'failed', unknown, unknown, string]> = [
-    ['ready anything', 'Volume', 'ready', {}, {}, 'ok'],
-    ['a failed volume', 'Volume', 'failed', {}, { status: 'error' }, 'fail'],
-    ['server ERROR, default', 'Server', 'failed', { onError: 'fail' }, errored, 'fail'],
-    ['server ERROR, recreate', 'Server', 'failed', { onError: 'recreate' }, errored, 'recreate'],
-    ['server ERROR, keep', 'Server', 'failed', { onError: 'keep' }, errored, 'keep'],
-    ['server PAUSED is never recreated', 'Server', 'failed', { onError: 'recreate' }, paused, 'fail'],
+  const rows: Array<[string, 'Volume' | 'Server', unknown, unknown, string]> = [
+    ['a kind without it: a failed object fails the step', 'Volume', {}, { status: 'error' }, 'fail'],
+    ['server ERROR, default', 'Server', { onError: 'fail' }, errored, 'fail'],
+    ['server ERROR, recreate', 'Server', { onError: 'recreate' }, errored, 'recreate'],
+    ['server ERROR, keep', 'Server', { onError: 'keep' }, errored, 'keep'],
+    ['server PAUSED is never recreated', 'Server', { onError: 'recreate' }, paused, 'fail'],
   ];
-  for (const [name, kind, readiness, spec, observed, expected] of rows) {
-    it(name, () => assert.equal(settledDecision(kind, readiness, spec, observed), expected));
+  for (const [name, kind, spec, observed, expected] of rows) {
+    it(name, () => assert.equal(kindModule(kind).onFailed?.(spec, observed) ?? 'fail', expected));
   }
 });
 

@@ -42,7 +42,7 @@ export interface KeptSources {
 /**
  * @example
  * keepGoneSources(documents, snapshot, 'prod', state, Date.now()).notes
- * // [{ kind: 'Server', name: 'web-1', message: "source image 'cirros' no longer exists in the cloud; the server runs image 6f1c… …" }]
+ * // [{ kind: manifest.kind, name: 'web-1', message: "source image 'cirros' no longer exists in the cloud (…); the server was built from image 6f1c… and is unchanged, …" }]
  */
 export function keepGoneSources(documents: readonly Manifest[], snapshot: CloudSnapshot, stack: string, state: StateView, nowMs: number): KeptSources {
   if (snapshot.unavailable.Image !== undefined) return { snapshot, notes: [] };

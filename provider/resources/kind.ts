@@ -13,7 +13,8 @@ import type { Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
  *   one paged listing (the plan's snapshot); it MAY throw a 403 or
  *   EndpointNotFoundError, which the snapshot records as "unavailable".
  * - `stamp`, `unusable`, `fromManifest`, `references`, `provides`,
- *   `digestView`, `health` and `onFailed` MUST be pure.
+ *   `digestView`, `health`, `reportUnmanaged`, `builtFrom` and `onFailed`
+ *   MUST be pure.
  * - `stamp` returns the ownership the object carries IN THE CLOUD, or
  *   undefined when it carries none (a keypair: Nova keeps no metadata on
  *   it, so only the state store or the journal can say it is ours).
@@ -48,8 +49,25 @@ export interface ResolvedReference {
 /** Resolves a reference of a manifest to an id (or a "known after apply" placeholder for one not created yet). */
 export type ReferenceResolver = (target: Kind | 'Image', name: string) => ResolvedReference;
 
-/** What a drift report says about an object's health. */
-export type Health = { readonly healthy: true } | { readonly healthy: false; readonly message: string };
+/**
+ * What a drift report says about an object's health. A healthy object in
+ * transition (a build, a resize, an extend) says so in `transition`: drift
+ * compares it once it settles and notes it meanwhile.
+ */
+export type Health =
+  | { readonly healthy: true; readonly transition?: string }
+  | { readonly healthy: false; readonly message: string };
+
+/**
+ * A map field others may add keys to (metadata, extra specs): the plan's
+ * three-way merge leaves keys it never set alone, drift reports them.
+ */
+export interface MapField {
+  /** The field's name, the same in the manifest spec, the resolved spec and the observed object: 'metadata', 'extraSpecs'. */
+  readonly field: string;
+  /** Keys the cloud itself keeps in the map (Cinder's attach bookkeeping): never reported. Ownership keys (`novaform:*`) never are either. Optional. */
+  readonly cloudKey?: (key: string) => boolean;
+}
 
 /** What the executor does with an object that came up failed: report it, delete and create once more, or keep it. */
 export type FailurePolicy = 'fail' | 'recreate' | 'keep';
@@ -95,8 +113,27 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
 
   /** The observed fields that decide a plan, when more than dropping `volatileFields` is needed (hash user data). Optional. */
   digestView?(observed: Observed): Record<string, unknown>;
-  /** Health for drift (a server in ERROR). Optional: without it every object is healthy. */
-  health?(observed: Observed): Health;
+  /**
+   * Health for drift (a server in ERROR, or SHUTOFF while its manifest
+   * wants it running), given the manifest spec it was declared with.
+   * Optional: without it every object is healthy.
+   */
+  health?(observed: Observed, declared: ManifestSpec): Health;
+  /** The map fields whose foreign keys drift reports (server metadata, flavor extra specs). Optional: none. */
+  readonly mapFields?: readonly MapField[];
+  /**
+   * Whether drift's `--include-unmanaged` reports an object no stack owns.
+   * Optional: without it every such object is reported (a flavor says no
+   * for a public flavor, the cloud's shared catalogue).
+   */
+  reportUnmanaged?(observed: Observed): boolean;
+  /**
+   * The cloud id the object was built from for one of its manifest's
+   * references, when the object shows it (a server's or a volume's source
+   * image). Drift uses it to tell a source renamed or deleted after the
+   * build from a change. Optional.
+   */
+  builtFrom?(observed: Observed, reference: SpecReference): string | undefined;
   /** The error policy of an object that settled failed. Optional: without it a failed object fails the step. */
   onFailed?(spec: Spec, observed: Observed): FailurePolicy;
 }

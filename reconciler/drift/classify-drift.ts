@@ -1,17 +1,19 @@
+import { kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest, UnresolvedRef } from '../manifests/manifest-types.ts';
 import { buildPlan, type BuiltPlan } from '../plan/build-plan.ts';
 import { KIND_ORDER, type AnyHandler } from '../plan/handlers.ts';
-import { matchDeclared } from '../plan/match-observed.ts';
+import { ownedInCloud } from '../plan/match-observed.ts';
 import { PlanError, type PlanDiagnostic } from '../plan/plan-errors.ts';
 import { pruneCandidates } from '../plan/prune.ts';
 import type { CloudSnapshot } from '../plan/read-cloud.ts';
 import type { StateView } from '../plan/state-view.ts';
-import { isSourceChange, keepGoneSources } from './changed-source.ts';
+import { keepGoneSources, sourceChange } from './changed-source.ts';
 import { DRIFT_CATEGORIES, type CheckedResource, type DriftCategory, type DriftChange, type DriftNote, type DriftReport, type DriftResource, type IgnoredResource, type PendingResource } from './drift-model.ts';
 import { foreignKeys } from './foreign-keys.ts';
 import { healthOf } from './health.ts';
 import { fieldIgnored, resourceIgnored, type IgnoreRule } from './ignore-rules.ts';
+import { matchManifest } from './match-manifest.ts';
 import { findUnmanaged } from './unmanaged.ts';
 
 /**
@@ -20,10 +22,10 @@ import { findUnmanaged } from './unmanaged.ts';
  * pinning and handler diffs, with pruning off) classified for people who
  * ask "did someone change the cloud behind our back?":
  *
- * | plan says | state record | drift |
+ * | plan says | evidence the resource was applied | drift |
  * |---|---|---|
- * | create | yes | `missing` (deleted outside novaform) |
- * | create | no | `pending` create (never applied: not drift) |
+ * | create | a state record, or (no record of the stack at all: a fresh checkout) an object stamped with the stack | `missing` (deleted outside novaform) |
+ * | create | none | `pending` create (never applied: not drift) |
  * | noop/update/... with a failed readiness or SHUTOFF wanted running | - | `unhealthy` |
  * | update/resize/rebuild/replace, or foreign map keys | - | `changed` |
  * | a change the cloud cannot make (volume grown past the manifest) | - | `changed`, apply `manual` |
@@ -44,6 +46,8 @@ export interface ClassifyDriftInput {
   /** `Kind/cloudId` in the state records of OTHER stacks (their flavors and keypairs are not unmanaged). */
   readonly otherStacksClaimed?: ReadonlySet<string>;
   readonly handlers?: Partial<Record<Kind, AnyHandler>>;
+  /** The clock of the planner's grace period for creates with an unknown outcome. */
+  readonly now?: () => Date;
 }
 
 const keyOf = (m: Manifest) => `${m.kind}/${m.metadata.name}`;
@@ -53,6 +57,7 @@ function planDeclared(input: ClassifyDriftInput, snapshot: CloudSnapshot): { bui
   const base = {
     documents: input.documents, stack: input.stack, cloudName: 'drift', state: input.state, snapshot,
     computeAtLeast: input.computeAtLeast, unresolvedRefs: input.unresolvedRefs, handlers: input.handlers, prune: false,
+    ...(input.now ? { now: input.now } : {}),
   };
   try {
     return { built: buildPlan(base), unsupported: [] };
@@ -78,19 +83,38 @@ function byKindName<T extends { kind: Kind; name: string }>(a: T, b: T): number 
 }
 
 /**
+ * Whether a declared resource with no cloud object was applied before
+ * (then it is `missing`, else a `pending` create). A state record says so.
+ * Without a state store (a CI job's fresh checkout, a lost `.novaform/`)
+ * the cloud says so: any object carrying the stack's ownership stamp means
+ * the stack was applied, so a declared object that is gone was deleted
+ * behind novaform's back. A store that has records of the stack is
+ * trusted: a manifest it has no record of was added since the last apply.
+ */
+function appliedEvidence(input: ClassifyDriftInput, snapshot: CloudSnapshot, kind: Kind, name: string): { id: string | null; why: string } | undefined {
+  const record = input.state.get(kind, name);
+  if (record) return { id: record.cloudId, why: `${kindModule(kind).noun} ${record.cloudId} (in the state store)` };
+  if (input.state.resources().length > 0) return undefined;
+  const owned = ownedInCloud(snapshot, input.stack).length;
+  if (owned === 0) return undefined;
+  return { id: null, why: `${kindModule(kind).noun} '${name}' of stack '${input.stack}' (applied: ${owned} cloud object${owned === 1 ? ' carries' : 's carry'} the stack's stamp)` };
+}
+
+/**
  * @example
  * classifyDrift({ documents, stack: 'prod', state, snapshot, computeAtLeast: () => true }).summary
  * // { changed: 1, missing: 0, unhealthy: 1, unmanaged: 0 }
  */
 export function classifyDrift(input: ClassifyDriftInput): DriftReport {
   const rules = input.ignore ?? [];
-  const kept = keepGoneSources(input.documents, input.snapshot, input.stack, input.state);
-  const { built, unsupported } = planDeclared(input, kept.snapshot);
+  const nowMs = (input.now?.() ?? new Date()).getTime();
+  const sources = keepGoneSources(input.documents, input.snapshot, input.stack, input.state, nowMs);
+  const { built, unsupported } = planDeclared(input, sources.snapshot);
   const manifests = new Map(input.documents.map((m) => [keyOf(m), m]));
   const resources: DriftResource[] = [];
   const checked: CheckedResource[] = [];
   const pending: PendingResource[] = [];
-  const notes: DriftNote[] = [...kept.notes];
+  const notes: DriftNote[] = [...sources.notes];
   const ignored: IgnoredResource[] = [];
   const claimed = new Set<string>();
 
@@ -103,18 +127,19 @@ export function classifyDrift(input: ClassifyDriftInput): DriftReport {
     if (observed) claimed.add(`${kind}/${observed.id}`);
     const why = resourceIgnored(rules, kind, name, manifest);
     if (why !== undefined) { ignored.push({ kind, name, reason: why }); continue; }
-    const record = input.state.get(kind, name);
     if (action === 'create') {
-      if (record) resources.push({ kind, name, id: record.cloudId, category: 'missing', message: `${kind.toLowerCase()} ${record.cloudId} (in the state store) is gone from the cloud: deleted outside novaform; apply would create it again`, changes: [] });
+      const applied = appliedEvidence(input, sources.snapshot, kind, name);
+      if (applied) resources.push({ kind, name, id: applied.id, category: 'missing', message: `${applied.why} is gone from the cloud: deleted outside novaform; apply would create it again`, changes: [] });
       else pending.push({ kind, name, id: null, action: 'create', message: 'declared but never applied: apply would create it' });
       continue;
     }
     for (const w of step.resource.warnings) if (w.startsWith('other cloud objects')) notes.push({ kind, name, message: w });
     const changes: DriftChange[] = [];
     for (const c of step.resource.changes) {
-      if (c.path === 'status') continue; // the server's ERROR, reported as unhealthy below
-      if (isSourceChange(c.path, observed?.imageId, step.lastApplied)) {
-        notes.push({ kind, name, message: `source image '${(manifest.spec as { image?: string }).image}' now names image ${String(c.to)}; the ${kind.toLowerCase()} was built from ${String(c.from)} and is unchanged` });
+      if (c.path === 'status') continue; // the object's own state (a server's ERROR): its health, reported below
+      const source = sourceChange(manifest, c.path, observed, step.lastApplied);
+      if (source) {
+        notes.push({ kind, name, message: `source image '${source.name}' now names image ${String(c.to)}; the ${kindModule(kind).noun} was built from ${String(c.from)} and is unchanged` });
         continue;
       }
       changes.push({ path: c.path, desired: c.to, actual: c.from, apply: c.apply });
@@ -132,7 +157,7 @@ export function classifyDrift(input: ClassifyDriftInput): DriftReport {
   for (const d of unsupported) {
     const kind = d.kind!, name = d.name!;
     const manifest = manifests.get(`${kind}/${name}`)!;
-    const match = matchDeclared(kept.snapshot, input.stack, kind, name, input.state.get(kind, name));
+    const match = matchManifest({ snapshot: sources.snapshot, stack: input.stack, state: input.state, manifest, nowMs });
     const observed = match.ok ? match.observed : undefined;
     if (observed) claimed.add(`${kind}/${observed.id}`);
     const why = resourceIgnored(rules, kind, name, manifest);
@@ -143,16 +168,16 @@ export function classifyDrift(input: ClassifyDriftInput): DriftReport {
   }
 
   const declared = new Set(manifests.keys());
-  for (const c of pruneCandidates({ snapshot: kept.snapshot, stack: input.stack, state: input.state, declared, claimed })) {
+  for (const c of pruneCandidates({ snapshot: sources.snapshot, stack: input.stack, state: input.state, declared, claimed })) {
     claimed.add(`${c.kind}/${c.observed.id}`);
-    const policy = c.record?.deletionPolicy ?? 'Delete';
+    const policy = c.deletionPolicy;
     pending.push({ kind: c.kind, name: c.name, id: c.observed.id, action: 'delete', message: policy === 'Retain' ? 'no manifest declares it any more; kept in the cloud (deletionPolicy: Retain)' : 'no manifest declares it any more: apply would delete it' });
   }
 
   if (input.includeUnmanaged) {
     for (const r of input.state.resources()) claimed.add(`${r.kind}/${r.cloudId}`);
     for (const id of input.otherStacksClaimed ?? []) claimed.add(id);
-    for (const object of findUnmanaged({ snapshot: kept.snapshot, claimed })) {
+    for (const object of findUnmanaged({ snapshot: sources.snapshot, claimed })) {
       const why = resourceIgnored(rules, object.kind, object.name);
       if (why !== undefined) ignored.push({ kind: object.kind, name: object.name, reason: why });
       else resources.push(object);

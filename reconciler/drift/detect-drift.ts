@@ -1,8 +1,9 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { readStackCloud } from '../plan/plan-stack.ts';
+import type { CloudSnapshot } from '../plan/read-cloud.ts';
 import { classifyDrift, type ClassifyDriftInput } from './classify-drift.ts';
 import type { DriftReport } from './drift-model.ts';
-import { withServerFaults } from './server-faults.ts';
+import { withUnhealthyDetails } from './unhealthy-details.ts';
 
 export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
@@ -16,8 +17,9 @@ export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 
  * - It MUST NOT write to the cloud: it reads exactly what `plan` reads
  *   (one paged listing per kind, plus the extra specs / access of managed
  *   flavors a listing leaves out), never one GET per object; the only
- *   per-object read is the fault of the stack's servers in ERROR
- *   (server-faults.ts), which Nova's listing does not show.
+ *   per-object reads are of the resources found unhealthy, for the
+ *   cloud's own words a listing leaves out (unhealthy-details.ts: a
+ *   server's fault); normally there are none.
  * - It MUST NOT write state: `state` is a read-only view.
  * - Problems that stop a plan (an unresolvable reference, two objects
  *   claiming one manifest) are thrown as the planner's `PlanError`; a
@@ -31,7 +33,9 @@ export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 
  */
 export async function detectDrift(input: DetectDriftInput): Promise<DriftReport> {
   const { clients, ...rest } = input;
+  const classify = (snapshot: CloudSnapshot) => classifyDrift({ ...rest, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
   const listed = await readStackCloud(clients, input.documents, input.state, input.stack);
-  const snapshot = await withServerFaults(clients, listed, input.stack, input.state);
-  return classifyDrift({ ...rest, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
+  const first = classify(listed);
+  const detailed = await withUnhealthyDetails(clients, listed, first.resources);
+  return detailed === listed ? first : classify(detailed);
 }

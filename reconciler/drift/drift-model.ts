@@ -37,7 +37,7 @@ export interface DriftResource {
   readonly kind: Kind;
   /** The manifest name (for `unmanaged`: the cloud object's name, or its id when it has none). */
   readonly name: string;
-  /** The cloud id; for `missing`, the id the state store last recorded. */
+  /** The cloud id; for `missing`, the id the state store last recorded (null without a record: a fresh checkout). */
   readonly id: string | null;
   readonly category: DriftCategory;
   /** One line for a person; the cloud's own words (a server's fault) where there are any. */

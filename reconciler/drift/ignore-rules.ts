@@ -1,3 +1,4 @@
+import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 
@@ -22,8 +23,6 @@ import type { Manifest } from '../manifests/manifest-types.ts';
 
 export const IGNORE_FILE = '.novaformignore';
 export const DRIFT_ANNOTATION = 'novaform.io/drift';
-
-const KINDS: readonly string[] = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'];
 
 export interface IgnoreRule {
   /** A kind, or '*'. */
@@ -66,7 +65,7 @@ export function parseIgnoreRules(text: string, file = IGNORE_FILE): IgnoreRule[]
     if (words.length > 2) { problems.push({ line, message: `expected 'Kind/name [path]', got ${words.length} words: '${content}'` }); return; }
     if (slash <= 0 || slash === target.length - 1) { problems.push({ line, message: `expected 'Kind/name', got '${target}'` }); return; }
     const kind = target.slice(0, slash);
-    if (kind !== '*' && !KINDS.includes(kind)) { problems.push({ line, message: `unknown kind '${kind}' (expected ${KINDS.join(', ')} or *)` }); return; }
+    if (kind !== '*' && !isKind(kind)) { problems.push({ line, message: `unknown kind '${kind}' (expected ${KIND_NAMES.join(', ')} or *)` }); return; }
     const path = words[1];
     if (path !== undefined && (!path.startsWith('spec.') || path.slice(0, -1).includes('*'))) {
       problems.push({ line, message: `a path starts with 'spec.' and may end with '*' (no '*' elsewhere), got '${path}'` });

@@ -5,8 +5,9 @@ import { openState } from '../state/state-store.ts';
 
 /**
  * What the OTHER stacks of a project own, from their state stores, for
- * `--include-unmanaged`: flavors and keypairs carry no ownership metadata,
- * so only a state record says a stack owns one. Each store is opened
+ * `--include-unmanaged`: most objects carry their stack's stamp in the
+ * cloud, but some cannot (an x509 keypair, an imported keypair), and only a
+ * state record says a stack owns those. Each store is opened
  * under its own lock (opening compacts the datafiles; see state-store.ts)
  * and closed at once. A stack whose lock is held (an apply running) is
  * skipped and named, never waited for: drift is a read-only check.

@@ -1,21 +1,25 @@
-import { OWNER_STACK_KEY, type Kind } from '../../provider/resources/types.ts';
-import type { CloudSnapshot } from '../plan/read-cloud.ts';
+import type { CloudObject } from '../../provider/resources/kind.ts';
+import { kindModule } from '../../provider/resources/registry.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { objectsOf, type CloudSnapshot } from '../plan/read-cloud.ts';
 import type { DriftResource } from './drift-model.ts';
 
 /**
  * Pure: cloud objects of the project that NO stack owns
- * (`--include-unmanaged`).
+ * (`--include-unmanaged`), for every kind of the registry alike. An object
+ * is owned, and left out, when:
  *
- * - Servers, volumes, aggregates: ownership is in the object, so "no
- *   stack" means no `novaform:stack` metadata. Objects of other stacks are
- *   owned, not unmanaged. Volumes being deleted are left out.
- * - Keypairs and flavors carry no metadata: they are unmanaged when no
- *   state record of any stack the caller knows (`claimed`: this project's
- *   `.novaform/state/*`) names their cloud id, and no manifest of this
- *   stack was matched to them. PUBLIC flavors are left out: they are the
- *   cloud's shared catalogue (m1.small & co., made by the cloud's
- *   operators for every project), not objects of this project. Private
- *   flavors visible to the project are reported.
+ * - it carries any stack's ownership stamp in the cloud (the module's
+ *   `stamp`): this holds with or without a state store, so a fresh
+ *   checkout never reports the stack's own objects; or
+ * - it is `claimed`: matched to a manifest of this stack (an import), or
+ *   named by a state record of a stack the caller knows (this project's
+ *   `.novaform/state/*`), which is the only evidence for a kind that
+ *   cannot carry a stamp (an x509 keypair).
+ *
+ * Also left out: objects the module calls unusable (a volume being
+ * deleted), and those its optional `reportUnmanaged` declines (a public
+ * flavor is the cloud's shared catalogue, not the project's).
  */
 
 export interface UnmanagedInput {
@@ -24,34 +28,27 @@ export interface UnmanagedInput {
   readonly claimed: ReadonlySet<string>;
 }
 
-function entry(kind: Kind, id: string, name: string | null, what: string): DriftResource {
-  return { kind, name: name || id, id, category: 'unmanaged', message: `${what}: no novaform stack owns it`, changes: [] };
+function describe(kind: Kind, object: CloudObject): string {
+  const status = typeof object.status === 'string' && object.status !== '' ? ` (${object.status})` : '';
+  return `${kindModule(kind).noun} ${object.id}${status}`;
 }
-
-const unowned = (metadata: Readonly<Record<string, string>>) => metadata[OWNER_STACK_KEY] === undefined;
 
 /**
  * @example
  * findUnmanaged({ snapshot, claimed: new Set(['Keypair/ops']) }).map((r) => `${r.kind}/${r.name}`)
- * // ['Server/hand-made', 'Keypair/bob']
+ * // ['Keypair/bob', 'Server/hand-made']
  */
 export function findUnmanaged(input: UnmanagedInput): DriftResource[] {
   const { snapshot, claimed } = input;
   const out: DriftResource[] = [];
-  for (const f of snapshot.flavors) {
-    if (!f.isPublic && !claimed.has(`Flavor/${f.id}`)) out.push(entry('Flavor', f.id, f.name, `private flavor ${f.id}`));
-  }
-  for (const k of snapshot.keypairs) {
-    if (!claimed.has(`Keypair/${k.id}`)) out.push(entry('Keypair', k.id, k.name, `keypair ${k.name}`));
-  }
-  for (const v of snapshot.volumes) {
-    if (v.status !== 'deleting' && unowned(v.metadata)) out.push(entry('Volume', v.id, v.name, `volume ${v.id} (${v.status})`));
-  }
-  for (const a of snapshot.aggregates) {
-    if (unowned(a.metadata)) out.push(entry('Aggregate', a.id, a.name, `aggregate ${a.id}${a.hosts.length > 0 ? ` (hosts ${a.hosts.join(', ')})` : ''}`));
-  }
-  for (const s of snapshot.servers) {
-    if (unowned(s.metadata)) out.push(entry('Server', s.id, s.name, `server ${s.id} (${s.status})`));
+  for (const kind of snapshot.objects.keys()) {
+    const module = kindModule(kind);
+    for (const object of objectsOf(snapshot, kind)) {
+      if (claimed.has(`${kind}/${object.id}`) || module.unusable?.(object) !== undefined) continue;
+      if (module.stamp(object) !== undefined || module.reportUnmanaged?.(object) === false) continue;
+      const name = typeof object.name === 'string' && object.name !== '' ? object.name : object.id;
+      out.push({ kind, name, id: object.id, category: 'unmanaged', message: `${describe(kind, object)}: no novaform stack owns it`, changes: [] });
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@ import type { AggregateManifestSpec } from '../../../schemas/spec-types.ts';
 import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { applyAggregateChanges, deleteAggregate, listAggregates, readAggregate, setAggregateMetadata } from './aggregate-api.ts';
-import { diffAggregate } from './aggregate-diff.ts';
+import { diffAggregate, isReservedAggregateKey } from './aggregate-diff.ts';
 import { toAggregateObserved, type AggregateObserved } from './aggregate-observed.ts';
 import { normalizeAggregateSpec, type AggregateSpec } from './aggregate-spec.ts';
 
@@ -74,4 +74,7 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
   delete: (api, observed) => deleteAggregate(api, observed.id),
 
   readiness: () => ({ state: 'ready' }),
+
+  // Nova keeps the zone in the metadata as availability_zone.
+  mapFields: [{ field: 'metadata', cloudKey: isReservedAggregateKey }],
 };

@@ -106,4 +106,9 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
   delete: (api, observed) => deleteFlavor(api, observed.id),
 
   readiness: () => ({ state: 'ready' }),
+
+  mapFields: [{ field: 'extraSpecs' }],
+
+  // Public flavors are the cloud's shared catalogue (m1.small & co.), not the project's objects.
+  reportUnmanaged: (observed) => !observed.isPublic,
 };

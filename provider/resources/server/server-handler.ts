@@ -8,7 +8,7 @@ import { createServer } from './server-create.ts';
 import { diffServer } from './server-diff.ts';
 import type { ServerObserved } from './server-observed.ts';
 import { listServers, readServer } from './server-read.ts';
-import { errorDecision, serverReadiness } from './server-readiness.ts';
+import { errorDecision, faultReason, serverReadiness } from './server-readiness.ts';
 import { normalizeServerSpec, serverReferences, type ServerNetworks, type ServerSpec, type ServerSpecInput, type ServerVolume } from './server-spec.ts';
 import { updateServer } from './server-update.ts';
 import { waitForServerGone, type ServerWaitOptions } from './server-wait.ts';
@@ -115,6 +115,20 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
       return view;
     },
     onFailed: errorDecision,
+    // Drift: the readiness the executor waits on, plus a server stopped while its manifest wants it running.
+    health(observed, declared) {
+      const readiness = serverReadiness(observed);
+      if (readiness.state === 'failed') {
+        return { healthy: false, message: observed.status === 'ERROR' ? `server is ERROR: ${faultReason(observed)}` : `server is ${observed.status}: ${readiness.reason}` };
+      }
+      if (readiness.state === 'pending') return { healthy: true, transition: `server is in transition (${readiness.reason}); compared once it settles` };
+      if (observed.status === 'SHUTOFF' && (declared.powerState ?? 'running') === 'running') {
+        return { healthy: false, message: 'server is SHUTOFF (stopped outside novaform); the manifest wants it running' };
+      }
+      return { healthy: true };
+    },
+    mapFields: [{ field: 'metadata' }],
+    builtFrom: (observed, reference) => (reference.target === 'Image' ? observed.imageId : undefined),
     normalize: normalizeServerSpec,
     specReferences: serverReferences,
     read: (api: Clients, id: string) => readServer(api, id),

@@ -76,4 +76,17 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
   delete: (api, observed) => deleteVolume(api, observed.id),
 
   readiness: volumeReadiness,
+
+  // Drift: a volume in error* is unhealthy; one being created, extended or attached is compared once it settles.
+  health(observed) {
+    const readiness = volumeReadiness(observed);
+    if (readiness.state === 'failed') return { healthy: false, message: readiness.reason };
+    if (readiness.state === 'pending') return { healthy: true, transition: `${readiness.reason}; compared once it settles` };
+    return { healthy: true };
+  },
+
+  // Cinder keeps its attach bookkeeping in the volume's metadata.
+  mapFields: [{ field: 'metadata', cloudKey: (key) => key === 'readonly' || key === 'attached_mode' }],
+
+  builtFrom: (observed, reference) => (reference.target === 'Image' ? observed.imageId : undefined),
 };

@@ -12,6 +12,7 @@ const flavor = { id: 'f1', name: 'm1', vcpus: 1, ram: 512, disk: 1, ephemeral: 0
 const record = (kind: ResourceRecord['kind'], name: string, cloudId: string, lastApplied: unknown = {}): ResourceRecord =>
   ({ id: `${kind}/${name}`, kind, name, cloudId, lastApplied, deletionPolicy: 'Delete', updatedAt: '' });
 const web = manifest('Server', 'web-1', { flavor: 'm1', image: 'cirros', networks: 'none' });
+const keypair = (name: string, comment = 'someone@host') => ({ id: name, name, type: 'ssh', fingerprint: 'fp', publicKey: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI ${comment}` });
 
 function classify(parts: Partial<ClassifyDriftInput> & Pick<ClassifyDriftInput, 'snapshot'>) {
   return classifyDrift({ documents: [web], stack: STACK, state: stateOf([record('Server', 'web-1', 's1', { image: 'img-old' })]), computeAtLeast: () => true, ...parts });
@@ -62,13 +63,62 @@ describe('classifyDrift', () => {
       ignore: [],
       snapshot: snapshot({
         flavors: [flavor, { ...flavor, id: 'f2', name: 'secret', isPublic: false }],
-        keypairs: [{ id: 'theirs', name: 'theirs' }, { id: 'bob', name: 'bob' }],
+        keypairs: [keypair('theirs'), keypair('bob'), keypair('ours', 'novaform:stack=other novaform:name=ours')],
         servers: [server('s1', owned(STACK, 'web-1'), { name: 'web-1', imageId: 'img-old', flavor: { id: 'f1', name: 'm1' } }), server('s2', owned('other', 'x'), { name: 'x' }), server('s3', {}, { name: 'stray' })],
         volumes: [volume('v9', null, {}), volume('v8', 'going', {}, { status: 'deleting' })],
         images: [{ id: 'img-old', name: 'cirros', status: 'active' }],
       }),
     });
     assert.deepEqual(report.resources.map((r) => `${r.category} ${r.kind}/${r.name}`), ['unmanaged Flavor/secret', 'unmanaged Keypair/bob', 'unmanaged Volume/v9', 'unmanaged Server/stray']);
+    assert.deepEqual(report.resources.map((r) => r.message), [
+      'flavor f2: no novaform stack owns it', 'keypair bob: no novaform stack owns it', 'volume v9 (available): no novaform stack owns it', 'server s3 (ACTIVE): no novaform stack owns it',
+    ]);
     assert.equal(report.summary.unmanaged, 4);
+  });
+
+  it('unmanaged without a state store: the stack\'s own stamped objects (a flavor, a keypair) are never reported', () => {
+    const stamped = { 'novaform:stack': STACK, 'novaform:name': 'm1' };
+    const report = classify({
+      includeUnmanaged: true, state: stateOf([]),
+      snapshot: snapshot({
+        flavors: [{ ...flavor, isPublic: false, extraSpecs: stamped }],
+        keypairs: [keypair('ops', `novaform:stack=${STACK} novaform:name=ops`)],
+        servers: [server('s1', owned(STACK, 'web-1'), { name: 'web-1', imageId: 'img-old', flavor: { id: 'f1', name: 'm1' } })],
+        images: [{ id: 'img-old', name: 'cirros', status: 'active' }],
+      }),
+    });
+    assert.equal(report.summary.unmanaged, 0, JSON.stringify(report.resources));
+    assert.deepEqual(report.checked, [{ kind: 'Server', name: 'web-1', id: 's1' }]);
+  });
+
+  describe('a declared object with no cloud object: missing when the stack was applied, else pending', () => {
+    const data = manifest('Volume', 'data', { size: 1 });
+    const images = [{ id: 'img-old', name: 'cirros', status: 'active' }];
+    const webObject = server('s1', owned(STACK, 'web-1'), { name: 'web-1', imageId: 'img-old', flavor: { id: 'f1', name: 'm1' } });
+
+    it('no state store, other objects carry the stack\'s stamp: missing (a fresh checkout)', () => {
+      const report = classify({ documents: [web, data], state: stateOf([]), snapshot: snapshot({ flavors: [flavor], images, servers: [webObject] }) });
+      assert.equal(report.inSync, false);
+      assert.deepEqual(report.resources.map((r) => [r.category, r.kind, r.name, r.id]), [['missing', 'Volume', 'data', null]]);
+      assert.match(report.resources[0]!.message, /^volume 'data' of stack 'prod' \(applied: 1 cloud object carries the stack's stamp\) is gone from the cloud: deleted outside novaform/);
+      assert.deepEqual(report.pending, []);
+    });
+
+    it('no state store, nothing in the cloud carries the stack\'s stamp: pending, in sync (never applied)', () => {
+      const theirs = server('s9', owned('other', 'web-1'), { name: 'web-9' });
+      const report = classify({ documents: [data], state: stateOf([]), snapshot: snapshot({ flavors: [flavor], images, servers: [theirs] }) });
+      assert.equal(report.inSync, true);
+      assert.deepEqual(report.pending.map((p) => [p.action, p.kind, p.name]), [['create', 'Volume', 'data']]);
+    });
+
+    it('a state store with records of the stack is trusted: a manifest it never recorded is pending, a recorded one missing', () => {
+      const state = stateOf([record('Server', 'web-1', 's1', { image: 'img-old' })]);
+      const added = classify({ documents: [web, data], state, snapshot: snapshot({ flavors: [flavor], images, servers: [webObject] }) });
+      assert.equal(added.inSync, true, JSON.stringify(added.resources));
+      assert.deepEqual(added.pending.map((p) => `${p.kind}/${p.name}`), ['Volume/data']);
+      const gone = classify({ documents: [web, data], state: stateOf([record('Server', 'web-1', 's1', { image: 'img-old' }), record('Volume', 'data', 'v1')]), snapshot: snapshot({ flavors: [flavor], images, servers: [webObject] }) });
+      assert.deepEqual(gone.resources.map((r) => [r.category, r.name, r.id]), [['missing', 'data', 'v1']]);
+      assert.match(gone.resources[0]!.message, /^volume v1 \(in the state store\) is gone from the cloud/);
+    });
   });
 });

@@ -51,8 +51,12 @@ describe('foreignKeys and healthOf', () => {
     assert.deepEqual(foreignKeys(manifest('Volume', 'v', {}), { metadata: { readonly: 'False', attached_mode: 'rw' } }, undefined), []);
     assert.deepEqual(foreignKeys(manifest('Aggregate', 'a', {}), { metadata: { availability_zone: 'z', 'x:y': '1' } }, undefined),
       [{ path: 'spec.metadata["x:y"]', desired: null, actual: '1', apply: 'manual' }]);
-    assert.deepEqual(foreignKeys(manifest('Flavor', 'f', { extraSpecs: { a: 1 } }), { extraSpecs: { a: '1', 'hw:numa': '2' } }, undefined),
+    assert.deepEqual(foreignKeys(manifest('Flavor', 'f', { extraSpecs: { a: 1 } }), { extraSpecs: { a: '1', 'hw:numa': '2', 'novaform:stack': 's', 'novaform:name': 'f', 'novaform:retain': 'true' } }, undefined),
       [{ path: 'spec.extraSpecs["hw:numa"]', desired: null, actual: '2', apply: 'manual' }]);
+  });
+  it('a kind without map fields or health (a keypair): no foreign keys, always healthy', () => {
+    assert.deepEqual(foreignKeys(manifest('Keypair', 'k', {}), { metadata: { a: '1' } }, undefined), []);
+    assert.deepEqual(healthOf(manifest('Keypair', 'k', {}), { status: 'ERROR' }), { state: 'healthy' });
   });
   const server = (status: string, extra: object = {}) => ({ id: 's', status, taskState: null, ...extra });
   const table: Array<[string, Record<string, unknown>, object, string]> = [

@@ -1,4 +1,4 @@
-import { isKind } from '../../../provider/resources/registry.ts';
+import type { CloudObject } from '../../../provider/resources/kind.ts';
 import type { Kind } from '../../../provider/resources/types.ts';
 import type { Manifest } from '../../../reconciler/manifests/manifest-types.ts';
 import type { CloudSnapshot } from '../../../reconciler/plan/read-cloud.ts';
@@ -14,14 +14,23 @@ export function manifest(kind: Kind, name: string, spec: Record<string, unknown>
   } as Manifest;
 }
 
-/** The listing keys tests write, by kind. */
-const LISTINGS: Readonly<Record<string, Kind>> = { flavors: 'Flavor', keypairs: 'Keypair', volumes: 'Volume', aggregates: 'Aggregate', servers: 'Server', serverGroups: 'ServerGroup' };
+/** The plural keys the snapshot helper takes, and the kind each one lists. */
+const PLURALS = { flavors: 'Flavor', keypairs: 'Keypair', volumes: 'Volume', aggregates: 'Aggregate', servers: 'Server' } as const satisfies Record<string, Kind>;
 
-/** A snapshot from per-kind listings written as `{ servers: [...], flavors: [...] }`, plus `images` and `unavailable`. */
-export function snapshot(parts: Partial<Record<keyof typeof LISTINGS | 'images' | 'unavailable', unknown>> = {}): CloudSnapshot {
-  const objects = new Map<Kind, Observed[]>();
-  for (const [key, kind] of Object.entries(LISTINGS)) if (isKind(kind)) objects.set(kind, ((parts as Record<string, unknown>)[key] as Observed[] | undefined) ?? []);
-  return { objects, images: (parts.images as CloudSnapshot['images'] | undefined) ?? [], unavailable: (parts.unavailable as CloudSnapshot['unavailable'] | undefined) ?? {} };
+export type SnapshotParts = Partial<Record<keyof typeof PLURALS, readonly object[]>> & {
+  images?: CloudSnapshot['images'];
+  unavailable?: CloudSnapshot['unavailable'];
+  /** More kinds, by kind name (a kind without a plural key here). */
+  objects?: ReadonlyMap<Kind, readonly object[]>;
+};
+
+/** A generic snapshot (`objects` by kind) from plural keys: `snapshot({ servers: [...] })` lists them under 'Server'. */
+export function snapshot(parts: SnapshotParts = {}): CloudSnapshot {
+  const objects = new Map<Kind, CloudObject[]>([...(parts.objects ?? [])].map(([kind, list]) => [kind, [...list] as CloudObject[]]));
+  for (const [key, kind] of Object.entries(PLURALS) as Array<[keyof typeof PLURALS, Kind]>) {
+    objects.set(kind, [...(objects.get(kind) ?? []), ...((parts[key] ?? []) as CloudObject[])]);
+  }
+  return { objects, images: parts.images ?? [], unavailable: parts.unavailable ?? {} };
 }
 
 /** A settled server as `toServerObserved` makes it. */

@@ -1,11 +1,13 @@
+import type { QuotaResource } from '../provider/resources/quota-demand.ts';
+
 /**
  * Quota arithmetic, pure: what a plan adds to a project's usage, and
- * whether that fits in what the project has left. The I/O (reading the
- * plan's flavors and the project's quotas) is in quota-preflight.ts.
+ * whether that fits in what the project has left. What one step needs is
+ * its kind module's `quotaDemand`; the I/O (building the steps' demands,
+ * reading the project's quotas) is in quota-preflight.ts.
  */
 
-/** The quota resources a plan can consume (Nova's and Cinder's names). */
-export type QuotaResource = 'instances' | 'cores' | 'ram' | 'key_pairs' | 'volumes' | 'gigabytes';
+export type { QuotaResource };
 
 /** One quota as `os-quota-sets/{project}/detail` (Nova) or `?usage=true` (Cinder) shows it; limit -1 = unlimited. */
 export interface QuotaUsage {
@@ -14,22 +16,17 @@ export interface QuotaUsage {
   readonly reserved: number;
 }
 
-export interface FlavorSize {
-  readonly vcpus: number;
-  /** MiB. */
-  readonly ram: number;
-}
-
 /**
- * One resource's contribution, as the plan says it. Deletes are not
- * credited: a delete of an unrelated resource may run after the creates
- * (they are independent steps), so its quota may not be free in time. A
- * replace deletes before it creates, so it only needs the difference.
+ * One step's contribution, as its kind module computed it. Deletes are
+ * not credited: a delete of an unrelated resource may run after the
+ * creates (they are independent steps), so its quota may not be free in
+ * time. Amounts of 0 or less (a shrink) add nothing.
  */
-export type DemandInput =
-  | { readonly kind: 'Server'; readonly label: string; readonly change: 'create' | 'replace' | 'resize'; readonly flavor: FlavorSize; readonly oldFlavor?: FlavorSize }
-  | { readonly kind: 'Volume'; readonly label: string; readonly change: 'create' | 'replace' | 'extend'; readonly size: number; readonly oldSize?: number }
-  | { readonly kind: 'Keypair'; readonly label: string; readonly change: 'create' };
+export interface DemandInput {
+  /** Who needs it, e.g. `Server web-1`. */
+  readonly label: string;
+  readonly needs: Readonly<Partial<Record<QuotaResource, number>>>;
+}
 
 export interface Demand {
   readonly amount: number;
@@ -37,43 +34,23 @@ export interface Demand {
   readonly from: readonly string[];
 }
 
-function add(totals: Map<QuotaResource, { amount: number; from: string[] }>, resource: QuotaResource, amount: number, label: string): void {
-  if (amount <= 0) return;
-  const entry = totals.get(resource) ?? { amount: 0, from: [] };
-  entry.amount += amount;
-  if (!entry.from.includes(label)) entry.from.push(label);
-  totals.set(resource, entry);
-}
-
 /**
- * Sums what the plan adds per quota resource. Pure.
- * - server create: 1 instance, the flavor's vcpus and RAM;
- * - server resize or replace: the growth from the old flavor (a shrink adds nothing);
- * - volume create: 1 volume and its size; extend or replace: the growth;
- * - keypair create: 1 key pair.
+ * Sums what the plan adds per quota resource, in the order resources are
+ * first needed. Pure.
  *
  * @example
- * quotaDemand([{ kind: 'Server', label: 'Server web-1', change: 'create', flavor: { vcpus: 2, ram: 4096 } }])
+ * quotaDemand([{ label: 'Server web-1', needs: { instances: 1, cores: 2, ram: 4096 } }])
  * // Map { instances → {1, [Server web-1]}, cores → {2, ...}, ram → {4096, ...} }
  */
 export function quotaDemand(inputs: readonly DemandInput[]): Map<QuotaResource, Demand> {
   const totals = new Map<QuotaResource, { amount: number; from: string[] }>();
-  for (const input of inputs) {
-    switch (input.kind) {
-      case 'Server': {
-        const old = input.change === 'create' ? { vcpus: 0, ram: 0 } : input.oldFlavor ?? { vcpus: 0, ram: 0 };
-        if (input.change === 'create') add(totals, 'instances', 1, input.label);
-        add(totals, 'cores', input.flavor.vcpus - old.vcpus, input.label);
-        add(totals, 'ram', input.flavor.ram - old.ram, input.label);
-        break;
-      }
-      case 'Volume':
-        if (input.change === 'create') add(totals, 'volumes', 1, input.label);
-        add(totals, 'gigabytes', input.size - (input.change === 'create' ? 0 : input.oldSize ?? 0), input.label);
-        break;
-      case 'Keypair':
-        add(totals, 'key_pairs', 1, input.label);
-        break;
+  for (const { label, needs } of inputs) {
+    for (const [resource, amount] of Object.entries(needs) as Array<[QuotaResource, number | undefined]>) {
+      if (amount === undefined || !(amount > 0)) continue;
+      const entry = totals.get(resource) ?? { amount: 0, from: [] };
+      entry.amount += amount;
+      if (!entry.from.includes(label)) entry.from.push(label);
+      totals.set(resource, entry);
     }
   }
   return totals;
@@ -113,6 +90,8 @@ const UNITS: Readonly<Record<QuotaResource, [string, string]>> = {
   cores: ['core', 'cores'],
   ram: ['MiB of RAM', 'MiB of RAM'],
   key_pairs: ['key pair', 'key pairs'],
+  server_groups: ['server group', 'server groups'],
+  server_group_members: ['server group member', 'server group members'],
   volumes: ['volume', 'volumes'],
   gigabytes: ['GiB of volume storage', 'GiB of volume storage'],
 };

@@ -19,10 +19,11 @@ export const COMBINED_SCHEMA_ID = `${SCHEMA_BASE}novaform.schema.json`;
 export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
- * The kinds in the order novaform lists them (and counts them in
- * summaries). schemas/ depends on nothing else in the project (the engine
- * may share it); test/schemas/types-sync.test.ts checks this union equals
- * provider's `Kind`.
+ * The kinds the schemas define, in the order novaform lists them (and
+ * counts them in summaries). schemas/ depends on nothing else in the
+ * project (the engine may share it), so this is the schemas' own list;
+ * test/schemas/types-sync.test.ts checks it equals the kind registry's
+ * `KIND_NAMES` (provider/resources/registry.ts), order included.
  */
 export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'] as const;
 export type SchemaKind = (typeof KINDS)[number];

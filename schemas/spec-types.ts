@@ -116,3 +116,16 @@ export type VolumeManifestSpec = Omit<RawVolumeSpec, 'size'> & { readonly size: 
 
 export type AggregateManifestSpec = RawAggregateSpec;
 export type ServerManifestSpec = RawServerSpec;
+
+/**
+ * Each kind's spec as loaded, by kind name: the one place a kind's
+ * manifest type is named, so that the loader's `Manifest` union follows
+ * from it without a per-kind list of its own.
+ */
+export interface ManifestSpecs {
+  readonly Flavor: FlavorManifestSpec;
+  readonly Keypair: KeypairManifestSpec;
+  readonly Volume: VolumeManifestSpec;
+  readonly Aggregate: AggregateManifestSpec;
+  readonly Server: ServerManifestSpec;
+}

@@ -1,4 +1,6 @@
 import type { Clients } from '../openstack/openstack-client.ts';
+import type { ManifestFileField, ManifestIssue, ManifestSetIssue } from './manifest-checks.ts';
+import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
 import type { Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
 
 /**
@@ -136,6 +138,30 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
   builtFrom?(observed: Observed, reference: SpecReference): string | undefined;
   /** The error policy of an object that settled failed. Optional: without it a failed object fails the step. */
   onFailed?(spec: Spec, observed: Observed): FailurePolicy;
+
+  /**
+   * Rules about one manifest spec that its JSON Schema cannot say (a
+   * flavor's access list needs `isPublic: false`). Called on a schema-valid
+   * spec with sizes converted and files read. MUST be pure. Optional.
+   */
+  checkManifest?(spec: ManifestSpec): ManifestIssue[];
+  /**
+   * Rules across the manifests of this kind in one set, selected or not,
+   * in load order (a volume attaches to one server). MUST be pure. Optional.
+   */
+  checkManifestSet?(manifests: readonly { readonly name: string; readonly spec: ManifestSpec }[]): ManifestSetIssue[];
+  /**
+   * Spec fields naming a local file the loader reads into another field
+   * (a keypair's `publicKeyFile`). Optional.
+   */
+  readonly manifestFiles?: readonly ManifestFileField[];
+  /**
+   * What a planned step of this kind needs from the project's quotas (a
+   * server create: an instance, its flavor's cores and RAM). Only the
+   * growth counts: deletes are not credited. Optional: a kind without it
+   * consumes no quota the pre-flight checks.
+   */
+  quotaDemand?(step: QuotaStep<Spec, Observed>): Promise<QuotaDemand | undefined>;
 }
 
 /** A module of any kind, as generic code holds them. */

@@ -3,9 +3,10 @@ import type { CheckedDocument } from './checked-document.ts';
 import { convertSizes, type Locator } from './convert-sizes.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
 import type { LoadLimits } from './limits.ts';
-import type { ManifestMetadata, RawKeypairSpec } from './manifest-types.ts';
+import { kindModule } from '../../provider/resources/registry.ts';
+import { readManifestFiles } from './manifest-files.ts';
+import type { ManifestMetadata } from './manifest-types.ts';
 import type { ParsedDocument } from './parse-documents.ts';
-import { resolvePublicKey } from './public-key.ts';
 import { specReferences } from './references.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { validateDocument } from './schema-validator.ts';
@@ -22,8 +23,8 @@ export interface DocumentOutcome {
 
 /**
  * Every check of one document on its own: the schema first (nothing else
- * runs on a document of the wrong shape), then sizes, spec rules and the
- * keypair's public key. `absolutePath` is the file's real path, against
+ * runs on a document of the wrong shape), then sizes, the files the spec
+ * names (a keypair's public key file) and the spec rules. `absolutePath` is the file's real path, against
  * which `publicKeyFile` is resolved; `locateLater` finds positions once the
  * syntax tree is gone, and is what the result keeps.
  *
@@ -44,13 +45,9 @@ export async function checkDocument(parsed: ParsedDocument, absolutePath: string
   const kind = check.kind;
   const document = value as { metadata: ManifestMetadata; spec: Record<string, unknown> };
   const sizes = convertSizes(kind, document.spec, locate);
-  const diagnostics = [...sizes.diagnostics, ...checkSpec(kind, sizes.spec, locate)];
-  let spec = sizes.spec;
-  if (kind === 'Keypair') {
-    const key = await resolvePublicKey(spec as RawKeypairSpec, dirname(absolutePath), limits, locate);
-    diagnostics.push(...key.diagnostics);
-    if (key.publicKey !== undefined) spec = { ...spec, publicKey: key.publicKey };
-  }
+  const files = await readManifestFiles(kindModule(kind).manifestFiles ?? [], sizes.spec, dirname(absolutePath), limits, locate);
+  const spec = files.spec;
+  const diagnostics = [...sizes.diagnostics, ...files.diagnostics, ...checkSpec(kind, spec, locate)];
   if (diagnostics.length > 0) return { diagnostics };
   return {
     doc: {

@@ -1,13 +1,16 @@
+import { kindModule } from '../../provider/resources/registry.ts';
 import { documentKey, type CheckedDocument } from './checked-document.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
 import { findCycles } from './graph-cycles.ts';
 import { formatPath } from './json-path.ts';
 import type { ResolvedLink } from './references.ts';
+import { issueDiagnostic } from './spec-checks.ts';
 
 /**
  * Checks across the whole manifest set, selected or not (a selector picks
  * what to act on; the set must still be consistent): names unique per
- * kind, a volume attached to one server, no reference cycles. Pure.
+ * kind, the kinds' own rules across their manifests, no reference cycles.
+ * Pure.
  */
 
 /**
@@ -38,34 +41,24 @@ export function duplicateNames(docs: readonly CheckedDocument[]): ManifestDiagno
 }
 
 /**
- * A diagnostic at each server attachment of a volume that an earlier
- * server already attaches (by the same name: manifest or cloud volume).
- * Multi-attach volume types are not supported.
+ * The kind modules' rules across the manifests of one kind
+ * (`checkManifestSet`: a volume attaches to one server), each kind given
+ * its manifests in load order.
+ *
+ * @example
+ * kindSetChecks(docs)[0].message // "volume 'data' is already attached to server 'web-1'; a volume attaches to one server"
  */
-export function sharedVolumes(docs: readonly CheckedDocument[]): ManifestDiagnostic[] {
-  const first = new Map<string, { server: string; doc: CheckedDocument; index: number }>();
+export function kindSetChecks(docs: readonly CheckedDocument[]): ManifestDiagnostic[] {
+  const byKind = new Map<string, CheckedDocument[]>();
+  for (const doc of docs) (byKind.get(doc.kind) ?? byKind.set(doc.kind, []).get(doc.kind)!).push(doc);
   const found: ManifestDiagnostic[] = [];
-  for (const doc of docs) {
-    if (doc.kind !== 'Server') continue;
-    const volumes = (doc.spec.volumes as Array<{ volume: string }> | undefined) ?? [];
-    const own = new Set<string>();
-    volumes.forEach((entry, index) => {
-      if (own.has(entry.volume)) return; // twice on one server: reported by checkSpec
-      own.add(entry.volume);
-      const earlier = first.get(entry.volume);
-      if (!earlier) {
-        first.set(entry.volume, { server: doc.metadata.name, doc, index });
-        return;
-      }
-      const path = ['spec', 'volumes', index, 'volume'];
-      const earlierAt = earlier.doc.locate(['spec', 'volumes', earlier.index, 'volume']);
-      found.push(
-        diagnostic(doc.locate(path), 'volume-attached-twice', formatPath(path), `volume '${entry.volume}' is already attached to server '${earlier.server}'; a volume attaches to one server`, {
-          hints: ['give each server its own volume (multi-attach volume types are not supported)'],
-          related: [{ ...earlierAt, message: `server '${earlier.server}' attaches '${entry.volume}' here` }],
-        }),
-      );
-    });
+  for (const [kind, ofKind] of byKind) {
+    const check = kindModule(kind).checkManifestSet;
+    if (!check) continue;
+    for (const issue of check(ofKind.map((doc) => ({ name: doc.metadata.name, spec: doc.spec })))) {
+      const related = (issue.related ?? []).map((r) => ({ ...ofKind[r.manifest]!.locate(r.path), message: r.message }));
+      found.push(issueDiagnostic(issue, ofKind[issue.manifest]!.locate, related));
+    }
   }
   return found;
 }

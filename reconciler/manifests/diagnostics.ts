@@ -12,7 +12,11 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-/** Stable identifiers of each class of problem. */
+/**
+ * Stable identifiers of each class of problem, the kind modules' own
+ * (`checkManifest`, `manifestFiles`: 'public-key', 'flavor-access', ...) included:
+ * a kind that reports a new code adds it here.
+ */
 export type DiagnosticCode =
   | 'file-too-large'
   | 'total-too-large'

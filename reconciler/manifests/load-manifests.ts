@@ -2,7 +2,7 @@ import type { Ref } from '../../provider/resources/types.ts';
 import { checkDocument } from './check-document.ts';
 import type { Locator } from './convert-sizes.ts';
 import type { CheckedDocument } from './checked-document.ts';
-import { duplicateNames, referenceCycles, sharedVolumes } from './cross-checks.ts';
+import { duplicateNames, kindSetChecks, referenceCycles } from './cross-checks.ts';
 import { sortDiagnostics, type ManifestDiagnostic } from './diagnostics.ts';
 import { discoverFiles } from './discover-files.ts';
 import { formatPath, parsePath } from './json-path.ts';
@@ -76,7 +76,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     }
   }
   const references = resolveReferences(docs);
-  errors.push(...duplicateNames(docs), ...sharedVolumes(docs), ...referenceCycles(docs, references.links));
+  errors.push(...duplicateNames(docs), ...kindSetChecks(docs), ...referenceCycles(docs, references.links));
   const order = files.map((f) => f.display);
   return {
     manifests: docs.filter((doc) => doc.selected).map((doc) => toManifest(doc, references.links.get(doc) ?? [])),

@@ -1,12 +1,15 @@
+import type { RefTarget } from '../../provider/resources/kind.ts';
 import type { Kind, Ref } from '../../provider/resources/types.ts';
+import type { ManifestMetadata, ManifestSpecs } from '../../schemas/spec-types.ts';
 import type { SourceLocation } from './diagnostics.ts';
 
 /**
  * TypeScript types of manifests. The JSON Schemas in schemas/ are the
- * source of truth; these types are written by hand and kept in sync by
- * test/schemas/types-sync.test.ts, which checks (at compile time) that a
- * field table covers exactly each type's keys and optionality, and (at run
- * time) that the table equals the schema's `properties` and `required`.
+ * source of truth; the spec types beside them (schemas/spec-types.ts) are
+ * kept in sync by test/schemas/types-sync.test.ts, which checks (at compile
+ * time) that a field table covers exactly each type's keys and optionality,
+ * and (at run time) that the table equals the schema's `properties` and
+ * `required`.
  *
  * `Raw*` types are the documents as written (sizes may be quantities such
  * as "2GiB"); `*ManifestSpec` types are what the loader returns (sizes in
@@ -14,10 +17,7 @@ import type { SourceLocation } from './diagnostics.ts';
  */
 
 export type * from '../../schemas/spec-types.ts';
-import type { AggregateManifestSpec, FlavorManifestSpec, KeypairManifestSpec, ManifestMetadata, ServerManifestSpec, VolumeManifestSpec } from '../../schemas/spec-types.ts';
-
-/** What a manifest may refer to: a managed kind by manifest name, or a cloud-only object. */
-export type RefTarget = 'Flavor' | 'Keypair' | 'Volume' | 'Image' | 'AvailabilityZone';
+export type { RefTarget };
 
 /** A loaded, valid manifest document. */
 export interface ManifestOf<K extends Kind, S> {
@@ -39,12 +39,12 @@ export interface ManifestOf<K extends Kind, S> {
   locate(path: string): SourceLocation;
 }
 
-export type FlavorManifest = ManifestOf<'Flavor', FlavorManifestSpec>;
-export type KeypairManifest = ManifestOf<'Keypair', KeypairManifestSpec>;
-export type VolumeManifest = ManifestOf<'Volume', VolumeManifestSpec>;
-export type AggregateManifest = ManifestOf<'Aggregate', AggregateManifestSpec>;
-export type ServerManifest = ManifestOf<'Server', ServerManifestSpec>;
-export type Manifest = FlavorManifest | KeypairManifest | VolumeManifest | AggregateManifest | ServerManifest;
+/**
+ * Any loaded manifest: one member per kind of `ManifestSpecs`, discriminated
+ * on `kind`. Generic code reads `kind` to find the kind's module
+ * (provider/resources/registry.ts), never to switch on it.
+ */
+export type Manifest = { readonly [K in keyof ManifestSpecs]: ManifestOf<K & Kind, ManifestSpecs[K]> }[keyof ManifestSpecs];
 
 /**
  * A reference no manifest in the set defines: the planner resolves it

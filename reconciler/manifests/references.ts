@@ -1,27 +1,26 @@
-import type { Kind } from '../../provider/resources/types.ts';
+import type { RefTarget, SpecReference } from '../../provider/resources/kind.ts';
+import { isKind, kindModule } from '../../provider/resources/registry.ts';
 import { documentKey, type CheckedDocument } from './checked-document.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
-import { formatPath, type PathSegment } from './json-path.ts';
-import type { RefTarget, UnresolvedRef } from './manifest-types.ts';
+import { formatPath } from './json-path.ts';
+import type { UnresolvedRef } from './manifest-types.ts';
 import { suggest } from './suggest.ts';
 
 /**
- * References between manifests, by name. A reference that no manifest
- * defines is not an error: every referenced kind (flavor, keypair, volume,
- * image, availability zone) may already exist in the cloud, so it is handed
- * to the planner as an UnresolvedRef to look up once at plan time. Images
- * and zones are always cloud objects, except that a Server's
- * availabilityZone depends on the Aggregate manifests that define that
- * zone. When a reference is close to a manifest name of the right kind, a
- * warning asks whether it was meant.
+ * References between manifests, by name. What a manifest refers to, and
+ * what names it defines for cloud-only targets (an aggregate's zone), are
+ * its kind module's `references` and `provides`: the one definition the
+ * loader, pinning and the planner share. A reference to a kind is satisfied
+ * by the manifest of that kind and name; a reference to a cloud-only target
+ * by the manifests that provide that name (a Server's availabilityZone
+ * depends on the Aggregate manifests that define the zone). A reference
+ * that no manifest defines is not an error: the object may already exist
+ * in the cloud, so it is handed to the planner as an UnresolvedRef to look
+ * up once at plan time. When a reference to a kind is close to a manifest
+ * name of that kind, a warning asks whether it was meant.
  */
 
-/** One reference a spec makes. */
-export interface SpecReference {
-  readonly target: RefTarget;
-  readonly name: string;
-  readonly path: readonly PathSegment[];
-}
+export type { SpecReference };
 
 /** A reference that a manifest in the set satisfies. */
 export interface ResolvedLink {
@@ -37,29 +36,15 @@ export interface ReferenceReport {
   readonly warnings: ManifestDiagnostic[];
 }
 
-const MANIFEST_TARGETS = new Set<RefTarget>(['Flavor', 'Keypair', 'Volume']);
-
 /**
- * The references in a spec, in field order.
+ * The references in a spec of `kind`, in field order (its module's `references`).
  *
  * @example
- * specReferences('Server', { flavor: 'm1.small', image: 'cirros', volumes: [{ volume: 'data' }] })
+ * specReferences(server.kind, { flavor: 'm1.small', image: 'cirros', volumes: [{ volume: 'data' }] })
  * // → [{ target: 'Flavor', name: 'm1.small', path: ['spec', 'flavor'] }, { target: 'Image', ... }, { target: 'Volume', name: 'data', path: ['spec', 'volumes', 0, 'volume'] }]
  */
-export function specReferences(kind: Kind, spec: Record<string, unknown>): SpecReference[] {
-  const refs: SpecReference[] = [];
-  const add = (target: RefTarget, name: unknown, path: PathSegment[]) => {
-    if (typeof name === 'string') refs.push({ target, name, path });
-  };
-  if (kind === 'Server') {
-    add('Flavor', spec.flavor, ['spec', 'flavor']);
-    add('Image', spec.image, ['spec', 'image']);
-    add('Keypair', spec.keypair, ['spec', 'keypair']);
-    add('AvailabilityZone', spec.availabilityZone, ['spec', 'availabilityZone']);
-    ((spec.volumes as Array<{ volume: string }> | undefined) ?? []).forEach((entry, index) => add('Volume', entry.volume, ['spec', 'volumes', index, 'volume']));
-  }
-  if (kind === 'Volume') add('Image', spec.image, ['spec', 'image']);
-  return refs;
+export function specReferences(kind: string, spec: Record<string, unknown>): SpecReference[] {
+  return kindModule(kind).references(spec);
 }
 
 /**
@@ -70,7 +55,7 @@ export function specReferences(kind: Kind, spec: Record<string, unknown>): SpecR
  * resolveReferences(docs).unresolved // [{ from: { kind: 'Server', name: 'web-1' }, path: 'spec.image', target: 'Image', name: 'cirros', ... }]
  */
 export function resolveReferences(docs: readonly CheckedDocument[]): ReferenceReport {
-  const { byKey, zones, namesByKind } = indexDocuments(docs);
+  const { byKey, provided, namesByKind } = indexDocuments(docs);
   const guesses = new Map<string, string | undefined>();
   const guess = (target: RefTarget, name: string) => {
     const key = `${target}/${name}`;
@@ -83,14 +68,15 @@ export function resolveReferences(docs: readonly CheckedDocument[]): ReferenceRe
   for (const doc of docs) {
     const docLinks: ResolvedLink[] = [];
     for (const ref of doc.references) {
-      const targets = ref.target === 'AvailabilityZone' ? (zones.get(ref.name) ?? []) : MANIFEST_TARGETS.has(ref.target) ? [byKey.get(`${ref.target}/${ref.name}`)].filter((t) => t !== undefined) : [];
+      const key = `${ref.target}/${ref.name}`;
+      const targets = isKind(ref.target) ? [byKey.get(key)].filter((t) => t !== undefined) : (provided.get(key) ?? []);
       docLinks.push(...targets.map((target) => ({ ref, target })));
       if (!doc.selected) continue;
       const selectedTargets = targets.filter((t) => t.selected);
       if (selectedTargets.length > 0) continue;
       const location = ref.location;
       unresolved.push({ from: { kind: doc.kind, name: doc.metadata.name }, path: formatPath(ref.path), target: ref.target, name: ref.name, location, outsideSelection: targets.length > 0 });
-      if (targets.length === 0 && MANIFEST_TARGETS.has(ref.target)) {
+      if (targets.length === 0 && isKind(ref.target)) {
         const meant = guess(ref.target, ref.name);
         if (meant !== undefined && meant !== ref.name) {
           warnings.push(
@@ -107,10 +93,10 @@ export function resolveReferences(docs: readonly CheckedDocument[]): ReferenceRe
   return { links, unresolved, warnings };
 }
 
-/** Lookups the resolution needs: manifests by `Kind/name`, aggregates by zone, names by kind. */
+/** Lookups the resolution needs: manifests by `Kind/name`, providers of cloud-only names by `Target/name`, names by kind. */
 function indexDocuments(docs: readonly CheckedDocument[]) {
   const byKey = new Map<string, CheckedDocument>();
-  const zones = new Map<string, CheckedDocument[]>();
+  const provided = new Map<string, CheckedDocument[]>();
   const namesByKind = new Map<string, string[]>();
   const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
     if (!map.has(key)) map.set(key, []);
@@ -119,8 +105,7 @@ function indexDocuments(docs: readonly CheckedDocument[]) {
   for (const doc of docs) {
     byKey.set(documentKey(doc), doc);
     push(namesByKind, doc.kind, doc.metadata.name);
-    const zone = doc.kind === 'Aggregate' ? doc.spec.availabilityZone : undefined;
-    if (typeof zone === 'string') push(zones, zone, doc);
+    for (const name of kindModule(doc.kind).provides?.(doc.spec) ?? []) push(provided, `${name.target}/${name.name}`, doc);
   }
-  return { byKey, zones, namesByKind };
+  return { byKey, provided, namesByKind };
 }

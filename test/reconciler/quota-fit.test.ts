@@ -2,9 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatShortfall, quotaDemand, quotaShortfalls, type DemandInput, type QuotaResource, type QuotaUsage } from '../../reconciler/quota-fit.ts';
 
-const small = { vcpus: 1, ram: 512 };
-const large = { vcpus: 4, ram: 8192 };
-
 function totals(inputs: DemandInput[]): Record<string, number> {
   return Object.fromEntries([...quotaDemand(inputs)].map(([r, d]) => [r, d.amount]));
 }
@@ -12,28 +9,28 @@ function totals(inputs: DemandInput[]): Record<string, number> {
 describe('quotaDemand', () => {
   const rows: Array<{ name: string; inputs: DemandInput[]; expect: Record<string, number> }> = [
     { name: 'nothing', inputs: [], expect: {} },
-    { name: 'a server create', inputs: [{ kind: 'Server', label: 'Server a', change: 'create', flavor: large }], expect: { instances: 1, cores: 4, ram: 8192 } },
+    { name: 'one step', inputs: [{ label: 'Server a', needs: { instances: 1, cores: 4, ram: 8192 } }], expect: { instances: 1, cores: 4, ram: 8192 } },
     {
-      name: 'two creates add up',
-      inputs: [{ kind: 'Server', label: 'Server a', change: 'create', flavor: small }, { kind: 'Server', label: 'Server b', change: 'create', flavor: large }],
+      name: 'steps add up',
+      inputs: [{ label: 'Server a', needs: { instances: 1, cores: 1, ram: 512 } }, { label: 'Server b', needs: { instances: 1, cores: 4, ram: 8192 } }],
       expect: { instances: 2, cores: 5, ram: 8704 },
     },
-    { name: 'a resize up needs the growth', inputs: [{ kind: 'Server', label: 'Server a', change: 'resize', flavor: large, oldFlavor: small }], expect: { cores: 3, ram: 7680 } },
-    { name: 'a resize down needs nothing', inputs: [{ kind: 'Server', label: 'Server a', change: 'resize', flavor: small, oldFlavor: large }], expect: {} },
-    { name: 'a replace on the same flavor needs nothing (it deletes first)', inputs: [{ kind: 'Server', label: 'Server a', change: 'replace', flavor: small, oldFlavor: small }], expect: {} },
-    { name: 'a volume create', inputs: [{ kind: 'Volume', label: 'Volume v', change: 'create', size: 20 }], expect: { volumes: 1, gigabytes: 20 } },
-    { name: 'an extend needs the growth', inputs: [{ kind: 'Volume', label: 'Volume v', change: 'extend', size: 30, oldSize: 20 }], expect: { gigabytes: 10 } },
-    { name: 'a volume replace needs the growth only', inputs: [{ kind: 'Volume', label: 'Volume v', change: 'replace', size: 20, oldSize: 20 }], expect: {} },
-    { name: 'key pairs', inputs: [{ kind: 'Keypair', label: 'Keypair k', change: 'create' }, { kind: 'Keypair', label: 'Keypair j', change: 'create' }], expect: { key_pairs: 2 } },
+    { name: 'a shrink adds nothing', inputs: [{ label: 'Server a', needs: { cores: -3, ram: -7680 } }], expect: {} },
+    { name: 'zero adds nothing', inputs: [{ label: 'Volume v', needs: { gigabytes: 0 } }], expect: {} },
+    { name: 'a shrink does not cancel another step\'s growth', inputs: [{ label: 'Server a', needs: { cores: -2 } }, { label: 'Server b', needs: { cores: 2 } }], expect: { cores: 2 } },
+    { name: 'several services', inputs: [{ label: 'Volume v', needs: { volumes: 1, gigabytes: 20 } }, { label: 'Keypair k', needs: { key_pairs: 1 } }], expect: { volumes: 1, gigabytes: 20, key_pairs: 1 } },
   ];
   for (const row of rows) it(row.name, () => assert.deepEqual(totals(row.inputs), row.expect));
 
-  it('names each contributor once', () => {
+  it('names each contributor once, in the order resources are first needed', () => {
     const demand = quotaDemand([
-      { kind: 'Server', label: 'Server a', change: 'create', flavor: small },
-      { kind: 'Server', label: 'Server b', change: 'create', flavor: small },
+      { label: 'Server a', needs: { instances: 1, cores: 1 } },
+      { label: 'Server a', needs: { cores: 1 } },
+      { label: 'Server b', needs: { instances: 1 } },
     ]);
+    assert.deepEqual([...demand.keys()], ['instances', 'cores']);
     assert.deepEqual(demand.get('instances')?.from, ['Server a', 'Server b']);
+    assert.deepEqual(demand.get('cores'), { amount: 2, from: ['Server a'] });
   });
 });
 
@@ -73,6 +70,12 @@ describe('formatShortfall', () => {
     assert.equal(
       formatShortfall({ resource: 'gigabytes', needs: 1, left: 0, limit: 10, inUse: 9, reserved: 1, from: ['Volume data', 'Volume logs'] }, 'p1'),
       'quota: the plan needs 1 GiB of volume storage but project p1 has 0 left (limit 10, in use 9, reserved 1) — for Volume data, Volume logs',
+    );
+  });
+  it('counts server groups', () => {
+    assert.equal(
+      formatShortfall({ resource: 'server_groups', needs: 2, left: 1, limit: 10, inUse: 9, reserved: 0, from: [] }, 'p1'),
+      'quota: the plan needs 2 server groups but project p1 has 1 left (limit 10, in use 9)',
     );
   });
 });

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonSchema } from '../../schemas/bundle.ts';
 import { KINDS, type SchemaKind } from '../../schemas/index.ts';
+import { KIND_NAMES } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type {
   DeletionPolicy,
   KeypairType,
   ManifestMetadata,
+  ManifestSpecs,
   OnError,
   PowerState,
   RawAggregateSpec,
@@ -37,20 +39,20 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
     pointer: '#/$defs/Flavor/$defs/spec',
     fields: {
       vcpus: 'required', ram: 'required', disk: 'required', ephemeral: 'optional', swap: 'optional', isPublic: 'optional',
-      description: 'optional', extraSpecs: 'optional', access: 'optional', deletionPolicy: 'optional',
+      description: 'optional', extraSpecs: 'optional', access: 'optional', deletionPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawFlavorSpec>,
   },
-  Keypair: { pointer: '#/$defs/Keypair/$defs/spec', fields: { publicKey: 'optional', publicKeyFile: 'optional', type: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawKeypairSpec> },
+  Keypair: { pointer: '#/$defs/Keypair/$defs/spec', fields: { publicKey: 'optional', publicKeyFile: 'optional', type: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawKeypairSpec> },
   Volume: {
     pointer: '#/$defs/Volume/$defs/spec',
-    fields: { size: 'required', volumeType: 'optional', availabilityZone: 'optional', image: 'optional', description: 'optional', metadata: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawVolumeSpec>,
+    fields: { size: 'required', volumeType: 'optional', availabilityZone: 'optional', image: 'optional', description: 'optional', metadata: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawVolumeSpec>,
   },
-  Aggregate: { pointer: '#/$defs/Aggregate/$defs/spec', fields: { availabilityZone: 'optional', hosts: 'optional', metadata: 'optional', deletionPolicy: 'optional' } satisfies FieldTable<RawAggregateSpec> },
+  Aggregate: { pointer: '#/$defs/Aggregate/$defs/spec', fields: { availabilityZone: 'optional', hosts: 'optional', metadata: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawAggregateSpec> },
   Server: {
     pointer: '#/$defs/Server/$defs/spec',
     fields: {
       flavor: 'required', image: 'required', keypair: 'optional', availabilityZone: 'optional', networks: 'optional', metadata: 'optional', tags: 'optional',
-      description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional',
+      description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawServerSpec>,
   },
   ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
@@ -59,10 +61,13 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
 
 /** Compiles only when the two unions are equal. */
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const kindsAgree: Equal<SchemaKind, Kind> = true;
+/** Every kind the schemas define is a provider Kind (the run-time test below checks the registry has exactly these). */
+const schemaKindsAreKinds: [SchemaKind] extends [Kind] ? true : false = true;
+/** The loader's `Manifest` union has one member per schema kind. */
+const manifestSpecsAgree: Equal<keyof ManifestSpecs, SchemaKind> = true;
 
 const enums: Array<[string, readonly string[]]> = [
-  ['#/$defs/envelope/$defs/kind', exhaustive<Kind>()(['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'])],
+  ['#/$defs/envelope/$defs/kind', KINDS],
   ['#/$defs/common/$defs/deletionPolicy', exhaustive<DeletionPolicy>()(['Delete', 'Retain'])],
   ['#/$defs/Keypair/$defs/spec/properties/type', exhaustive<KeypairType>()(['ssh', 'x509'])],
   ['#/$defs/Server/$defs/spec/properties/powerState', exhaustive<PowerState>()(['running', 'stopped'])],
@@ -84,7 +89,21 @@ describe('manifest types match the schemas', () => {
     it(`${pointer}: enum`, () => assert.deepEqual(resolvePointer(pointer)?.enum, values));
   }
 
-  it('schemas/ and provider/ agree on the kinds', () => assert.equal(kindsAgree, true));
+  it('schemas/ lists exactly the kinds of the registry, in its order', () => {
+    assert.equal(schemaKindsAreKinds, true);
+    assert.equal(manifestSpecsAgree, true);
+    assert.deepEqual([...KINDS], [...KIND_NAMES]);
+  });
+
+  it('import: exactly one of id or name', () => {
+    const schema = resolvePointer('#/$defs/common/$defs/import') as JsonSchema;
+    assert.deepEqual(Object.keys(schema.properties as object).sort(), ['id', 'name']);
+    assert.deepEqual([schema.minProperties, schema.maxProperties, schema.additionalProperties], [1, 1, false]);
+    for (const kind of KINDS) {
+      const spec = resolvePointer(`#/$defs/${kind}/$defs/spec`) as JsonSchema;
+      assert.deepEqual((spec.properties as Record<string, JsonSchema>).import, { $ref: '#/$defs/common/$defs/import' }, kind);
+    }
+  });
 
   it('the size fields the loader converts are the quantity fields of the types', () => {
     const sizes = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries([...sizeFields(kind)].map(([field, s]) => [field, s.unit]))]));

@@ -45,6 +45,11 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
 
   provides: (spec) => (spec.availabilityZone !== undefined ? [{ target: 'AvailabilityZone', name: spec.availabilityZone, path: ['spec', 'availabilityZone'] }] : []),
 
+  // Nova keeps the zone in this metadata key: writing it there would fight spec.availabilityZone.
+  checkManifest: (spec) => (spec.metadata !== undefined && 'availability_zone' in spec.metadata
+    ? [{ path: ['spec', 'metadata', 'availability_zone'], code: 'reserved-key', message: "Nova keeps an aggregate's zone in the metadata key 'availability_zone'", hints: ['use spec.availabilityZone instead'], at: 'key' }]
+    : []),
+
   fromManifest: (name, spec) => normalizeAggregateSpec(Object.fromEntries(Object.entries({ name, ...spec }).filter(([, v]) => v !== undefined)) as unknown as AggregateSpec),
 
   normalize: normalizeAggregateSpec,

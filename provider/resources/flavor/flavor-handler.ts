@@ -74,6 +74,11 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
 
   references: () => [],
 
+  // An access list only means something on a private flavor.
+  checkManifest: (spec) => (spec.access !== undefined && spec.access.length > 0 && spec.isPublic !== false
+    ? [{ path: ['spec', 'access'], code: 'flavor-access', message: 'a public flavor has no access list: every project may use it', hints: ['set isPublic: false to make the flavor private'], at: 'key' }]
+    : []),
+
   fromManifest(name, spec) {
     const { extraSpecs, ...rest } = spec;
     return normalizeFlavorSpec({ name, ...rest, ...(extraSpecs ? { extraSpecs: Object.fromEntries(Object.entries(extraSpecs).map(([k, v]) => [k, String(v)])) } : {}) });

@@ -6,6 +6,7 @@ import type { KindModule } from '../kind.ts';
 import { keypairStamp, stampedPublicKey } from './keypair-stamp.ts';
 import { diffKeypair } from './keypair-diff.ts';
 import { keypairFingerprint } from './keypair-fingerprint.ts';
+import { checkKeypairManifest, PUBLIC_KEY_FILE } from './keypair-public-key.ts';
 import { toKeypairObserved, type KeypairObserved } from './keypair-observed.ts';
 import { normalizeKeypairSpec, type KeypairSpec } from './keypair-spec.ts';
 
@@ -94,4 +95,11 @@ export const keypairHandler: KindModule<KeypairSpec, KeypairObserved, KeypairMan
   delete: (api, observed) => deleteKeypair(api, observed.name),
 
   readiness: () => ({ state: 'ready' }),
+
+  manifestFiles: [PUBLIC_KEY_FILE],
+
+  checkManifest: checkKeypairManifest,
+
+  // A replace deletes the old keypair first: only a create takes a key pair.
+  quotaDemand: async (step) => (step.action === 'create' ? { needs: { key_pairs: 1 } } : undefined),
 };

@@ -8,6 +8,8 @@ import { createServer } from './server-create.ts';
 import { diffServer } from './server-diff.ts';
 import type { ServerObserved } from './server-observed.ts';
 import { listServers, readServer } from './server-read.ts';
+import { checkServerManifest, checkServerManifestSet } from './server-manifest-checks.ts';
+import { serverQuotaDemand } from './server-quota.ts';
 import { errorDecision, faultReason, serverReadiness } from './server-readiness.ts';
 import { normalizeServerSpec, serverReferences, type ServerNetworks, type ServerSpec, type ServerSpecInput, type ServerVolume } from './server-spec.ts';
 import { updateServer } from './server-update.ts';
@@ -129,6 +131,9 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
     },
     mapFields: [{ field: 'metadata' }],
     builtFrom: (observed, reference) => (reference.target === 'Image' ? observed.imageId : undefined),
+    checkManifest: checkServerManifest,
+    checkManifestSet: checkServerManifestSet,
+    quotaDemand: serverQuotaDemand,
     normalize: normalizeServerSpec,
     specReferences: serverReferences,
     read: (api: Clients, id: string) => readServer(api, id),

@@ -89,4 +89,16 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
   mapFields: [{ field: 'metadata', cloudKey: (key) => key === 'readonly' || key === 'attached_mode' }],
 
   builtFrom: (observed, reference) => (reference.target === 'Image' ? observed.imageId : undefined),
+
+  // A create takes a volume and its size; a replace (deleted first) or an extend only the growth.
+  async quotaDemand(step) {
+    if (step.action === 'create' || step.action === 'replace') {
+      const spec = step.spec();
+      if (!spec) return { unknown: 'spec' };
+      const old = step.action === 'create' ? 0 : Number(step.observed?.size ?? 0);
+      return { needs: { ...(step.action === 'create' ? { volumes: 1 } : {}), gigabytes: spec.size - old } };
+    }
+    const extend = step.changes.find((c) => c.apply === 'extend');
+    return extend ? { needs: { gigabytes: Number(extend.to) - Number(extend.from ?? 0) } } : undefined;
+  },
 };

@@ -1,7 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { ManifestFileField, ManifestIssue, ManifestSetIssue } from './manifest-checks.ts';
 import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
-import type { Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
+import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
 
 /**
  * A kind is a module (DESIGN.md): everything the generic planner, executor
@@ -136,6 +136,21 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    * build from a change. Optional.
    */
   builtFrom?(observed: Observed, reference: SpecReference): string | undefined;
+  /**
+   * The ids of other objects this one holds attached (a server's volumes):
+   * a plan deletes an attached object only after its holder let go of it.
+   * Optional.
+   */
+  attachments?(observed: Observed): readonly string[];
+  /** The ids a holder's changes detach (a server update removing a volume). Optional, with `attachments`. */
+  detaches?(changes: readonly FieldChange[]): readonly string[];
+  /**
+   * Members the cloud lets sit in one availability zone only (an
+   * aggregate's hosts), now and as the manifest wants them (`declared`
+   * undefined: the object is deleted and gives up every member). A plan
+   * orders a member's removal before its addition elsewhere. Optional.
+   */
+  zoneMembers?(observed: Observed, declared?: ManifestSpec): ZoneMembers;
   /** The error policy of an object that settled failed. Optional: without it a failed object fails the step. */
   onFailed?(spec: Spec, observed: Observed): FailurePolicy;
 
@@ -162,6 +177,15 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    * consumes no quota the pre-flight checks.
    */
   quotaDemand?(step: QuotaStep<Spec, Observed>): Promise<QuotaDemand | undefined>;
+}
+
+/** Members of one object as the cloud has them and as the plan wants them (see `zoneMembers`). */
+export interface ZoneMembers {
+  /** Undefined when the object is deleted. */
+  readonly desired?: readonly string[];
+  readonly observed: readonly string[];
+  readonly observedZone: string | null;
+  readonly desiredZone: string | null;
 }
 
 /** A module of any kind, as generic code holds them. */

@@ -157,22 +157,22 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
       else if (deleted.has(dep)) after.get(dep)!.add(key); // a delete waits for the deletes of what referred to it
     }
   }
-  const aggregates: AggregateHosts[] = [];
-  for (const [key, m] of declared) {
-    const observed = matched.get(key)?.observed as { hosts: string[]; availabilityZone: string | null } | undefined;
-    if (m.kind !== 'Aggregate' || !observed) continue;
-    aggregates.push({ key, desired: m.spec.hosts ?? [], observed: observed.hosts, observedZone: observed.availabilityZone, desiredZone: m.spec.availabilityZone ?? observed.availabilityZone });
-  }
-  for (const [key, c] of deleted) {
-    if (c.kind !== 'Aggregate') continue;
-    const zone = (c.observed.availabilityZone as string | null) ?? null;
-    aggregates.push({ key, observed: c.observed.hosts as string[], observedZone: zone, desiredZone: zone });
-  }
-  for (const [to, froms] of hostMoveEdges(aggregates)) for (const from of froms) after.get(to)!.add(from);
-  const servers = [...declared.keys()].filter((k) => keyFrom(k).kind === 'Server' && matched.get(k)?.observed).map((k) => ({ key: k, volumeIds: matched.get(k)!.observed!.volumeIds as string[] }));
-  servers.push(...[...deleted].filter(([, c]) => c.kind === 'Server').map(([key, c]) => ({ key, volumeIds: c.observed.volumeIds as string[] })));
-  const deletedVolumes = new Map([...deleted].filter(([, c]) => c.kind === 'Volume').map(([key, c]) => [key, c.observed.id]));
-  for (const [volume, serverKeys] of detachEdges(deletedVolumes, servers)) for (const s of serverKeys) after.get(volume)!.add(s);
+  // The orderings the cloud imposes that no reference shows, from the kinds' optional capabilities.
+  const present: Array<{ key: string; observed: CloudObject; declared?: Manifest }> = [
+    ...[...declared].flatMap(([key, m]) => { const o = matched.get(key)?.observed; return o ? [{ key, observed: o, declared: m }] : []; }),
+    ...[...deleted].map(([key, c]) => ({ key, observed: c.observed })),
+  ];
+  const members: AggregateHosts[] = present.flatMap(({ key, observed, declared: m }) => {
+    const zoneMembers = kindModule(keyFrom(key).kind).zoneMembers;
+    return zoneMembers ? [{ key, ...zoneMembers(observed, m?.spec) }] : [];
+  });
+  for (const [to, froms] of hostMoveEdges(members)) for (const from of froms) after.get(to)!.add(from);
+  const holders = present.flatMap(({ key, observed }) => {
+    const attachments = kindModule(keyFrom(key).kind).attachments;
+    return attachments ? [{ key, volumeIds: [...attachments(observed)] }] : [];
+  });
+  const deletedIdsByKey = new Map([...deleted].map(([key, c]) => [key, c.observed.id]));
+  for (const [attached, holderKeys] of detachEdges(deletedIdsByKey, holders)) for (const h of holderKeys) after.get(attached)!.add(h);
 
   const ordered = orderSteps([...after].map(([key, set]) => ({ ...keyFrom(key), key, isDelete: deleted.has(key), after: [...set] })));
   if (!ordered.ok) {
@@ -246,7 +246,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   }
   if (diagnostics.length > 0) throw new PlanError(sortPlanDiagnostics(diagnostics));
 
-  warnAttachedVolumes(snapshot, deletedVolumes, resources, steps);
+  warnAttached(snapshot, deletedIdsByKey, resources, steps);
   const actions = ordered.order.map((key) => resources.get(key)!);
   const summary = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, actions.filter((r) => r.action === a).length])) as Record<PlanAction, number>;
   const plan: Plan = {
@@ -256,22 +256,25 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   return { plan, steps: ordered.order.map((key) => ({ ...steps.get(key)!, resource: resources.get(key)! })), pinned: pins.pinned };
 }
 
-/** The objects that hold the volume `id` attached (servers list their `volumeIds`). */
-function attachedTo(snapshot: CloudSnapshot, id: string): CloudObject[] {
-  return [...snapshot.objects.keys()].flatMap((kind) => objectsOf(snapshot, kind).filter((o) => Array.isArray(o.volumeIds) && (o.volumeIds as unknown[]).includes(id)));
+/** The objects of the snapshot that hold `id` attached (each kind's optional `attachments`), with their kind. */
+function holdersOf(snapshot: CloudSnapshot, id: string): Array<{ kind: Kind; object: CloudObject }> {
+  return [...snapshot.objects.keys()].flatMap((kind) => {
+    const attachments = kindModule(kind).attachments;
+    return attachments ? objectsOf(snapshot, kind).filter((o) => attachments(o).includes(id)).map((object) => ({ kind, object })) : [];
+  });
 }
 
-/** A volume the plan deletes while a server keeps it attached: Cinder will refuse, so say so now. */
-function warnAttachedVolumes(snapshot: CloudSnapshot, deletedVolumes: ReadonlyMap<string, string>, resources: Map<string, PlannedResource>, steps: ReadonlyMap<string, PlannedStep>): void {
-  for (const [key, id] of deletedVolumes) {
-    const holders = attachedTo(snapshot, id).filter((server) => {
-      const step = [...steps.values()].find((s) => s.resource.kind === 'Server' && s.observed?.id === server.id);
+/** An object the plan deletes while another keeps it attached (a volume on a server): the cloud will refuse, so say so now. */
+function warnAttached(snapshot: CloudSnapshot, deletedIds: ReadonlyMap<string, string>, resources: Map<string, PlannedResource>, steps: ReadonlyMap<string, PlannedStep>): void {
+  for (const [key, id] of deletedIds) {
+    const holders = holdersOf(snapshot, id).filter(({ kind, object }) => {
+      const step = [...steps.values()].find((s) => s.resource.kind === kind && s.observed?.id === object.id);
       if (!step) return true;
-      return step.resource.action !== 'delete' && !step.changes.some((c) => c.apply === 'detach' && (c.from as { volumeId?: string } | undefined)?.volumeId === id);
+      return step.resource.action !== 'delete' && !(kindModule(kind).detaches?.(step.changes) ?? []).includes(id);
     });
     if (holders.length === 0) continue;
     const resource = resources.get(key)!;
-    const names = holders.map((s) => `${s.name} (${s.id})`).join(', ');
-    resources.set(key, { ...resource, warnings: [...resource.warnings, `attached to server ${names}, which this plan does not detach: Cinder refuses to delete an attached volume; detach it first`] });
+    const names = holders.map(({ kind, object }) => `${kindModule(kind).noun} ${String(object.name)} (${object.id})`).join(', ');
+    resources.set(key, { ...resource, warnings: [...resource.warnings, `attached to ${names}, which this plan does not detach: the cloud refuses to delete an attached ${kindModule(keyFrom(key).kind).noun}; detach it first`] });
   }
 }

@@ -1,3 +1,4 @@
+import { kindModule } from '../../provider/resources/registry.ts';
 import type { ApplyMode, FieldChange, Kind } from '../../provider/resources/types.ts';
 import type { PlanAction, PlannedChange } from './plan-model.ts';
 
@@ -41,11 +42,6 @@ export function toPlannedChange(change: FieldChange): PlannedChange {
   return { path: change.path, from: change.from ?? null, to: change.to ?? null, apply: change.apply, dataLoss: change.dataLoss };
 }
 
-/** Kinds whose objects hold data a delete destroys (a server's disks, a volume). */
-export function holdsData(kind: Kind): boolean {
-  return kind === 'Server' || kind === 'Volume';
-}
-
 /**
  * What a person must know before approving: which changes lose data, and why.
  *
@@ -54,7 +50,7 @@ export function holdsData(kind: Kind): boolean {
  * // ['data loss: rebuilding Server web-1 wipes its root disk (spec.image)']
  */
 export function dataLossWarnings(kind: Kind, name: string, action: PlanAction, changes: readonly FieldChange[]): string[] {
-  if (action === 'delete') return holdsData(kind) ? [`data loss: deleting ${kind} ${name} destroys its data`] : [];
+  if (action === 'delete') return kindModule(kind).holdsData ? [`data loss: deleting ${kind} ${name} destroys its data`] : [];
   const paths = changes.filter((c) => c.dataLoss).map((c) => c.path);
   if (paths.length === 0) return [];
   const cause = `(${paths.join(', ')})`;

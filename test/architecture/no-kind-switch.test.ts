@@ -21,27 +21,6 @@ import { KIND_NAMES } from '../../provider/resources/registry.ts';
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 const SCANNED = ['reconciler', 'cli'];
 
-/**
- * Files still known to name kinds while their owners convert them to the
- * kind modules (issue 9). The list is exact: a file that names a kind and
- * is not listed fails, and so does a listed file that no longer names any
- * (take it off the list). Do not add a file to make a new switch pass:
- * give the kind module a member or an optional capability instead.
- */
-const STILL_CONVERTING: ReadonlySet<string> = new Set<string>([
-  // Planner: the aggregate host moves and the server/volume attachment edges (build-plan.ts),
-  // and which kinds' data a replace loses (plan-action.ts).
-  'reconciler/plan/build-plan.ts',
-  'reconciler/plan/plan-action.ts',
-  // Drift: the per-kind unmanaged listing, foreign keys, health, the image source check,
-  // server faults and the kinds `.novaformignore` accepts.
-  'reconciler/drift/changed-source.ts',
-  'reconciler/drift/foreign-keys.ts',
-  'reconciler/drift/health.ts',
-  'reconciler/drift/ignore-rules.ts',
-  'reconciler/drift/server-faults.ts',
-  'reconciler/drift/unmanaged.ts',
-]);
 
 interface Hit {
   readonly file: string;
@@ -105,13 +84,7 @@ describe('no switch on kind names in reconciler/ and cli/', () => {
 
   it('scans the files', () => assert.ok(files.length > 50, `only ${files.length} files found under ${SCANNED.join(', ')}`));
 
-  it('no file outside the allow-list names a kind', () => {
-    const fresh = hits.filter((hit) => !STILL_CONVERTING.has(hit.file));
-    assert.deepEqual(fresh.map((hit) => `${hit.file}:${hit.line}: ${hit.text}`), [], 'read what you need of a kind from its module (provider/resources/kind.ts) instead of naming it');
-  });
-
-  it('every allow-listed file still names a kind (else take it off the list)', () => {
-    const naming = new Set(hits.map((hit) => hit.file));
-    assert.deepEqual([...STILL_CONVERTING].filter((file) => !naming.has(file)), []);
+  it('no file names a kind', () => {
+    assert.deepEqual(hits.map((hit) => `${hit.file}:${hit.line}: ${hit.text}`), [], 'read what you need of a kind from its module (provider/resources/kind.ts) instead of naming it');
   });
 });

@@ -43,6 +43,14 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
 
   references: () => [],
 
+  // A host may sit in one zone only: the plan moves hosts out before it moves them in.
+  zoneMembers: (observed, declared) => ({
+    ...(declared ? { desired: declared.hosts ?? [] } : {}),
+    observed: observed.hosts,
+    observedZone: observed.availabilityZone,
+    desiredZone: declared?.availabilityZone ?? observed.availabilityZone,
+  }),
+
   provides: (spec) => (spec.availabilityZone !== undefined ? [{ target: 'AvailabilityZone', name: spec.availabilityZone, path: ['spec', 'availabilityZone'] }] : []),
 
   // Nova keeps the zone in this metadata key: writing it there would fight spec.availabilityZone.

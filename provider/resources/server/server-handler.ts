@@ -117,6 +117,8 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
       return view;
     },
     onFailed: errorDecision,
+    attachments: (observed) => observed.volumeIds,
+    detaches: (changes) => changes.flatMap((c) => (c.apply === 'detach' ? [(c.from as { volumeId?: string } | undefined)?.volumeId].filter((id): id is string => id !== undefined) : [])),
     // Drift: the readiness the executor waits on, plus a server stopped while its manifest wants it running.
     health(observed, declared) {
       const readiness = serverReadiness(observed);

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { cloudMessageOf, requestIdOf, retryAfterOfBody } from './error-body.ts';
 import { OpenStackError, type FailureKind } from './errors.ts';
 import { requestLine, responseLine, retryLine, type HttpLogger } from './http-log.ts';
-import { background, doneReason, interruptedRequest, raceContext, remainingMs, DeadlineExceededError, type OpContext } from './op-context.ts';
+import { background, doneReason, interruptedRequest, raceContext, remainingMs, sleepFor, DeadlineExceededError, type OpContext } from './op-context.ts';
 import { DEFAULT_RETRY, isIdempotentMethod, parseRetryAfter, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry-policy.ts';
 
 export interface HttpRequest {
@@ -103,7 +103,7 @@ export class HttpClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, signal ? { signal } : undefined));
     this.now = options.now ?? Date.now;
   }
 

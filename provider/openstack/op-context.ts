@@ -9,8 +9,9 @@
  * - A derived context (`withTimeout`, `withDeadline`, `withCancel`) ends at
  *   the earlier of its parent's end and its own; ending it never ends the
  *   parent. Its `cancel()` SHOULD be called when the work is done: it clears
- *   the deadline timer at once (the timer is unref'd anyway, so a forgotten
- *   one never keeps the process alive).
+ *   the deadline timer at once. The timer is unref'd, as AbortSignal.timeout's
+ *   is, so a forgotten one never keeps the process alive; the other side of
+ *   that: awaiting nothing but a deadline (no I/O, no sleep) lets Node exit.
  * - A cancelled request knows whether it was on the wire (`sent`); a
  *   non-idempotent one that was is an unknown outcome (`outcomeUnknown`),
  *   exactly like a timed-out POST: look the object up, never re-send.

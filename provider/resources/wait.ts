@@ -1,5 +1,5 @@
 import { isRetryable } from '../openstack/errors.ts';
-import { DeadlineExceededError, background, raceContext, remainingMs, withDeadline, type OpContext } from '../openstack/op-context.ts';
+import { DeadlineExceededError, background, doneReason, raceContext, remainingMs, withDeadline, type OpContext } from '../openstack/op-context.ts';
 import type { Kind, Readiness } from './types.ts';
 
 /**
@@ -143,18 +143,22 @@ async function poll<T, R>(read: WaitRead<T>, judge: (observed: T | undefined) =>
     const leftMs = deadline - now();
     if (leftMs <= 0) throw timedOut();
     const pollCtx = withDeadline(outer, Date.now() + leftMs);
+    // Deadline timers are unref'd; a wait in progress holds the process like a sleep does.
+    const hold = setTimeout(() => {}, Math.min(leftMs, 2 ** 31 - 1));
     let verdict: Verdict<R> | undefined;
     try {
       const observed = await raceContext(read(pollCtx), pollCtx);
       verdict = judge(observed);
     } catch (error) {
       if (outer.signal.aborted) throw stopped();
-      // The poll's own context ended and the outer one did not: the wait's deadline came mid-poll.
-      if (pollCtx.signal.aborted) throw timedOut();
+      // The poll's own context ended (its timer or the race's, whichever fired first) and the outer one
+      // did not: the wait's deadline came mid-poll.
+      if (doneReason(pollCtx) !== undefined) throw timedOut();
       // The client already retried these; the deadline still bounds the wait.
       if (!isRetryable(error)) throw error;
       lastReason = `the cloud answered: ${(error as Error).message}`;
     } finally {
+      clearTimeout(hold);
       pollCtx.cancel();
     }
     if (verdict?.done) return verdict.value;

@@ -145,10 +145,9 @@ async function poll<T, R>(read: WaitRead<T>, judge: (observed: T | undefined) =>
     const pollCtx = withDeadline(outer, Date.now() + leftMs);
     // Deadline timers are unref'd; a wait in progress holds the process like a sleep does.
     const hold = setTimeout(() => {}, Math.min(leftMs, 2 ** 31 - 1));
-    let verdict: Verdict<R> | undefined;
+    let polled: { observed: T | undefined } | undefined;
     try {
-      const observed = await raceContext(read(pollCtx), pollCtx);
-      verdict = judge(observed);
+      polled = { observed: await raceContext(read(pollCtx), pollCtx) };
     } catch (error) {
       if (outer.signal.aborted) throw stopped();
       // The poll's own context ended (its timer or the race's, whichever fired first) and the outer one
@@ -161,13 +160,15 @@ async function poll<T, R>(read: WaitRead<T>, judge: (observed: T | undefined) =>
       clearTimeout(hold);
       pollCtx.cancel();
     }
+    // Gone or failed objects throw from `judge`: waiting longer cannot help.
+    const verdict = polled ? judge(polled.observed) : undefined;
     if (verdict?.done) return verdict.value;
     if (verdict) lastReason = verdict.reason;
 
     const remaining = deadline - now();
     if (remaining <= 0) throw timedOut();
     // The kind's hint (readiness.retryAfterMs) is a floor, the backoff grows
-    // from it; neither may overshoot the deadline, so the last poll lands on it.
+    // from it; neither may overshoot the deadline (where the wait then ends).
     const waitMs = Math.min(remaining, Math.min(maxMs, Math.max(intervalMs, verdict?.hintMs ?? 0)));
     intervalMs = Math.min(maxMs, intervalMs * factor);
     try {

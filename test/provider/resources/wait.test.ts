@@ -161,7 +161,7 @@ describe('waitUntilGone', () => {
 });
 
 /** Generous bound for "at once" on a loaded 2-core machine; the slow paths these tests rule out take 5 s or more. */
-const PROMPT_MS = 2_000;
+const PROMPT_MS = 3_000;
 
 /** How long after `from` the promise rejected, and with what. */
 async function failure(promise: Promise<unknown>, from = Date.now()): Promise<{ error: unknown; afterMs: number }> {

@@ -5,7 +5,12 @@
  * (status >= 400) or a transport failure (timeout, connection, TLS; status 0).
  * Configuration problems are `CloudConfigError`, a missing catalog entry is
  * `EndpointNotFoundError`, an unusable API version is `MicroversionError`.
+ * A request stopped by its own context (Ctrl-C, a deadline) is not an
+ * `OpenStackError` but a `CancelledError` / `DeadlineExceededError`
+ * (op-context.ts): neither retryable nor terminal, see `isCancellation`.
  */
+
+import { ContextDoneError } from './op-context.ts';
 
 /** Why a request failed: the cloud answered with an error, or no answer arrived. */
 export type FailureKind = 'http' | 'timeout' | 'connection' | 'tls';
@@ -145,4 +150,19 @@ export function isTerminal(error: unknown): boolean {
   if (error.kind !== 'http') return false;
   if (error.status === 413 && error.retryAfterMs !== undefined) return false;
   return TERMINAL_STATUSES.has(error.status);
+}
+
+/**
+ * True when a non-idempotent request (a create POST, an action) may have
+ * been processed although no answer arrived: a timeout or reset
+ * (`OpenStackError.outcomeUnknown`), or a cancellation or deadline that hit
+ * it on the wire (`ContextDoneError.outcomeUnknown`). The caller MUST
+ * resolve it by looking the object up, never by sending it again.
+ *
+ * @example
+ * catch (error) { if (isOutcomeUnknown(error)) journal.markUnknown(step); throw error; }
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (isOpenStackError(error)) return error.outcomeUnknown;
+  return error instanceof ContextDoneError && error.outcomeUnknown;
 }

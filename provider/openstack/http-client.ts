@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { cloudMessageOf, requestIdOf, retryAfterOfBody } from './error-body.ts';
 import { OpenStackError, type FailureKind } from './errors.ts';
 import { requestLine, responseLine, retryLine, type HttpLogger } from './http-log.ts';
+import { background, doneReason, interruptedRequest, raceContext, remainingMs, sleepFor, DeadlineExceededError, type OpContext } from './op-context.ts';
 import { DEFAULT_RETRY, isIdempotentMethod, parseRetryAfter, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry-policy.ts';
 
 export interface HttpRequest {
@@ -15,7 +16,14 @@ export interface HttpRequest {
   body?: string | Uint8Array;
   /** Overrides the method's idempotency for retries (e.g. POST /v3/auth/tokens is safe to repeat). */
   idempotent?: boolean;
+  /** Per attempt; capped by the time left before `ctx.deadline`. */
   timeoutMs?: number;
+  /**
+   * Cancels the request and its retry pauses at once, and bounds them by
+   * its deadline. An interrupted request rejects with a `CancelledError`
+   * or `DeadlineExceededError` (op-context.ts), never retried.
+   */
+  ctx?: OpContext;
 }
 
 export interface HttpResponse<T = any> {
@@ -37,7 +45,8 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   userAgent?: string;
   random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /** The pause between attempts; it is also abandoned when the request's `ctx` ends. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
 }
 
@@ -87,20 +96,28 @@ export class HttpClient {
   private readonly retry: RetryOptions;
   private readonly timeoutMs: number;
   private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, signal ? { signal } : undefined));
     this.now = options.now ?? Date.now;
   }
 
-  /** Sends `request`, re-sending per the retry policy; resolves for status < 400, else throws `OpenStackError`. */
+  /**
+   * Sends `request`, re-sending per the retry policy; resolves for status
+   * < 400, else throws `OpenStackError`. With `request.ctx`: no attempt runs
+   * past its deadline, a pause that would end past it is not taken (the
+   * last answer is thrown instead), and its end rejects at once with a
+   * cancellation whose `sent` / `outcomeUnknown` say whether the cloud may
+   * have received (and, for a POST, processed) the request.
+   */
   async request<T = any>(request: HttpRequest): Promise<HttpResponse<T>> {
     const method = request.method.toUpperCase();
+    const ctx = request.ctx ?? background();
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.options.userAgent ?? 'novaform', ...request.headers };
     let body = request.body;
     if (request.json !== undefined) {
@@ -108,33 +125,55 @@ export class HttpClient {
       if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
     }
     for (let attempt = 0; ; attempt++) {
-      const result = await this.attempt<T>(method, request, headers, body);
+      const result = await this.attempt<T>(method, request, headers, body, ctx);
       if ('response' in result) return result.response;
       const delayMs = retryDelayMs(result.outcome, { method, idempotent: request.idempotent }, attempt, this.retry, this.random);
       if (delayMs === undefined) throw result.error;
+      // No time for another attempt: the cloud's last answer says more than "deadline exceeded".
+      if (delayMs >= remainingMs(ctx) && doneReason(ctx) === undefined) throw result.error;
       this.options.logger?.debug(retryLine(method, request.url, result.error.cloudMessage, delayMs, attempt + 1, this.retry.maxRetries));
-      await this.sleep(delayMs);
+      try {
+        await raceContext(this.sleep(delayMs, ctx.signal), ctx);
+      } catch (error) {
+        const reason = doneReason(ctx);
+        if (reason === undefined) throw error;
+        // Only attempts the policy allows to repeat are paused for: the last one was not processed, or may safely be again.
+        throw interruptedRequest(reason, { method, url: request.url, sent: false, outcomeUnknown: false });
+      }
     }
   }
 
-  private async attempt<T>(method: string, request: HttpRequest, headers: Record<string, string>, body: string | Uint8Array | undefined):
+  private async attempt<T>(method: string, request: HttpRequest, headers: Record<string, string>, body: string | Uint8Array | undefined, ctx: OpContext):
     Promise<{ response: HttpResponse<T> } | { outcome: AttemptOutcome; error: OpenStackError }> {
     const logger = this.options.logger;
+    const idempotent = request.idempotent ?? isIdempotentMethod(method);
+    const before = doneReason(ctx);
+    if (before !== undefined) throw interruptedRequest(before, { method, url: request.url, sent: false, outcomeUnknown: false });
+    const attemptMs = request.timeoutMs ?? this.timeoutMs;
+    const leftMs = remainingMs(ctx);
+    // When the deadline comes before the attempt's own timeout, that timer is the deadline's.
+    const deadlineBound = leftMs < attemptMs;
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(attemptMs, leftMs))));
+    const signal = ctx === background() ? timeout : AbortSignal.any([timeout, ctx.signal]);
     logger?.debug(requestLine(method, request.url, headers, body));
     const started = this.now();
     let response: Response;
     let text: string;
     try {
-      const init: RequestInit & { dispatcher?: Dispatcher } = {
-        method, headers, body, signal: AbortSignal.timeout(request.timeoutMs ?? this.timeoutMs),
-      };
+      const init: RequestInit & { dispatcher?: Dispatcher } = { method, headers, body, signal };
       if (this.options.dispatcher) init.dispatcher = this.options.dispatcher;
       response = await fetch(request.url, init as RequestInit);
       text = await response.text();
     } catch (error) {
+      const reason = ctx.signal.aborted ? ctx.signal.reason
+        : deadlineBound && timeout.aborted ? new DeadlineExceededError(ctx.deadline!) : undefined;
+      if (reason !== undefined) {
+        const interrupted = interruptedRequest(reason, { method, url: request.url, sent: true, outcomeUnknown: !idempotent });
+        logger?.debug(`FAIL: ${method} ${request.url} ${this.now() - started}ms: ${interrupted.message}`);
+        throw interrupted;
+      }
       const { outcome, message } = classifyFetchError(error);
       logger?.debug(`FAIL: ${method} ${request.url} ${this.now() - started}ms: ${message}`);
-      const idempotent = request.idempotent ?? isIdempotentMethod(method);
       const kind: FailureKind = outcome.kind === 'connect' ? 'connection' : (outcome.kind as FailureKind);
       return {
         outcome,

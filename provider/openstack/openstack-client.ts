@@ -5,6 +5,7 @@ import { HttpClient } from './http-client.ts';
 import type { HttpLogger } from './http-log.ts';
 import { KeystoneSession } from './keystone-auth.ts';
 import { COMPUTE_POLICY, VOLUME_POLICY, negotiateMicroversion, type MicroversionPolicy, type NegotiatedVersion } from './microversion.ts';
+import { isCancellation, raceContext, type OpContext } from './op-context.ts';
 import type { RetryOptions } from './retry-policy.ts';
 import { findEndpoint, type CatalogService, type ServiceKind } from './service-catalog.ts';
 import { ServiceClient } from './service-client.ts';
@@ -22,6 +23,12 @@ export interface ConnectOptions extends LoadCloudOptions {
   /** Narrow or widen the microversion policies (tests; a handler pinned to a version). */
   computePolicy?: MicroversionPolicy;
   volumePolicy?: MicroversionPolicy;
+  /**
+   * Bounds connecting (authentication, version discovery): its end rejects
+   * `connect` with a cancellation and frees the pool. It is not bound to the
+   * returned clients; use `bindContext` for that.
+   */
+  ctx?: OpContext;
 }
 
 /** Authenticated clients for one cloud, project and region. */
@@ -40,7 +47,13 @@ export interface Clients {
   readonly userId: string;
   readonly cloud: CloudConfig;
   readonly session: KeystoneSession;
-  /** Releases the connection pool. Tokens are not revoked (other tools may share them through the cache). */
+  /** The context `bindContext` attached to these clients; undefined for the clients `connect` returns. */
+  readonly ctx?: OpContext;
+  /**
+   * Releases the connection pool. Tokens are not revoked (other tools may
+   * share them through the cache). On a view from `bindContext` it does
+   * nothing: the pool belongs to the clients `connect` returned.
+   */
   close(): Promise<void>;
 }
 
@@ -79,7 +92,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
   try {
     const http = new HttpClient({ dispatcher, logger: options.logger, retry: options.retry, timeoutMs: config.apiTimeoutMs ?? options.timeoutMs });
     const session = new KeystoneSession(config.auth, http, { refreshMarginMs: options.refreshMarginMs });
-    const access = await session.access();
+    const access = options.ctx ? await raceContext(session.access(), options.ctx) : await session.access();
     if (!access.projectId) {
       throw new CloudConfigError(`cloud '${config.name}': the token is not scoped to a project (the user has no default project): set project_name or project_id`);
     }
@@ -88,14 +101,15 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
 
     const compute = endpoint('compute');
     if (!compute.url) throw compute.missing!;
-    const computeVersion = negotiateMicroversion(options.computePolicy ?? COMPUTE_POLICY, await discoverVersionRange(http, compute.url, 2, projectId));
+    const computeVersion = negotiateMicroversion(options.computePolicy ?? COMPUTE_POLICY, await discoverVersionRange(http, compute.url, 2, projectId, options.ctx));
     const volume = endpoint('volume');
     const volumeVersion = volume.url
-      ? negotiateMicroversion(options.volumePolicy ?? VOLUME_POLICY, await discoverVersionRange(http, volume.url, 3, projectId))
+      ? negotiateMicroversion(options.volumePolicy ?? VOLUME_POLICY, await discoverVersionRange(http, volume.url, 3, projectId, options.ctx))
       : undefined;
     const image = endpoint('image');
     const identity = endpoint('identity');
-    const identityUrl = identity.url && /\/v3\/?$/.test(identity.url) ? identity.url : await session.identityEndpoint();
+    const identityUrl = identity.url && /\/v3\/?$/.test(identity.url) ? identity.url
+      : options.ctx ? await raceContext(session.identityEndpoint(), options.ctx) : await session.identityEndpoint();
 
     const client = (service: string, found: { url?: string; missing?: EndpointNotFoundError }, version?: NegotiatedVersion) =>
       new ServiceClient({ service, http, auth: session, endpoint: found.url, missing: found.missing, version });
@@ -113,7 +127,40 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       close: () => dispatcher.close(),
     };
   } catch (error) {
-    await dispatcher.close();
+    // close() lets requests in flight finish (up to their timeout); a cancelled connect must not wait for them.
+    await (isCancellation(error) ? dispatcher.destroy() : dispatcher.close());
     throw error;
   }
+}
+
+/**
+ * A view of `clients` whose compute, volume, image and identity services
+ * attach `ctx` to every request that passes none, so code that takes a
+ * `Clients` (the kind handlers) is cancelled and deadline-bound without
+ * threading `ctx` through each call. It shares the connection pool, the
+ * Keystone session (token) and the negotiated versions: binding opens no
+ * connection and authenticates nothing. `ctx` replaces a context bound
+ * earlier; derive it from `clients.ctx` to keep both.
+ *
+ * `close()` on the view MUST NOT and does not close the shared pool; close
+ * the clients `connect` returned, once, when every view is done.
+ *
+ * @example
+ * const step = withTimeout(run, 15 * 60_000);
+ * try {
+ *   await handler.create(bindContext(clients, step), spec);
+ * } finally {
+ *   step.cancel();
+ * }
+ */
+export function bindContext(clients: Clients, ctx: OpContext): Clients {
+  return {
+    ...clients,
+    compute: clients.compute.withContext(ctx),
+    volume: clients.volume.withContext(ctx),
+    image: clients.image.withContext(ctx),
+    identity: clients.identity.withContext(ctx),
+    ctx,
+    close: async () => {},
+  };
 }

@@ -1,3 +1,4 @@
+import type { OpContext } from './op-context.ts';
 import type { QueryValue, ServiceClient } from './service-client.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface ListOptions {
   query?: Record<string, QueryValue>;
   /** `limit` per page; the cloud's own maximum (Nova: 1000) when unset. */
   pageSize?: number;
+  /** Cancel signal and deadline for every page request (else the client's bound context). */
+  ctx?: OpContext;
 }
 
 /** The next page's href from a page body, if any. */
@@ -79,7 +82,7 @@ export async function* paginate<T>(client: ServiceClient, collection: Collection
   const seenIds = new Set<string>();
   while (url !== undefined) {
     seenUrls.add(url);
-    const response: { body: Record<string, unknown> | undefined } = await client.get<Record<string, unknown>>(url);
+    const response: { body: Record<string, unknown> | undefined } = await client.get<Record<string, unknown>>(url, { ctx: options.ctx });
     const body = response.body ?? {};
     const items: unknown = body[collection.itemsKey];
     if (!Array.isArray(items)) throw new Error(`${url}: the response has no "${collection.itemsKey}" list`);

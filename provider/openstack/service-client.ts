@@ -2,6 +2,7 @@ import { EndpointNotFoundError, OpenStackError } from './errors.ts';
 import type { HttpClient, HttpResponse } from './http-client.ts';
 import type { TokenSource } from './keystone-auth.ts';
 import type { NegotiatedVersion } from './microversion.ts';
+import { doneReason, interruptedRequest, raceContext, type OpContext } from './op-context.ts';
 import { paginate, type Collection, type ListOptions } from './paging.ts';
 
 export type QueryValue = string | number | boolean | undefined | null | Array<string | number>;
@@ -13,7 +14,13 @@ export interface RequestOptions {
   microversion?: string;
   /** Marks a POST as safe to re-send (see retry-policy.ts). */
   idempotent?: boolean;
+  /** Per attempt (default the client's, 60 s); capped by the time left before the context's deadline. */
   timeoutMs?: number;
+  /**
+   * Cancel signal and deadline of this request (see op-context.ts); wins
+   * over a context bound with `withContext` / `bindContext`.
+   */
+  ctx?: OpContext;
   /** Raw body (with a Content-Type header), for Glance uploads and JSON patches. */
   rawBody?: string | Uint8Array;
 }
@@ -53,12 +60,28 @@ export function withQuery(url: string, query: Record<string, QueryValue> | undef
 export class ServiceClient {
   readonly service: string;
   readonly version?: NegotiatedVersion;
+  /** The context requests get when they pass none (see `withContext`). */
+  readonly ctx?: OpContext;
   private readonly init: ServiceClientInit;
 
-  constructor(init: ServiceClientInit) {
+  constructor(init: ServiceClientInit, ctx?: OpContext) {
     this.init = init;
     this.service = init.service;
     this.version = init.version;
+    this.ctx = ctx;
+  }
+
+  /**
+   * The same service (HTTP client and connection pool, token session,
+   * endpoint, negotiated version) with `ctx` attached to every request that
+   * does not pass its own. Cheap: nothing is connected or authenticated.
+   *
+   * @example
+   * const compute = clients.compute.withContext(withTimeout(background(), 30_000));
+   * await compute.get('/servers/detail');   // cancelled or cut at the deadline
+   */
+  withContext(ctx: OpContext): ServiceClient {
+    return new ServiceClient(this.init, ctx);
   }
 
   /** The endpoint URL (no trailing slash); throws `EndpointNotFoundError` when the catalog has none. */
@@ -94,18 +117,34 @@ export class ServiceClient {
     const headers: Record<string, string> = { ...options.headers };
     if (options.microversion) headers['OpenStack-API-Version'] = `${this.version?.service ?? this.service} ${options.microversion}`;
     else if (this.version) headers['OpenStack-API-Version'] = this.version.header();
+    const ctx = options.ctx ?? this.ctx;
     const send = (token: string) => this.init.http.request<T>({
       method, url, json: body, body: options.rawBody, headers: { ...headers, 'X-Auth-Token': token },
-      idempotent: options.idempotent, timeoutMs: options.timeoutMs,
+      idempotent: options.idempotent, timeoutMs: options.timeoutMs, ctx,
     });
-    const token = await this.init.auth.token();
+    const token = await this.token(ctx, method, url);
     try {
       return await send(token);
     } catch (error) {
       if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
       // Expired or revoked: authenticate again, once (keystoneauth does the same).
       this.init.auth.invalidate(token);
-      return send(await this.init.auth.token());
+      return send(await this.token(ctx, method, url));
+    }
+  }
+
+  /**
+   * The session's token. The authentication is shared by every caller, so
+   * a context that ends only stops this caller waiting for it.
+   */
+  private async token(ctx: OpContext | undefined, method: string, url: string): Promise<string> {
+    if (!ctx) return this.init.auth.token();
+    try {
+      return await raceContext(this.init.auth.token(), ctx);
+    } catch (error) {
+      const reason = doneReason(ctx);
+      if (reason === undefined) throw error;
+      throw interruptedRequest(reason, { method, url, sent: false, outcomeUnknown: false });
     }
   }
 
@@ -129,7 +168,7 @@ export class ServiceClient {
     return this.request<T>('DELETE', path, undefined, options);
   }
 
-  /** Every item of a paged collection (see paging.ts), page by page. */
+  /** Every item of a paged collection (see paging.ts), page by page; `options.ctx` (else the bound one) covers every page. */
   list<T = any>(collection: Collection<T>, options?: ListOptions): AsyncGenerator<T> {
     return paginate(this, collection, options);
   }

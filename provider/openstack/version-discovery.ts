@@ -1,6 +1,7 @@
 import { MicroversionError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
 import { compareMicroversions, parseMicroversion, type VersionRange } from './microversion.ts';
+import { isCancellation, type OpContext } from './op-context.ts';
 
 interface VersionEntry {
   id?: string;
@@ -53,15 +54,16 @@ function versionUrls(endpoint: string, projectId: string | undefined): string[] 
  * @example
  * await discoverVersionRange(http, 'http://127.0.0.1:8774/v2.1', 2)  // { min: 2.1, max: 2.93 }
  */
-export async function discoverVersionRange(http: HttpClient, endpoint: string, major: number, projectId?: string): Promise<VersionRange> {
+export async function discoverVersionRange(http: HttpClient, endpoint: string, major: number, projectId?: string, ctx?: OpContext): Promise<VersionRange> {
   const problems: string[] = [];
   for (const url of versionUrls(endpoint, projectId)) {
     try {
-      const response = await http.request({ method: 'GET', url });
+      const response = await http.request({ method: 'GET', url, ctx });
       const range = rangeFromVersionDocument(response.body, major);
       if (range) return range;
       problems.push(`${url}: no v${major} entry`);
     } catch (error) {
+      if (isCancellation(error)) throw error;
       problems.push(`${url}: ${(error as Error).message}`);
     }
   }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { OpenStackError } from '../../../provider/openstack/errors.ts';
+import { CancelledError, DeadlineExceededError, background, withCancel, withTimeout, type OpContext } from '../../../provider/openstack/op-context.ts';
+import { connect, type Clients } from '../../../provider/openstack/openstack-client.ts';
+import { startTestEngine, type TestEngine } from '../../helpers/engine-harness.ts';
+import { TEST_CLOUD_ENV } from '../../helpers/test-cloud.ts';
+import { engineEnv } from '../openstack/helpers.ts';
 import type { Readiness } from '../../../provider/resources/types.ts';
 import {
   DEFAULT_WAIT_TIMEOUTS_MS, ResourceFailedError, ResourceGoneError, WaitTimeoutError, waitFor, waitUntilGone,
@@ -152,5 +157,135 @@ describe('waitUntilGone', () => {
     const { read } = script('there');
     await assert.rejects(waitUntilGone(read, { ...fakeClock(), timeoutMs: 500 }), (error: unknown) =>
       error instanceof WaitTimeoutError && /still exists \(waiting for it to be gone\)/.test(error.message));
+  });
+});
+
+/** Generous bound for "at once" on a loaded 2-core machine; the slow paths these tests rule out take 5 s or more. */
+const PROMPT_MS = 3_000;
+
+/** How long after `from` the promise rejected, and with what. */
+async function failure(promise: Promise<unknown>, from = Date.now()): Promise<{ error: unknown; afterMs: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    return { error, afterMs: Date.now() - from };
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('waits under a context', () => {
+  it('an abort during the pause between polls stops the wait at once, with the context\'s reason', async () => {
+    const ctx = withCancel(background());
+    const { read, calls } = script('creating');
+    const pending = waitFor(read, status, { ctx, minIntervalMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const abortedAt = Date.now();
+    ctx.cancel(new CancelledError('interrupted (SIGINT)'));
+    const { error, afterMs } = await failure(pending, abortedAt);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'interrupted (SIGINT)');
+    assert.ok(afterMs < PROMPT_MS, `stopped ${afterMs} ms after the abort`);
+    assert.equal(calls(), 1);
+  });
+
+  it('an abort stops a poll in flight even when the read ignores its context', async () => {
+    const ctx = withCancel(background());
+    const pending = waitUntilGone(() => new Promise<string>(() => {}), { ctx });
+    setTimeout(() => ctx.cancel(), 50);
+    await assert.rejects(pending, CancelledError);
+  });
+
+  it('`signal` still works, alone or next to a context', async () => {
+    const controller = new AbortController();
+    const ctx = withCancel(background());
+    const pending = waitFor(script('creating').read, status, { ctx, signal: controller.signal, minIntervalMs: 30_000 });
+    setTimeout(() => controller.abort(new Error('shutting down')), 20);
+    await assert.rejects(pending, /shutting down/);
+    assert.equal(ctx.signal.aborted, false, 'the caller\'s context is left alone');
+    ctx.cancel();
+  });
+
+  it('each read gets a context that ends at the wait\'s deadline, within the caller\'s', async () => {
+    const ctx = withTimeout(background(), 60_000);
+    const seen: OpContext[] = [];
+    const started = Date.now();
+    await waitFor(async (poll) => { seen.push(poll); return 'ok'; }, status, { ctx, timeoutMs: 5_000 });
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0].deadline! >= started + 5_000 - 50 && seen[0].deadline! <= Date.now() + 5_000, `deadline ${seen[0].deadline! - started} ms out`);
+    assert.equal(seen[0].signal.aborted, true, 'the poll\'s context is released once the poll is done');
+    assert.equal(ctx.signal.aborted, false);
+    ctx.cancel();
+  });
+
+  it('the caller\'s deadline caps the wait: DeadlineExceededError with what was awaited, not WaitTimeoutError', async () => {
+    const ctx = withTimeout(background(), 300);
+    const { error, afterMs } = await failure(waitFor(script('creating').read, status, { ctx, timeoutMs: 60_000, minIntervalMs: 50, what: 'volume v9' }));
+    assert.ok(error instanceof DeadlineExceededError, `got ${String(error)}`);
+    assert.equal(error.deadline, ctx.deadline);
+    assert.match(error.message, /exceeded while waiting for volume v9: status creating$/);
+    assert.ok(afterMs < 300 + PROMPT_MS);
+
+    const gone = withTimeout(background(), 200);
+    await assert.rejects(waitUntilGone(script('there').read, { ctx: gone, minIntervalMs: 50 }),
+      (e: unknown) => e instanceof DeadlineExceededError && /still exists \(waiting for it to be gone\)$/.test(e.message));
+  });
+
+  it('a read that never answers ends at the wait\'s own timeout, as WaitTimeoutError', async () => {
+    const { error, afterMs } = await failure(waitFor(() => new Promise<string>(() => {}), status, { timeoutMs: 200, what: 'server s1' }));
+    assert.ok(error instanceof WaitTimeoutError, `got ${String(error)}`);
+    assert.match(error.message, /waiting for server s1: not polled yet$/);
+    assert.ok(afterMs < 200 + PROMPT_MS);
+  });
+});
+
+describe('waits against a slow cloud (engine latency)', { skip: process.env[TEST_CLOUD_ENV] ? 'needs the engine\'s latency knob' : false }, () => {
+  let t: TestEngine;
+  let clients: Clients;
+  const noFiles = { cwd: '/nonexistent/cwd', homeDir: '/nonexistent/home', systemDir: '/nonexistent/etc' };
+
+  before(async () => {
+    t = await startTestEngine();
+    clients = await connect({ ...noFiles, env: engineEnv(t) });
+  });
+  after(async () => {
+    t.engine.config.faults.latencyMs = 0;
+    await clients.close();
+    await t.close();
+  });
+
+  /** A flavor read as a handler would do it, through the poll's context when given one. */
+  const readFlavor = (ctx?: OpContext) => clients.compute.get('/flavors/none', { ctx }).then((r) => r.body.flavor as string | undefined);
+
+  it('one poll does not run past the wait\'s deadline: the request is cut, the wait times out on time', async () => {
+    t.engine.config.faults.latencyMs = 5_000;
+    try {
+      const withCtx = await failure(waitFor((poll) => readFlavor(poll), () => ({ state: 'ready' }), { timeoutMs: 400, what: 'flavor f1' }));
+      assert.ok(withCtx.error instanceof WaitTimeoutError, `got ${String(withCtx.error)}`);
+      assert.ok(withCtx.afterMs < 400 + PROMPT_MS, `the wait took ${withCtx.afterMs} ms`);
+
+      // An old-style read that ignores the poll's context is no longer awaited at the deadline either.
+      const noArg = await failure(waitFor(() => readFlavor(), () => ({ state: 'ready' }), { timeoutMs: 400 }));
+      assert.ok(noArg.error instanceof WaitTimeoutError, `got ${String(noArg.error)}`);
+      assert.ok(noArg.afterMs < 400 + PROMPT_MS, `the wait took ${noArg.afterMs} ms`);
+    } finally {
+      t.engine.config.faults.latencyMs = 0;
+    }
+  });
+
+  it('Ctrl-C during a slow poll stops the wait and its request at once', async () => {
+    t.engine.config.faults.latencyMs = 5_000;
+    try {
+      const ctx = withCancel(background());
+      const pending = waitFor((poll) => readFlavor(poll), () => ({ state: 'ready' }), { ctx, kind: 'Server' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const abortedAt = Date.now();
+      ctx.cancel(new CancelledError('interrupted (SIGINT)'));
+      const { error, afterMs } = await failure(pending, abortedAt);
+      assert.ok(error instanceof CancelledError, `got ${String(error)}`);
+      assert.equal(error.message, 'interrupted (SIGINT)');
+      assert.ok(afterMs < PROMPT_MS, `stopped ${afterMs} ms after the abort`);
+    } finally {
+      t.engine.config.faults.latencyMs = 0;
+    }
   });
 });

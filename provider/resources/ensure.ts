@@ -1,4 +1,4 @@
-import { isOpenStackError } from '../openstack/errors.ts';
+import { isOpenStackError, isOutcomeUnknown } from '../openstack/errors.ts';
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { AnyKindModule } from './kind.ts';
 import { isStampChange } from './ownership.ts';
@@ -25,11 +25,15 @@ export class CreateOutcomeUnknownError extends Error {
   }
 }
 
-/** True when the cloud may have acted on a request whose answer never came, or was a server-side failure. */
-export function outcomeMayBeUnknown(error: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted) return true;
-  if (!isOpenStackError(error)) return false;
-  return error.outcomeUnknown || error.status >= 500;
+/**
+ * True when the cloud may have acted on a create whose answer never came:
+ * a timeout or reset after the request left, a cancellation (Ctrl-C, a
+ * deadline) while it was on the wire, or a server-side failure (a 5xx from
+ * Nova or a proxy in front of it may hide an object that was made). A
+ * request refused before it was processed (4xx, 429) is not.
+ */
+export function outcomeMayBeUnknown(error: unknown): boolean {
+  return isOutcomeUnknown(error) || (isOpenStackError(error) && error.status >= 500);
 }
 
 /** What the caller does between the steps. */
@@ -40,7 +44,6 @@ export interface CreateHooks {
   settle(id: string): Promise<{ id: string }>;
   /** Waits until the object is ready (a failure throws). */
   ready(id: string): Promise<{ id: string }>;
-  readonly signal?: AbortSignal;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function createOnce(module: AnyKindModule, api: Clients, owner: Own
   try {
     ({ id } = await module.create(api, owner, spec));
   } catch (error) {
-    if (outcomeMayBeUnknown(error, hooks.signal)) throw new CreateOutcomeUnknownError(`${owner.kind} ${owner.name}`, error);
+    if (outcomeMayBeUnknown(error)) throw new CreateOutcomeUnknownError(`${owner.kind} ${owner.name}`, error);
     throw error;
   }
   await hooks.record(id);
@@ -130,6 +133,5 @@ function plainHooks(module: AnyKindModule, api: Clients, options: PlainOptions):
       return state.state === 'failed' ? { state: 'ready' } : state;
     }),
     ready: (id) => poll(id, (o) => module.readiness(o)),
-    ...(options.wait?.signal ? { signal: options.wait.signal } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { bindContext } from '../../provider/openstack/openstack-client.ts';
 import { keyOf, type ExecutablePlan, type PlannedStep } from '../plan/executable-plan.ts';
 import {
   DEFAULT_RETRY, type ApplyEvent, type ApplyOptions, type ApplyResult, type ResourceResult, type StepLabel,
@@ -86,10 +87,12 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
     pinned: executable.pinned,
     superseded: new Set(steps.filter((s) => s.resource.action === 'replace' || s.resource.action === 'delete').map((s) => keyOf(s.resource))),
   });
+  // Every request of the run carries the cancel signal: Ctrl-C stops a request or a wait at once.
+  const clients = options.signal ? bindContext(executable.clients, { signal: options.signal }) : executable.clients;
   const envFor = (label: StepLabel): StepEnv => {
     let lastStatus: string | undefined;
     return {
-      clients: executable.clients, state: options.state, resolve, signal: options.signal, now,
+      clients, state: options.state, resolve, signal: options.signal, now,
       retry: { ...DEFAULT_RETRY, ...options.retry }, wait: options.wait ?? {}, sleep: options.sleep ?? defaultSleep,
       waiting: (status) => {
         if (status === lastStatus) return;

@@ -31,7 +31,6 @@ function hooks(ctx: StepContext, spec: unknown): CreateHooks {
     },
     settle: (id) => waitSettled(ctx, id),
     ready: (id) => waitReady(ctx, id),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
 }
 

@@ -36,8 +36,10 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function changeLine(change: PlannedChange): string {
-  const how = change.apply === 'replace' ? ' (forces replacement)' : ['update', 'resize', 'rebuild'].includes(change.apply) ? '' : ` (${change.apply})`;
+/** A resize under a rebuild (or the reverse) is named: the resource's action names only the stronger one. */
+function changeLine(change: PlannedChange, action: PlanAction): string {
+  const named = change.apply === 'update' || (['resize', 'rebuild'].includes(change.apply) && change.apply === action);
+  const how = change.apply === 'replace' ? ' (forces replacement)' : named ? '' : ` (${change.apply})`;
   return `${change.path}: ${formatValue(change.from)} -> ${formatValue(change.to)}${how}`;
 }
 
@@ -55,7 +57,7 @@ export function renderResource(resource: PlannedResource, options: RenderOptions
   const word = resource.action === 'noop' && resource.pruned ? 'keep' : resource.action;
   const head = `${SYMBOL[resource.action]} ${word}`;
   const lines = [`  ${paint(head, COLOR[resource.action], color)} ${resource.kind} ${resource.name}${id}`];
-  for (const change of resource.changes) lines.push(`      ${changeLine(change)}`);
+  for (const change of resource.changes) lines.push(`      ${changeLine(change, resource.action)}`);
   for (const warning of resource.warnings) lines.push(`      ${paint(`WARNING: ${warning}`, COLOR.warning, color)}`);
   return lines;
 }

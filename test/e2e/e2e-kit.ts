@@ -61,9 +61,9 @@ export async function aggregatesByName(api: Clients): Promise<Map<string, { id: 
   return new Map((body.aggregates as any[]).map((a) => [a.name, { id: String(a.id), zone: a.availability_zone, hosts: [...a.hosts].sort(), metadata: a.metadata }]));
 }
 
-/** Uploads a tiny raw image through Glance and waits until it is active. */
-export async function createImage(api: Clients, name: string): Promise<string> {
-  const { body } = await api.image.post('/images', { name, disk_format: 'raw', container_format: 'bare' });
+/** Uploads a tiny raw image through Glance and waits until it is active; `attributes` go in the create (e.g. `{ min_disk: 2 }`). */
+export async function createImage(api: Clients, name: string, attributes: Record<string, unknown> = {}): Promise<string> {
+  const { body } = await api.image.post('/images', { name, disk_format: 'raw', container_format: 'bare', ...attributes });
   await api.image.put(`/images/${body.id}/file`, undefined, {
     rawBody: new Uint8Array(Buffer.from('novaform e2e image\n')), headers: { 'Content-Type': 'application/octet-stream' },
   });

@@ -3,6 +3,7 @@ import type { Clients } from '../../openstack/openstack-client.ts';
 import { splitMapChanges } from '../map-changes.ts';
 import type { FieldChange } from '../types.ts';
 import { ResourceGoneError } from '../wait.ts';
+import { resizeRebuildOrder, type ActionOrder, type FlavorSize, type ImageNeeds } from './server-action-order.ts';
 import { attachVolume, detachVolume, rebuildServer, resizeServer, setPowerState, type RebuildRequest } from './server-actions.ts';
 import type { ServerObserved } from './server-observed.ts';
 import { readServer } from './server-read.ts';
@@ -15,10 +16,11 @@ import type { ServerWaitOptions } from './server-wait.ts';
  *
  * Order: name/description (allowed in any state) first; then the actions,
  * one after another, stopping at the first failure because the server may
- * be left in a state the next one cannot start from (rebuild, resize +
- * confirm, detach, attach, power); then metadata and tags, which Nova only
- * writes on a settled server (so a VERIFY_RESIZE has been confirmed by
- * then). Every step that can run does; the failures are reported together.
+ * be left in a state the next one cannot start from (resize + confirm and
+ * rebuild in the order Nova accepts, see server-action-order.ts; then
+ * detach, attach, power); then metadata and tags, which Nova only writes
+ * on a settled server (so a VERIFY_RESIZE has been confirmed by then).
+ * Every step that can run does; the failures are reported together.
  */
 
 /** One or more update steps failed; `failures` holds each step's error. */
@@ -106,6 +108,58 @@ const power: ActionStep = async ({ api, changes, options }, current) => {
   return c ? setPowerState(api, current, c.to as ServerPowerState, options) : current;
 };
 
+/** A number Nova or Glance sent, else undefined. */
+function size(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Best effort: the order is an optimisation of which request Nova accepts,
+ * so a failed lookup (a deleted image, a flavor hidden from this user, a
+ * flaky answer) only means "unknown", and the default order is used.
+ */
+async function lookup<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch {
+    return undefined;
+  }
+}
+
+async function flavorSize(api: Clients, id: string): Promise<FlavorSize | undefined> {
+  const { body } = await api.compute.get(`/flavors/${encodeURIComponent(id)}`);
+  const ram = size(body?.flavor?.ram);
+  const disk = size(body?.flavor?.disk);
+  return ram !== undefined && disk !== undefined ? { ram, disk } : undefined;
+}
+
+async function imageNeeds(api: Clients, id: string): Promise<ImageNeeds | undefined> {
+  const { body } = await api.image.get(`/images/${encodeURIComponent(id)}`);
+  return { minRam: size(body?.min_ram) ?? 0, minDisk: size(body?.min_disk) ?? 0 };
+}
+
+/**
+ * Resize and rebuild in the order Nova accepts. The sizes are looked up
+ * only when both run and the rebuild brings a new image (a rebuild of the
+ * same image fits whatever flavor the server ends on before or after).
+ */
+async function resizeAndRebuildOrder(api: Clients, observed: ServerObserved, desired: ServerSpec, changes: readonly FieldChange[]): Promise<ActionOrder> {
+  const resizes = changes.some((c) => c.apply === 'resize');
+  const newImage = changes.some((c) => c.path === 'spec.image' && c.apply === 'rebuild');
+  // A resize left in VERIFY_RESIZE must be confirmed before Nova takes a rebuild.
+  if (!resizes || !newImage || observed.status === 'VERIFY_RESIZE') return 'resize-first';
+  const shown = observed.flavor;
+  const [currentFlavor, newFlavor, currentImage, wantedImage] = await Promise.all([
+    shown.ram !== undefined && shown.disk !== undefined
+      ? { ram: shown.ram, disk: shown.disk }
+      : shown.id !== undefined ? lookup(() => flavorSize(api, shown.id!)) : undefined,
+    lookup(() => flavorSize(api, desired.flavor.id)),
+    observed.imageId !== undefined ? lookup(() => imageNeeds(api, observed.imageId!)) : undefined,
+    lookup(() => imageNeeds(api, desired.image)),
+  ]);
+  return resizeRebuildOrder({ currentFlavor, newFlavor, currentImage, newImage: wantedImage });
+}
+
 async function reread(api: Clients, id: string): Promise<ServerObserved> {
   const observed = await readServer(api, id);
   if (!observed) throw new ResourceGoneError(`server ${id}`);
@@ -139,7 +193,9 @@ export async function updateServer(
   };
 
   await inPlace('name/description', updateFields);
-  const actions: Array<[string, ActionStep]> = [['rebuild', rebuild], ['resize', resize], ['detach', detach], ['attach', attach], ['power', power]];
+  const order = await resizeAndRebuildOrder(api, observed, desired, changes);
+  const disruptive: Array<[string, ActionStep]> = order === 'resize-first' ? [['resize', resize], ['rebuild', rebuild]] : [['rebuild', rebuild], ['resize', resize]];
+  const actions: Array<[string, ActionStep]> = [...disruptive, ['detach', detach], ['attach', attach], ['power', power]];
   let current = observed;
   for (const [step, run] of actions) {
     try {

@@ -82,6 +82,11 @@ const rows: Row[] = [
 
   // image
   { name: 'image', spec: { image: IMAGE_B }, expected: [c('spec.image', IMAGE_A, IMAGE_B, 'rebuild', true)] },
+  {
+    name: 'flavor and image together: both changes, each with its own way (resize, rebuild)',
+    spec: { flavor: MEDIUM, image: IMAGE_B },
+    expected: [c('spec.flavor', 'm1.small', 'm1.medium', 'resize'), c('spec.image', IMAGE_A, IMAGE_B, 'rebuild', true)],
+  },
   { name: 'image of a volume-backed server is not compared', spec: { image: IMAGE_B }, observed: { imageId: undefined }, expected: [] },
 
   // keypair

@@ -4,6 +4,7 @@ import common from './common.schema.json' with { type: 'json' };
 import envelope from './envelope.schema.json' with { type: 'json' };
 import flavor from './flavor.schema.json' with { type: 'json' };
 import keypair from './keypair.schema.json' with { type: 'json' };
+import serverGroup from './server-group.schema.json' with { type: 'json' };
 import server from './server.schema.json' with { type: 'json' };
 import volume from './volume.schema.json' with { type: 'json' };
 
@@ -25,10 +26,10 @@ export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  * test/schemas/types-sync.test.ts checks it equals the kind registry's
  * `KIND_NAMES` (provider/resources/registry.ts), order included.
  */
-export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'Server'] as const;
+export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server'] as const;
 export type SchemaKind = (typeof KINDS)[number];
 
-const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = { Flavor: flavor, Keypair: keypair, Volume: volume, Aggregate: aggregate, Server: server };
+const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = { Flavor: flavor, Keypair: keypair, Volume: volume, Aggregate: aggregate, ServerGroup: serverGroup, Server: server };
 
 /** Every source resource with the `$defs` name it has in a bundle. */
 export const SCHEMA_RESOURCES: readonly SchemaResource[] = [

@@ -87,6 +87,8 @@ export interface RawServerSpec {
   readonly flavor: string;
   readonly image: string;
   readonly keypair?: string;
+  /** A ServerGroup manifest's name, or an existing server group's id: sent as the scheduler hint `group`. */
+  readonly serverGroup?: string;
   readonly availabilityZone?: string;
   readonly networks?: 'none' | 'auto' | readonly ServerNetworkEntry[];
   readonly metadata?: Readonly<Record<string, string>>;
@@ -122,10 +124,24 @@ export type ServerManifestSpec = RawServerSpec;
  * manifest type is named, so that the loader's `Manifest` union follows
  * from it without a per-kind list of its own.
  */
+/** A server group's scheduling policy (soft ones from compute 2.15). */
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+
+export interface RawServerGroupSpec {
+  readonly policy: ServerGroupPolicy;
+  /** Compute 2.64: only maxServerPerHost, only with anti-affinity. */
+  readonly rules?: { readonly maxServerPerHost?: number };
+  readonly deletionPolicy?: DeletionPolicy;
+  readonly import?: ImportRef;
+}
+
+export type ServerGroupManifestSpec = RawServerGroupSpec;
+
 export interface ManifestSpecs {
   readonly Flavor: FlavorManifestSpec;
   readonly Keypair: KeypairManifestSpec;
   readonly Volume: VolumeManifestSpec;
   readonly Aggregate: AggregateManifestSpec;
+  readonly ServerGroup: ServerGroupManifestSpec;
   readonly Server: ServerManifestSpec;
 }

@@ -91,7 +91,7 @@ describe('manifest schemas', () => {
     const ajv = createAjv();
     for (const kind of KINDS) {
       const schema = kindSchema(kind);
-      assert.match(String(schema.$id), new RegExp(`/${kind.toLowerCase()}\\.schema\\.json$`));
+      assert.match(String(schema.$id), new RegExp(`/${kind.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}\\.schema\\.json$`));
       assert.deepEqual(Object.keys(schema.$defs as object).sort(), [kind, 'common', 'envelope'].sort());
       const validate = ajv.compile(schema);
       const [example] = (schema.$defs as Record<string, JsonSchema>)[kind]!.examples as unknown[];

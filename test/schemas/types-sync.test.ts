@@ -12,6 +12,8 @@ import type {
   OnError,
   PowerState,
   RawAggregateSpec,
+  RawServerGroupSpec,
+  ServerGroupPolicy,
   RawFlavorSpec,
   RawKeypairSpec,
   RawServerSpec,
@@ -51,10 +53,11 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
   Server: {
     pointer: '#/$defs/Server/$defs/spec',
     fields: {
-      flavor: 'required', image: 'required', keypair: 'optional', availabilityZone: 'optional', networks: 'optional', metadata: 'optional', tags: 'optional',
+      flavor: 'required', image: 'required', keypair: 'optional', serverGroup: 'optional', availabilityZone: 'optional', networks: 'optional', metadata: 'optional', tags: 'optional',
       description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawServerSpec>,
   },
+  ServerGroup: { pointer: '#/$defs/ServerGroup/$defs/spec', fields: { policy: 'required', rules: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawServerGroupSpec> },
   ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
   ServerVolume: { pointer: '#/$defs/Server/$defs/spec/properties/volumes/items', fields: { volume: 'required', device: 'optional' } satisfies FieldTable<ServerVolumeEntry> },
 };
@@ -70,6 +73,7 @@ const enums: Array<[string, readonly string[]]> = [
   ['#/$defs/envelope/$defs/kind', KINDS],
   ['#/$defs/common/$defs/deletionPolicy', exhaustive<DeletionPolicy>()(['Delete', 'Retain'])],
   ['#/$defs/Keypair/$defs/spec/properties/type', exhaustive<KeypairType>()(['ssh', 'x509'])],
+  ['#/$defs/ServerGroup/$defs/spec/properties/policy', exhaustive<ServerGroupPolicy>()(['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'])],
   ['#/$defs/Server/$defs/spec/properties/powerState', exhaustive<PowerState>()(['running', 'stopped'])],
   ['#/$defs/Server/$defs/spec/properties/onError', exhaustive<OnError>()(['fail', 'recreate', 'keep'])],
   ['#/$defs/Server/$defs/spec/properties/networks/then', exhaustive<Exclude<RawServerSpec['networks'], readonly unknown[] | undefined>>()(['none', 'auto'])],
@@ -107,6 +111,6 @@ describe('manifest types match the schemas', () => {
 
   it('the size fields the loader converts are the quantity fields of the types', () => {
     const sizes = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries([...sizeFields(kind)].map(([field, s]) => [field, s.unit]))]));
-    assert.deepEqual(sizes, { Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, Server: {} });
+    assert.deepEqual(sizes, { Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, ServerGroup: {}, Server: {} });
   });
 });

@@ -24,13 +24,14 @@ function networksBody(networks: ServerNetworks): unknown {
  * - `networks`: required from 2.37 (novaform's minimum is 2.53, so always sent);
  * - `metadata`: the spec's keys plus ownership, which wins over a spec key of the same name;
  * - `description` (2.19), `tags` (2.52) when declared and supported;
- * - `user_data`: base64 of the plain text.
+ * - `user_data`: base64 of the plain text;
+ * - a server group as the scheduler hint `group` (beside `server`, as Nova takes it).
  *
  * @example
  * serverCreateBody({ stack: 's', kind: 'Server', name: 'web-1' }, spec, (ma, mi) => ma === 2 && mi <= 93)
  * // → { server: { name: 'web-1', flavorRef: 'f1', imageRef: 'img', networks: 'none', metadata: { 'novaform:stack': 's', ... } } }
  */
-export function serverCreateBody(owner: Owner, spec: ServerSpec, atLeast: (major: number, minor: number) => boolean): { server: Record<string, unknown> } {
+export function serverCreateBody(owner: Owner, spec: ServerSpec, atLeast: (major: number, minor: number) => boolean): { server: Record<string, unknown>; 'os:scheduler_hints'?: { group: string } } {
   const server: Record<string, unknown> = {
     name: spec.name,
     flavorRef: spec.flavor.id,
@@ -43,7 +44,7 @@ export function serverCreateBody(owner: Owner, spec: ServerSpec, atLeast: (major
   if (spec.userData !== undefined) server.user_data = Buffer.from(spec.userData, 'utf8').toString('base64');
   if (spec.description !== undefined && atLeast(2, 19)) server.description = spec.description;
   if (spec.tags !== undefined && spec.tags.length > 0 && atLeast(2, 52)) server.tags = [...spec.tags];
-  return { server };
+  return { server, ...(spec.serverGroup !== undefined ? { 'os:scheduler_hints': { group: spec.serverGroup.id } } : {}) };
 }
 
 /**

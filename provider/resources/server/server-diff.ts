@@ -177,6 +177,20 @@ export function diffPowerState(desired: ServerSpec, observed: ServerObserved): F
  * diffServer(spec, observed, { computeAtLeast: (ma, mi) => ma < 2 || (ma === 2 && mi <= 93), lastApplied })
  * // → [{ path: 'spec.flavor', from: 'm1.small', to: 'm1.medium', apply: 'resize', dataLoss: false }, ...]
  */
+/**
+ * The server group: Nova lists no group membership (only a server's own
+ * GET shows it, from 2.71) and cannot move a server between groups, so a
+ * group other than the one last applied is a replace. Without a
+ * last-applied spec (a lost state store) it is not diffed.
+ */
+export function diffServerGroup(desired: ServerSpec, _observed: ServerObserved, context: DiffContext): FieldChange[] {
+  const last = lastAppliedOf(context);
+  if (!last) return [];
+  const from = last.serverGroup;
+  if ((from?.id ?? undefined) === (desired.serverGroup?.id ?? undefined)) return [];
+  return [{ path: 'spec.serverGroup', from: from?.name, to: desired.serverGroup?.name, apply: 'replace', dataLoss: true }];
+}
+
 export function diffServer(desired: ServerSpec, observed: ServerObserved, context: DiffContext): FieldChange[] {
   return [
     ...diffName(desired, observed),
@@ -191,5 +205,6 @@ export function diffServer(desired: ServerSpec, observed: ServerObserved, contex
     ...diffNetworks(desired, observed, context),
     ...diffVolumes(desired, observed, context),
     ...diffPowerState(desired, observed),
+    ...diffServerGroup(desired, observed, context),
   ];
 }

@@ -31,6 +31,7 @@ function manifestReferences(spec: ServerManifestSpec): SpecReference[] {
     { target: 'Image', name: spec.image, path: ['spec', 'image'] },
   ];
   if (spec.keypair !== undefined) refs.push({ target: 'Keypair', name: spec.keypair, path: ['spec', 'keypair'] });
+  if (spec.serverGroup !== undefined) refs.push({ target: 'ServerGroup', name: spec.serverGroup, path: ['spec', 'serverGroup'] });
   if (spec.availabilityZone !== undefined) refs.push({ target: 'AvailabilityZone', name: spec.availabilityZone, path: ['spec', 'availabilityZone'] });
   (spec.volumes ?? []).forEach((entry, index) => refs.push({ target: 'Volume', name: entry.volume, path: ['spec', 'volumes', index, 'volume'] }));
   return refs;
@@ -98,6 +99,7 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
         flavor: { id: flavor.id, name: flavor.name },
         image: resolve('Image', s.image).id,
         keypair: s.keypair !== undefined ? resolve('Keypair', s.keypair).name : undefined,
+        serverGroup: s.serverGroup !== undefined ? (({ id, name }) => ({ id, name }))(resolve('ServerGroup', s.serverGroup)) : undefined,
         availabilityZone: s.availabilityZone,
         networks: networksOf(s.networks),
         metadata: { ...s.metadata },

@@ -45,6 +45,8 @@ export interface ServerSpec {
   readonly image: string;
   /** Keypair name; undefined = no key. */
   readonly keypair?: string;
+  /** The server group the scheduler places it by (hint `group`); undefined = none. */
+  readonly serverGroup?: ServerFlavorRef;
   /** Undefined = the cloud's default zone, and not diffed. */
   readonly availabilityZone?: string;
   readonly networks: ServerNetworks;
@@ -104,6 +106,7 @@ export function normalizeServerSpec(spec: ServerSpecInput): ServerSpec {
 export function serverReferences(spec: ServerSpec): Ref[] {
   const refs: Ref[] = [{ kind: 'Flavor', name: spec.flavor.name, path: 'spec.flavor' }];
   if (spec.keypair !== undefined) refs.push({ kind: 'Keypair', name: spec.keypair, path: 'spec.keypair' });
+  if (spec.serverGroup !== undefined) refs.push({ kind: 'ServerGroup', name: spec.serverGroup.name, path: 'spec.serverGroup' });
   spec.volumes.forEach((volume, index) => {
     if (volume.name !== undefined) refs.push({ kind: 'Volume', name: volume.name, path: `spec.volumes[${index}].volume` });
   });

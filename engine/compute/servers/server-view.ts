@@ -5,6 +5,7 @@ import { authOf } from '../../http/request-context.ts';
 import { naiveMicros } from '../../util/time.ts';
 import { hostAvailabilityZone } from '../availability-zones.ts';
 import type { Server } from '../compute-model.ts';
+import { groupOfServer } from '../server-groups/server-group-service.ts';
 import { FAULT_STATUSES, PROGRESS_STATUSES, serverStatus } from './server-status.ts';
 import {
   addressesView, apiTime, faultView, flavorView, hostIdOf, hostStatusOf, imageView, instanceNameOf,
@@ -75,7 +76,10 @@ export function serverView(ctx: EngineContext, request: FastifyRequest, server: 
   if (atLeast(v, 2, 19)) view.description = server.description;
   if (atLeast(v, 2, 26)) view.tags = [...server.tags];
   if (atLeast(v, 2, 63)) view.trusted_image_certificates = null;
-  if (atLeast(v, 2, 71) && kind !== 'detail') view.server_groups = [];
+  if (atLeast(v, 2, 71) && kind !== 'detail') {
+    const group = groupOfServer(ctx, server.id);
+    view.server_groups = group ? [group.id] : [];
+  }
   if (atLeast(v, 2, 73)) view.locked_reason = server.lockedReason;
   if (atLeast(v, 2, 96)) view.pinned_availability_zone = server.requestedAz;
   if (atLeast(v, 2, 100)) view.scheduler_hints = schedulerHintsView(server.schedulerHints);

@@ -4,6 +4,7 @@ import { ApiError, badRequest } from './http/api-error.ts';
 import { apiFamilyOf, sendApiError } from './http/error-handler.ts';
 import { COMPUTE_VERSIONS } from './http/microversion.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { LostResponses } from './faults/lost-responses.ts';
 import './http/request-context.ts';
 import { authContextOf, findValidToken } from './identity/token-service.ts';
 import { identityRoutes } from './identity/identity-routes.ts';
@@ -11,6 +12,7 @@ import { computeApi } from './compute/compute-api.ts';
 import { volumeApi } from './volume/volume-api.ts';
 import { imageApi } from './image/image-api.ts';
 import { topologyRoutes } from './topology/topology-routes.ts';
+import { faultRoutes } from './faults/fault-routes.ts';
 import { newUuid } from './util/ids.ts';
 import { sleep } from './util/time.ts';
 
@@ -58,6 +60,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     },
   });
   const limiter = new RateLimiter(ctx.config.rateLimit);
+  const lostResponses = new LostResponses(() => ctx.config.faults.lostResponses, ctx.random);
 
   app.decorateRequest('auth', undefined);
   app.decorateRequest('urlProject', undefined);
@@ -113,8 +116,13 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   });
 
   // OpenStack services answer `application/json` without a charset parameter.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    if (lostResponses.shouldLose(request.method, request.url, reply.statusCode)) {
+      // The request took effect; its answer never leaves: the client sees the connection close.
+      ctx.requestLog.push({ at: new Date().toISOString(), method: request.method, url: request.url, status: reply.statusCode, requestId: String(reply.getHeader('X-Openstack-Request-Id')), lost: true });
+      request.raw.socket.destroy();
+    }
     return payload;
   });
 
@@ -132,5 +140,6 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   app.register(volumeApi(ctx), { prefix: '/volume' });
   app.register(imageApi(ctx), { prefix: '/image' });
   app.register(topologyRoutes(ctx));
+  app.register(faultRoutes(ctx));
   return app;
 }

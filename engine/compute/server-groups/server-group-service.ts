@@ -1,6 +1,7 @@
 import type { EngineContext } from '../../engine-context.ts';
 import { badRequest, forbidden, notFound } from '../../http/api-error.ts';
 import { atLeast, type Microversion } from '../../http/microversion.ts';
+import type { AuthContext } from '../../http/request-context.ts';
 import type { Server, ServerGroup } from '../compute-model.ts';
 import { projectLimits } from '../quotas/quota-service.ts';
 
@@ -14,17 +15,28 @@ import { projectLimits } from '../quotas/quota-service.ts';
 /** nova/exception.py InstanceGroupNotFound. */
 export const groupNotFoundMessage = (id: string) => `Instance group ${id} could not be found.`;
 
-/** The group `id` of any project (Nova's `get_by_uuid` does not filter by project); 404 otherwise. */
-export function findServerGroup(ctx: EngineContext, id: string): ServerGroup {
+/**
+ * The group `id` as `auth` sees it: an admin sees every project's groups,
+ * anyone else only their project's (Nova's InstanceGroup query filters by
+ * the context's project for non-admins, so another project's group is "not
+ * found", as the real Zed cloud answers).
+ */
+export function visibleServerGroup(ctx: EngineContext, id: string, auth: AuthContext): ServerGroup | undefined {
   const group = ctx.store.serverGroups.get(id);
+  return group && (auth.isAdmin || group.projectId === auth.projectId) ? group : undefined;
+}
+
+/** `visibleServerGroup` or 404 "Instance group X could not be found.". */
+export function findServerGroup(ctx: EngineContext, id: string, auth: AuthContext): ServerGroup {
+  const group = visibleServerGroup(ctx, id, auth);
   if (!group) throw notFound(groupNotFoundMessage(id));
   return group;
 }
 
-/** The scheduler hint `group` of a server create: a missing group is 400 (servers.py maps InstanceGroupNotFound to 400). */
-export function groupOfHint(ctx: EngineContext, hint: unknown): ServerGroup | undefined {
+/** The scheduler hint `group` of a server create: a group the caller cannot see is 400 (servers.py maps InstanceGroupNotFound to 400). */
+export function groupOfHint(ctx: EngineContext, hint: unknown, auth: AuthContext): ServerGroup | undefined {
   if (hint === undefined || hint === null || hint === '') return undefined;
-  const group = ctx.store.serverGroups.get(String(hint));
+  const group = visibleServerGroup(ctx, String(hint), auth);
   if (!group) throw badRequest(groupNotFoundMessage(String(hint)));
   return group;
 }
@@ -59,7 +71,8 @@ export function serverGroupView(ctx: EngineContext, group: ServerGroup, mv: Micr
     view.policies = [group.policy];
     view.metadata = {};
   }
-  view.members = liveMembers(ctx, group).map((s) => s.id);
+  // Nova reads the members back from the cells' instance lists, newest first (checked on the real Zed cloud).
+  view.members = liveMembers(ctx, group).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((s) => s.id);
   if (atLeast(mv, 2, 13)) {
     view.project_id = group.projectId;
     view.user_id = group.userId;

@@ -134,7 +134,7 @@ export async function createServers(ctx: EngineContext, request: FastifyRequest)
   const auth = authOf(request);
   const plan = planServerCreate(ctx, request);
   // As compute/api.py: the group hint is resolved before the instance quota, the members' quota after it.
-  const group = groupOfHint(ctx, plan.schedulerHints.group);
+  const group = groupOfHint(ctx, plan.schedulerHints.group, auth);
   const count = instancesThatFit(ctx, auth.projectId, plan);
   if (group) assertGroupMemberQuota(ctx, auth.projectId, auth.userId, group, count);
   const abortReason = volumeQuotaProblem(ctx, auth.projectId, plan.blockDevices.devices, count);

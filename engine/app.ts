@@ -38,6 +38,20 @@ function sendRouteNotFound(ctx: EngineContext, request: FastifyRequest, reply: F
     '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>');
 }
 
+/**
+ * Runs of `/` in the path count as one, as Nova's, Cinder's and Glance's
+ * routers treat them on the real Zed cloud (`GET //` is Nova's version
+ * document, `/v2.1//servers` the server list); the query string is left
+ * alone. Keystone answers `/v3//x` with a 308 to `/v3/x` instead: the
+ * engine answers it directly.
+ */
+export function collapseSlashes(url: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!path.includes('//')) return url;
+  return path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
+}
+
 /** Project ids in a compute URL (`/v2.1/{project_id}/servers`) are Keystone ids: 32 hex, or a UUID. */
 const PROJECT_IN_COMPUTE_URL = /^\/v2\.1\/([0-9a-f]{32}|[0-9a-f-]{36})(?=\/|$|\?)/;
 const URL_PROJECT = Symbol('urlProject');
@@ -52,7 +66,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     logger: false,
     bodyLimit: 1024 * 1024,
     rewriteUrl(raw) {
-      const url = raw.url ?? '/';
+      const url = collapseSlashes(raw.url ?? '/');
       const match = PROJECT_IN_COMPUTE_URL.exec(url);
       if (!match) return url;
       (raw as unknown as Record<symbol, string>)[URL_PROJECT] = match[1]!;

@@ -4,6 +4,7 @@ import { ApiError, badRequest } from './http/api-error.ts';
 import { apiFamilyOf, sendApiError } from './http/error-handler.ts';
 import { COMPUTE_VERSIONS } from './http/microversion.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { LostResponses } from './faults/lost-responses.ts';
 import './http/request-context.ts';
 import { authContextOf, findValidToken } from './identity/token-service.ts';
 import { identityRoutes } from './identity/identity-routes.ts';
@@ -11,6 +12,7 @@ import { computeApi } from './compute/compute-api.ts';
 import { volumeApi } from './volume/volume-api.ts';
 import { imageApi } from './image/image-api.ts';
 import { topologyRoutes } from './topology/topology-routes.ts';
+import { faultRoutes } from './faults/fault-routes.ts';
 import { newUuid } from './util/ids.ts';
 import { sleep } from './util/time.ts';
 
@@ -36,6 +38,20 @@ function sendRouteNotFound(ctx: EngineContext, request: FastifyRequest, reply: F
     '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>');
 }
 
+/**
+ * Runs of `/` in the path count as one, as Nova's, Cinder's and Glance's
+ * routers treat them on the real Zed cloud (`GET //` is Nova's version
+ * document, `/v2.1//servers` the server list); the query string is left
+ * alone. Keystone answers `/v3//x` with a 308 to `/v3/x` instead: the
+ * engine answers it directly.
+ */
+export function collapseSlashes(url: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!path.includes('//')) return url;
+  return path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : url.slice(query));
+}
+
 /** Project ids in a compute URL (`/v2.1/{project_id}/servers`) are Keystone ids: 32 hex, or a UUID. */
 const PROJECT_IN_COMPUTE_URL = /^\/v2\.1\/([0-9a-f]{32}|[0-9a-f-]{36})(?=\/|$|\?)/;
 const URL_PROJECT = Symbol('urlProject');
@@ -50,7 +66,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     logger: false,
     bodyLimit: 1024 * 1024,
     rewriteUrl(raw) {
-      const url = raw.url ?? '/';
+      const url = collapseSlashes(raw.url ?? '/');
       const match = PROJECT_IN_COMPUTE_URL.exec(url);
       if (!match) return url;
       (raw as unknown as Record<symbol, string>)[URL_PROJECT] = match[1]!;
@@ -58,6 +74,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     },
   });
   const limiter = new RateLimiter(ctx.config.rateLimit);
+  const lostResponses = new LostResponses(() => ctx.config.faults.lostResponses, ctx.random);
 
   app.decorateRequest('auth', undefined);
   app.decorateRequest('urlProject', undefined);
@@ -113,8 +130,13 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   });
 
   // OpenStack services answer `application/json` without a charset parameter.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    if (lostResponses.shouldLose(request.method, request.url, reply.statusCode)) {
+      // The request took effect; its answer never leaves: the client sees the connection close.
+      ctx.requestLog.push({ at: new Date().toISOString(), method: request.method, url: request.url, status: reply.statusCode, requestId: String(reply.getHeader('X-Openstack-Request-Id')), lost: true });
+      request.raw.socket.destroy();
+    }
     return payload;
   });
 
@@ -132,5 +154,6 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   app.register(volumeApi(ctx), { prefix: '/volume' });
   app.register(imageApi(ctx), { prefix: '/image' });
   app.register(topologyRoutes(ctx));
+  app.register(faultRoutes(ctx));
   return app;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { assertLostResponseRules, type LostResponseRule } from './faults/lost-responses.ts';
 
 /** A user the engine seeds into Keystone on first start. */
 export interface UserSeed {
@@ -53,6 +54,13 @@ export interface FaultConfig {
   apiErrorRate: number;
   /** Added to every API request. */
   latencyMs: number;
+  /**
+   * Requests that are processed in full and then answered by closing the
+   * connection (see faults/lost-responses.ts for what a rule matches).
+   * May be replaced while the engine runs (`engine.config.faults` or
+   * `PUT /novaform/v1/faults`).
+   */
+  lostResponses: LostResponseRule[];
   /** Seed for every random decision above, so runs repeat. */
   seed: number;
 }
@@ -101,9 +109,32 @@ export function defaultConfig(): EngineConfig {
     volumeTypes: ['__DEFAULT__'],
     quotaDefaults: { compute: {}, volume: {} },
     rateLimit: { requestsPerSecond: 0, burst: 50 },
-    faults: { buildDelayMs: 300, buildFailureRate: 0, apiErrorRate: 0, latencyMs: 0, seed: 1 },
+    faults: { buildDelayMs: 300, buildFailureRate: 0, apiErrorRate: 0, latencyMs: 0, lostResponses: [], seed: 1 },
   };
 }
+
+/** `faults` in a config file, and the body of `PUT /novaform/v1/faults`. */
+export const FAULTS_SCHEMA = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    buildDelayMs: { type: 'integer', minimum: 0 }, buildFailureRate: { type: 'number', minimum: 0, maximum: 1 },
+    apiErrorRate: { type: 'number', minimum: 0, maximum: 1 }, latencyMs: { type: 'integer', minimum: 0 },
+    lostResponses: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false, required: ['path'],
+        properties: {
+          method: { type: 'string', minLength: 1 },
+          service: { enum: ['compute', 'volume', 'image', 'identity'] },
+          path: { type: 'string', minLength: 1 },
+          probability: { type: 'number', minimum: 0, maximum: 1 },
+          count: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+    seed: { type: 'integer' },
+  },
+} as const;
 
 /** The shape of a config file: every field optional; hosts may be just names. */
 const configFileSchema = {
@@ -156,14 +187,7 @@ const configFileSchema = {
       type: 'object', additionalProperties: false,
       properties: { requestsPerSecond: { type: 'number', minimum: 0 }, burst: { type: 'integer', minimum: 1 } },
     },
-    faults: {
-      type: 'object', additionalProperties: false,
-      properties: {
-        buildDelayMs: { type: 'integer', minimum: 0 }, buildFailureRate: { type: 'number', minimum: 0, maximum: 1 },
-        apiErrorRate: { type: 'number', minimum: 0, maximum: 1 }, latencyMs: { type: 'integer', minimum: 0 },
-        seed: { type: 'integer' },
-      },
-    },
+    faults: FAULTS_SCHEMA,
   },
 } as const;
 
@@ -187,6 +211,11 @@ export function resolveConfig(input: EngineConfigInput = {}, source = 'engine co
     throw new Error(`${source}: invalid: ${details}`);
   }
   const base = defaultConfig();
+  try {
+    assertLostResponseRules(input.faults?.lostResponses ?? []);
+  } catch (error) {
+    throw new Error(`${source}: invalid: ${(error as Error).message}`);
+  }
   const users = (input.users ?? base.users).map((u) => ({ ...u, roles: u.roles ?? ['member'] }));
   for (const user of users) {
     if (user.name === 'admin' && input.adminPassword) user.password = input.adminPassword;

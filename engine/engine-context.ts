@@ -9,6 +9,8 @@ export interface RequestLogEntry {
   status: number;
   /** `X-Openstack-Request-Id` returned to the client. */
   requestId: string;
+  /** The request was processed but its answer was lost on purpose (`faults.lostResponses`). */
+  lost?: true;
 }
 
 /**

@@ -183,6 +183,25 @@ export interface Migration {
   updatedAt: string | null;
 }
 
+/** The placement policies of os-server-groups (soft-* from 2.15). */
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+
+/** A Nova server group (InstanceGroup): a policy the scheduler applies to its members. */
+export interface ServerGroup {
+  /** The group's UUID (Nova's `uuid`; the API shows it as `id`). */
+  id: string;
+  /** Not unique: Nova allows any number of groups with one name. */
+  name: string;
+  projectId: string;
+  userId: string;
+  policy: ServerGroupPolicy;
+  /** 2.64 rules; only `max_server_per_host`, only with anti-affinity. */
+  rules: { max_server_per_host?: number };
+  /** Server ids in the order they joined; a deleted server leaves it. */
+  members: string[];
+  createdAt: string;
+}
+
 /** Per-project quota overrides; unset keys fall back to the defaults. */
 export interface QuotaOverride {
   /** The project id. */

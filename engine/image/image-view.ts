@@ -55,5 +55,7 @@ export function imageView(image: Image): Record<string, unknown> {
     self: `/v2/images/${image.id}`,
     file: `/v2/images/${image.id}/file`,
     schema: '/v2/schemas/image',
+    // Glance names the stores holding the data once there is data: one `file` store, as the real Zed cloud reports.
+    ...(hasData ? { stores: 'file' } : {}),
   };
 }

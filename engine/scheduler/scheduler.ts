@@ -7,6 +7,7 @@ import {
   inRequestedZone, isEnabled, type HostState, type PlacementRequest,
 } from './host-filters.ts';
 import { hostUsage } from './host-usage.ts';
+import { groupPlacementOf, serverGroupAffinityFilter, serverGroupAntiAffinityFilter, softAffinityWeight, type GroupPlacement } from './server-group-filters.ts';
 
 export { hostUsage, type HostUsage } from './host-usage.ts';
 
@@ -24,6 +25,8 @@ export interface ScheduleRequest {
   requestedHost?: string;
   /** The root disk is a Cinder volume: the flavor's root disk is not claimed on the host. */
   volumeBacked?: boolean;
+  /** The server being placed: its server group's policy applies (server-group-filters.ts). */
+  serverId?: string;
 }
 
 /**
@@ -46,8 +49,10 @@ type Stage = { name: string; passes: (state: HostState) => boolean };
  * Picks a host for one instance, in Nova's order: Placement's candidates
  * (capacity, disabled services, the AZ pre-filter), then the scheduler
  * filters (ComputeFilter, AvailabilityZoneFilter, ImagePropertiesFilter,
- * AggregateInstanceExtraSpecsFilter), then the spread weigher (most free
- * RAM first, ties by host name).
+ * ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter,
+ * AggregateInstanceExtraSpecsFilter), then the weighers: a soft server
+ * group policy first, then the spread weigher (most free RAM first, ties by
+ * host name).
  *
  * Contract: synchronous and side-effect free. The caller MUST record the
  * claim (set `server.host`, or the resize state, and `put`) before its next
@@ -79,6 +84,7 @@ export function selectHost(ctx: EngineContext, request: ScheduleRequest): Schedu
     if (states.length === 0) return { ok: false, reason: NO_CANDIDATES_MESSAGE, detail: `no allocation candidates (${stage.name})` };
   }
 
+  const group = groupPlacementOf(ctx, request.serverId);
   const filterStages: Stage[] = [
     // The host manager strips ignored hosts before the filters run (a move's source).
     { name: 'ignore_hosts', passes: (s) => !ignored.has(s.host.id) },
@@ -86,6 +92,8 @@ export function selectHost(ctx: EngineContext, request: ScheduleRequest): Schedu
     { name: 'ComputeFilter', passes: computeFilter },
     { name: 'AvailabilityZoneFilter', passes: (s) => inRequestedZone(s, placement) },
     { name: 'ImagePropertiesFilter', passes: () => imagePropertiesFilter(request.image) },
+    { name: 'ServerGroupAntiAffinityFilter', passes: (s) => serverGroupAntiAffinityFilter(group, s) },
+    { name: 'ServerGroupAffinityFilter', passes: (s) => serverGroupAffinityFilter(group, s) },
     { name: 'AggregateInstanceExtraSpecsFilter', passes: (s) => aggregateExtraSpecsFilter(aggregateMetadataOfHost(ctx, s.host.id), request.flavor.extraSpecs) },
   ];
   for (const stage of filterStages) {
@@ -93,13 +101,19 @@ export function selectHost(ctx: EngineContext, request: ScheduleRequest): Schedu
     if (states.length === 0) return { ok: false, reason: NOT_ENOUGH_HOSTS_MESSAGE, detail: `Filter ${stage.name} returned 0 hosts` };
   }
 
-  return chosen(weighHosts(states)[0]!);
+  return chosen(weighHosts(states, group)[0]!);
 }
 
-/** The spread weigher: most free physical RAM first (RAMWeigher), ties by host name. */
-export function weighHosts(states: HostState[]): HostState[] {
+/**
+ * The weighers: a soft server group policy first (the soft-affinity
+ * weighers, so a preference is kept whenever a host allows it), then the
+ * spread weigher (most free physical RAM first, RAMWeigher), ties by host
+ * name. Nova adds normalised weights instead; ordering by the group first
+ * keeps the documented promise of the soft policies on the engine's few hosts.
+ */
+export function weighHosts(states: HostState[], group?: GroupPlacement): HostState[] {
   const freeRam = (s: HostState) => s.host.memoryMb - s.usage.memoryMbUsed;
-  return [...states].sort((a, b) => freeRam(b) - freeRam(a) || a.host.id.localeCompare(b.host.id));
+  return [...states].sort((a, b) => softAffinityWeight(group, b) - softAffinityWeight(group, a) || freeRam(b) - freeRam(a) || a.host.id.localeCompare(b.host.id));
 }
 
 function chosen(state: HostState): ScheduleResult {

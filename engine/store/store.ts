@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { Collection } from './collection.ts';
 import type { ApplicationCredential, Project, RoleAssignment, Token, User } from '../identity/identity-model.ts';
-import type { Aggregate, ComputeHost, Flavor, Keypair, Migration, QuotaOverride, Server } from '../compute/compute-model.ts';
+import type { Aggregate, ComputeHost, Flavor, Keypair, Migration, QuotaOverride, Server, ServerGroup } from '../compute/compute-model.ts';
 import type { Volume, VolumeType } from '../volume/volume-model.ts';
 import type { Image } from '../image/image-model.ts';
 
@@ -24,6 +24,7 @@ export interface Store {
   readonly servers: Collection<Server>;
   readonly migrations: Collection<Migration>;
   readonly quotas: Collection<QuotaOverride>;
+  readonly serverGroups: Collection<ServerGroup>;
   readonly volumes: Collection<Volume>;
   readonly volumeTypes: Collection<VolumeType>;
   readonly images: Collection<Image>;
@@ -39,17 +40,17 @@ export async function openStore(dataDir: string | undefined): Promise<Store> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const open = <T extends { id: string }>(name: string) => Collection.open<T>(name, dataDir);
   const [projects, users, roleAssignments, applicationCredentials, tokens, flavors, keypairs, aggregates, hosts,
-    servers, migrations, quotas, volumes, volumeTypes, images, counters] = await Promise.all([
+    servers, migrations, quotas, serverGroups, volumes, volumeTypes, images, counters] = await Promise.all([
     open<Project>('projects'), open<User>('users'), open<RoleAssignment>('role-assignments'),
     open<ApplicationCredential>('application-credentials'), open<Token>('tokens'), open<Flavor>('flavors'),
     open<Keypair>('keypairs'), open<Aggregate>('aggregates'), open<ComputeHost>('hosts'), open<Server>('servers'),
-    open<Migration>('migrations'), open<QuotaOverride>('quotas'), open<Volume>('volumes'),
+    open<Migration>('migrations'), open<QuotaOverride>('quotas'), open<ServerGroup>('server-groups'), open<Volume>('volumes'),
     open<VolumeType>('volume-types'), open<Image>('images'), open<Counter>('counters'),
   ]);
   const fresh = projects.size === 0;
   return {
     projects, users, roleAssignments, applicationCredentials, tokens, flavors, keypairs, aggregates, hosts,
-    servers, migrations, quotas, volumes, volumeTypes, images, counters, fresh,
+    servers, migrations, quotas, serverGroups, volumes, volumeTypes, images, counters, fresh,
     nextId(sequence: string): number {
       const counter = counters.get(sequence) ?? { id: sequence, value: 0 };
       counter.value += 1;

@@ -145,6 +145,23 @@ describe('the openstack CLI against the engine', { skip, timeout: 300_000 }, () 
     assert.equal(cores.Value, 2);
   });
 
+  it('creates, shows, lists and deletes a server group; a server booted with the group hint is a member', () => {
+    const group = os('server', 'group', 'create', '--policy', 'anti-affinity', '--rule', 'max_server_per_host=2', 'osc-sg', '-f', 'json');
+    assert.equal(group.name, 'osc-sg');
+    assert.equal(group.policy, 'anti-affinity');
+    assert.deepEqual(group.rules, { max_server_per_host: 2 });
+    const server = os('server', 'create', '--flavor', 'osc.tiny', '--image', 'cirros', '--nic', 'none', '--hint', `group=${group.id}`, '--wait', 'osc-grouped', '-f', 'json');
+    assert.equal(server.status, 'ACTIVE');
+    const shown = os('server', 'group', 'show', 'osc-sg', '-f', 'json');
+    assert.deepEqual(shown.members, [server.id]);
+    assert.deepEqual(os('server', 'show', 'osc-grouped', '-f', 'json').server_groups, [group.id]);
+    assert.ok(os('server', 'group', 'list', '-f', 'json').some((g: any) => g.ID === group.id && g.Name === 'osc-sg'));
+    os('server', 'delete', '--wait', 'osc-grouped');
+    assert.deepEqual(os('server', 'group', 'show', 'osc-sg', '-f', 'json').members, []);
+    os('server', 'group', 'delete', 'osc-sg');
+    assert.ok(!os('server', 'group', 'list', '-f', 'json').some((g: any) => g.ID === group.id));
+  });
+
   it('deletes the server and the volume', async () => {
     os('server', 'remove', 'volume', 'osc-vm', 'osc-vol');
     await waitFor(() => os('volume', 'show', 'osc-vol', '-f', 'json'), (v) => v.status === 'available', 'volume detached');

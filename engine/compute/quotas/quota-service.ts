@@ -66,7 +66,9 @@ export function projectUsage(ctx: EngineContext, service: QuotaService, projectI
       const user = ctx.store.users.get(k.userId);
       return user?.defaultProjectId === projectId;
     }).length;
-    return { instances, cores, ram, key_pairs: keyPairs, server_groups: 0, server_group_members: 0, metadata_items: 0 };
+    // server_group_members is counted per group and user when a server joins; as in Nova, the project view shows 0.
+    const serverGroups = ctx.store.serverGroups.filter((g) => g.projectId === projectId).length;
+    return { instances, cores, ram, key_pairs: keyPairs, server_groups: serverGroups, server_group_members: 0, metadata_items: 0 };
   }
   let volumes = 0, gigabytes = 0;
   for (const volume of ctx.store.volumes.all()) {

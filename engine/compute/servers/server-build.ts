@@ -76,6 +76,7 @@ async function schedule(ctx: EngineContext, server: Server, task: PendingTask): 
     ...(args.forcedHost ? { forcedHost: args.forcedHost } : {}),
     ...(args.requestedHost ? { requestedHost: args.requestedHost } : {}),
     volumeBacked: args.volumeBacked ?? false,
+    serverId: server.id,
   });
   if (!result.ok) {
     await failBuild(ctx, server, fault(500, result.reason, `NoValidHost: ${result.reason}${result.detail ? ` (${result.detail})` : ''}`));

@@ -8,6 +8,7 @@ import { naiveMicros } from '../../util/time.ts';
 import type { Volume } from '../../volume/volume-model.ts';
 import type { Server } from '../compute-model.ts';
 import { assertComputeQuota, overQuota, projectLimits, projectUsage } from '../quotas/quota-service.ts';
+import { addMembers, assertGroupMemberQuota, groupOfHint } from '../server-groups/server-group-service.ts';
 import { defaultDeviceName, type PlannedDevice } from './server-block-devices.ts';
 import { startBuild, type BuildArgs } from './server-build.ts';
 import { planServerCreate, sanitizeHostname, type CreatePlan } from './server-create-request.ts';
@@ -125,17 +126,23 @@ function attachVolumes(ctx: EngineContext, auth: AuthContext, server: Server, de
 
 /**
  * POST /servers: validates, checks quota, then records every server (and
- * its volumes) in the store without an await in between, so concurrent
- * creates cannot both pass the quota check; each build then runs on its own.
+ * its volumes, and its server group membership from the `group` scheduler
+ * hint) in the store without an await in between, so concurrent creates
+ * cannot both pass the quota check; each build then runs on its own.
  */
 export async function createServers(ctx: EngineContext, request: FastifyRequest): Promise<CreateResult> {
   const auth = authOf(request);
   const plan = planServerCreate(ctx, request);
+  // As compute/api.py: the group hint is resolved before the instance quota, the members' quota after it.
+  const group = groupOfHint(ctx, plan.schedulerHints.group, auth);
   const count = instancesThatFit(ctx, auth.projectId, plan);
+  if (group) assertGroupMemberQuota(ctx, auth.projectId, auth.userId, group, count);
   const abortReason = volumeQuotaProblem(ctx, auth.projectId, plan.blockDevices.devices, count);
   const reservationId = newReservationId();
   const servers = Array.from({ length: count }, (_, i) => newServer(ctx, auth, plan, i, count, reservationId));
   const writes: Array<Promise<void>> = [];
+  // Members from the start (BUILD included), so each build's scheduling sees the others.
+  if (group) writes.push(addMembers(ctx, group, servers.map((s) => s.id)));
   for (const server of servers) {
     if (!abortReason) writes.push(...attachVolumes(ctx, auth, server, plan.blockDevices.devices, plan.blockDevices.volumeBacked));
     const args: BuildArgs = {

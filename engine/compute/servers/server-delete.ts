@@ -3,6 +3,7 @@ import { conflict } from '../../http/api-error.ts';
 import type { AuthContext } from '../../http/request-context.ts';
 import { naiveMicros } from '../../util/time.ts';
 import type { Server } from '../compute-model.ts';
+import { removeMember } from '../server-groups/server-group-service.ts';
 import { serverTasks } from './server-lifecycle.ts';
 
 /**
@@ -13,7 +14,7 @@ import { serverTasks } from './server-lifecycle.ts';
  *   or goes at once when no compute is involved: never scheduled, or its
  *   host is down (Nova's "local delete");
  * - once gone, its volumes are detached (and deleted when attached with
- *   delete_on_termination) and a tombstone remains: vm_state `deleted`,
+ *   delete_on_termination), it leaves its server group, and a tombstone remains: vm_state `deleted`,
  *   `deletedAt`, listed (as DELETED) only by changes-since queries.
  */
 export const DELETE_OP = 'delete';
@@ -66,6 +67,7 @@ export async function finishServerDelete(ctx: EngineContext, server: Server): Pr
     deletedAt: now, terminatedAt: now, updatedAt: now,
   });
   await ctx.store.servers.put(server);
+  await removeMember(ctx, server.id);
 }
 
 serverTasks.register(DELETE_OP, (ctx, server) => finishServerDelete(ctx, server));

@@ -5,6 +5,7 @@ import { authOf } from '../../http/request-context.ts';
 import { naiveMicros } from '../../util/time.ts';
 import { hostAvailabilityZone } from '../availability-zones.ts';
 import type { Server } from '../compute-model.ts';
+import { groupOfServer } from '../server-groups/server-group-service.ts';
 import { FAULT_STATUSES, PROGRESS_STATUSES, serverStatus } from './server-status.ts';
 import {
   addressesView, apiTime, faultView, flavorView, hostIdOf, hostStatusOf, imageView, instanceNameOf,
@@ -15,20 +16,28 @@ import {
  * Which response a server view is for (nova/api/openstack/compute/views/servers.py):
  * - `show`: GET /servers/{id};
  * - `detail`: one item of GET /servers/detail (no `server_groups`);
- * - `update`: PUT /servers/{id} and rebuild. Before 2.75 this is the basic
- *   view only (no OS-EXT-* attributes, addresses without MAC/type); from
- *   2.75 it carries every GET field.
+ * - `update`: PUT /servers/{id}. Before 2.75 this is the basic view only
+ *   (no OS-EXT-* attributes, addresses without MAC/type); from 2.75 it
+ *   carries every GET field;
+ * - `rebuild`: the rebuild action, as `update` but never with
+ *   `OS-EXT-SRV-ATTR:user_data` (Nova's rebuild adds a plain `user_data`
+ *   from 2.57 instead; checked on the real Zed cloud).
  */
-export type ServerViewKind = 'show' | 'detail' | 'update';
+export type ServerViewKind = 'show' | 'detail' | 'update' | 'rebuild';
 
 /** The `server` object of GET /servers/{id} at the request's microversion and the caller's role. */
 export function serverDetailView(ctx: EngineContext, request: FastifyRequest, server: Server): Record<string, unknown> {
   return serverView(ctx, request, server, 'show');
 }
 
-/** The `server` object of PUT /servers/{id} and of the rebuild action (callers add `adminPass` etc.). */
+/** The `server` object of PUT /servers/{id}. */
 export function serverUpdateView(ctx: EngineContext, request: FastifyRequest, server: Server): Record<string, unknown> {
   return serverView(ctx, request, server, 'update');
+}
+
+/** The `server` object of the rebuild action, before its own additions (`adminPass`, `user_data`...). */
+export function serverRebuildView(ctx: EngineContext, request: FastifyRequest, server: Server): Record<string, unknown> {
+  return serverView(ctx, request, server, 'rebuild');
 }
 
 /** One item of GET /servers: `{id, links, name}`. */
@@ -45,7 +54,7 @@ export function serverZone(ctx: EngineContext, server: Server): string {
 export function serverView(ctx: EngineContext, request: FastifyRequest, server: Server, kind: ServerViewKind): Record<string, unknown> {
   const v = request.microversion;
   const isAdmin = authOf(request).isAdmin;
-  const full = kind !== 'update' || atLeast(v, 2, 75);
+  const full = (kind !== 'update' && kind !== 'rebuild') || atLeast(v, 2, 75);
   const status = serverStatus(server);
 
   const view: Record<string, unknown> = {
@@ -75,16 +84,19 @@ export function serverView(ctx: EngineContext, request: FastifyRequest, server: 
   if (atLeast(v, 2, 19)) view.description = server.description;
   if (atLeast(v, 2, 26)) view.tags = [...server.tags];
   if (atLeast(v, 2, 63)) view.trusted_image_certificates = null;
-  if (atLeast(v, 2, 71) && kind !== 'detail') view.server_groups = [];
+  if (atLeast(v, 2, 71) && kind !== 'detail') {
+    const group = groupOfServer(ctx, server.id);
+    view.server_groups = group ? [group.id] : [];
+  }
   if (atLeast(v, 2, 73)) view.locked_reason = server.lockedReason;
   if (atLeast(v, 2, 96)) view.pinned_availability_zone = server.requestedAz;
   if (atLeast(v, 2, 100)) view.scheduler_hints = schedulerHintsView(server.schedulerHints);
-  if (full) Object.assign(view, extendedAttributes(ctx, request, server, isAdmin));
+  if (full) Object.assign(view, extendedAttributes(ctx, request, server, isAdmin, kind !== 'rebuild'));
   return view;
 }
 
 /** What the former API extensions add to show and detail (and, from 2.75, to PUT and rebuild). */
-function extendedAttributes(ctx: EngineContext, request: FastifyRequest, server: Server, isAdmin: boolean): Record<string, unknown> {
+function extendedAttributes(ctx: EngineContext, request: FastifyRequest, server: Server, isAdmin: boolean, withUserData: boolean): Record<string, unknown> {
   const v = request.microversion;
   const out: Record<string, unknown> = {
     key_name: server.keyName,
@@ -111,8 +123,8 @@ function extendedAttributes(ctx: EngineContext, request: FastifyRequest, server:
         'OS-EXT-SRV-ATTR:ramdisk_id': '',
         'OS-EXT-SRV-ATTR:reservation_id': server.reservationId,
         'OS-EXT-SRV-ATTR:root_device_name': server.rootDeviceName,
-        'OS-EXT-SRV-ATTR:user_data': server.userData,
       });
+      if (withUserData) out['OS-EXT-SRV-ATTR:user_data'] = server.userData;
     }
     if (atLeast(v, 2, 16)) out.host_status = hostStatusOf(ctx, server);
   }

@@ -29,6 +29,10 @@ export interface ComputeEnv {
   privateFlavor: string;
   /** An aggregate with metadata and no hosts. */
   aggregate: number;
+  /** Demo's soft-affinity server group with one member, `grouped`. */
+  serverGroup: string;
+  /** Demo's ACTIVE server in `serverGroup`. */
+  grouped: string;
 }
 
 const PUBLIC_KEY = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova';
@@ -64,6 +68,13 @@ async function act(env: ComputeEnv, mv: string, body: unknown, status = 'ACTIVE'
 }
 
 const server = (env: ComputeEnv, path = '') => `/v2.1/servers/${env.server}${path}`;
+
+/** A server group create body at `mv`: `policies` before 2.64, `policy` and `rules` from 2.64. */
+function serverGroupBody(mv: string, policy = 'anti-affinity'): Record<string, unknown> {
+  return minor(mv) >= 64
+    ? { name: unique('fidsg'), policy, ...(policy === 'anti-affinity' ? { rules: { max_server_per_host: 2 } } : {}) }
+    : { name: unique('fidsg'), policies: [policy] };
+}
 
 export const COMPUTE_CASES: SchemaCase<ComputeEnv>[] = [
   // ---- versions
@@ -137,6 +148,11 @@ export const COMPUTE_CASES: SchemaCase<ComputeEnv>[] = [
     imageRef: e.imageId, name: 'fid-actor', metadata: { r: '1' }, adminPass: 'Fid3lity',
     ...(minor(mv) >= 19 ? { description: 'rebuilt' } : {}), ...(minor(mv) >= 57 ? { user_data: 'ZmlkZWxpdHk=' } : {}),
   } }) },
+  { schema: 'servers.rebuild_server_with_admin_pass', title: 'rebuild (admin: every GET field from 2.75, no OS-EXT-SRV-ATTR:user_data)', run: async (e, mv) => {
+    const r = await e.admin.post(`/v2.1/servers/${e.actor}/action`, { rebuild: { imageRef: e.imageId, ...(minor(mv) >= 57 ? { user_data: 'ZmlkZWxpdHk=' } : {}) } }, mv);
+    if (r.status < 300) await waitServer(e.demo, e.actor, 'ACTIVE');
+    return r;
+  } },
 
   // ---- server metadata
   { schema: 'servers.list_server_metadata', title: 'GET /metadata', run: (e, mv) => e.demo.get(server(e, '/metadata'), mv) },
@@ -288,6 +304,21 @@ export const COMPUTE_CASES: SchemaCase<ComputeEnv>[] = [
   { schema: 'availability_zone.list_availability_zone_list', title: 'GET /os-availability-zone', run: (e, mv) => e.demo.get('/v2.1/os-availability-zone', mv) },
   { schema: 'availability_zone.list_availability_zone_list_detail', title: 'GET /os-availability-zone/detail', run: (e, mv) => e.admin.get('/v2.1/os-availability-zone/detail', mv) },
 
+  // ---- server groups
+  { schema: 'server_groups.create_show_server_group', title: 'POST /os-server-groups', run: async (e, mv) => {
+    const r = await e.demo.post('/v2.1/os-server-groups', { server_group: serverGroupBody(mv) }, mv);
+    if (r.status === 200) await e.demo.delete(`/v2.1/os-server-groups/${r.body.server_group.id}`);
+    return r;
+  } },
+  { schema: 'server_groups.create_show_server_group', title: 'GET /os-server-groups/{id} (with a member)', run: (e, mv) => e.demo.get(`/v2.1/os-server-groups/${e.serverGroup}`, mv) },
+  { schema: 'server_groups.list_server_groups', title: 'GET /os-server-groups', run: (e, mv) => e.demo.get('/v2.1/os-server-groups', mv) },
+  { schema: 'server_groups.list_server_groups', title: 'GET /os-server-groups?all_projects=True&limit=5&offset=0 (admin)', run: (e, mv) => e.admin.get('/v2.1/os-server-groups?all_projects=True&limit=5&offset=0', mv) },
+  { schema: 'server_groups.delete_server_group', title: 'DELETE /os-server-groups/{id}', run: async (e, mv) => {
+    const created = assertOk(await e.demo.post('/v2.1/os-server-groups', { server_group: serverGroupBody('2.1') }), 'create server group');
+    return e.demo.delete(`/v2.1/os-server-groups/${created.body.server_group.id}`, mv);
+  } },
+  { schema: 'servers.get_server', title: 'GET /servers/{id} (a server group member)', run: (e, mv) => e.demo.get(`/v2.1/servers/${e.grouped}`, mv) },
+
   // ---- quotas and limits
   { schema: 'quotas.get_quota_set', title: 'GET /os-quota-sets/{project}', run: (e, mv) => e.demo.get(`/v2.1/os-quota-sets/${e.demo.projectId}`, mv) },
   { schema: 'quotas.get_quota_set', title: 'GET /os-quota-sets/{project}/defaults', run: (e, mv) => e.demo.get(`/v2.1/os-quota-sets/${e.demo.projectId}/defaults`, mv) },
@@ -339,6 +370,12 @@ export async function setupComputeEnv(): Promise<ComputeEnv> {
     assertOk(await demo.post('/v2.1/os-keypairs', { keypair: { name: 'fid-kp', public_key: PUBLIC_KEY } }), 'keypair');
     assertOk(await demo.post('/v2.1/os-keypairs', { keypair: { name: 'fid-kp2', public_key: PUBLIC_KEY } }), 'keypair 2');
     env.aggregate = await newAggregate(env);
+    env.serverGroup = assertOk(await demo.post('/v2.1/os-server-groups', { server_group: serverGroupBody('2.15', 'soft-affinity') }, '2.15'), 'server group').body.server_group.id;
+    env.grouped = assertOk(await demo.post('/v2.1/servers', {
+      server: { name: unique('fid'), flavorRef: 'fid.small', imageRef: env.imageId, ...networksFor('2.52') },
+      'os:scheduler_hints': { group: env.serverGroup },
+    }, '2.52'), 'create grouped server').body.server.id;
+    await waitServer(demo, env.grouped, 'ACTIVE');
     assertOk(await admin.post(`/v2.1/os-aggregates/${env.aggregate}/action`, { set_metadata: { metadata: { fid: 'yes' } } }), 'metadata');
   return env;
 }

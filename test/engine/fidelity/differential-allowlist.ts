@@ -17,11 +17,11 @@ const NO_NEUTRON = 'The real test cloud has no Neutron (scripts/real-openstack: 
 
 export const ALLOWED_DIFFERENCES: AllowedDifference[] = [
   {
-    step: ['server show', 'server show (admin)', 'server update', 'server show: locked', 'server show: VERIFY_RESIZE', 'action: rebuild', 'server show: with a volume'],
+    step: ['server show', 'server show (admin)', 'server update', 'server show: locked', 'server show: VERIFY_RESIZE', 'action: rebuild', 'server show: with a volume', 'server show: group member'],
     mv: ['2.1'], path: 'server.addresses.public', engine: 'present', real: 'absent', why: NO_NEUTRON,
   },
   {
-    step: ['server show', 'server show (admin)', 'server show: locked', 'server show: VERIFY_RESIZE', 'server show: with a volume'],
+    step: ['server show', 'server show (admin)', 'server show: locked', 'server show: VERIFY_RESIZE', 'server show: with a volume', 'server show: group member'],
     mv: ['2.1'], path: 'server.security_groups', engine: 'present', real: 'absent', why: NO_NEUTRON,
   },
   {

@@ -150,7 +150,7 @@ describe('differential: engine vs real cloud', { skip }, () => {
   });
 });
 
-/** Deletes whatever a run left on the real cloud (servers, volumes, keypairs, flavors, aggregates with its prefix) and restores the demo quota. */
+/** Deletes whatever a run left on the real cloud (servers, volumes, keypairs, server groups, flavors, aggregates with its prefix) and restores the demo quota. */
 async function sweep(v: Vars): Promise<void> {
   const prefix = v.prefix;
   const servers = await v.demo.request('compute', 'GET', `/servers?name=${encodeURIComponent(`^${prefix}`)}`);
@@ -168,6 +168,12 @@ async function sweep(v: Vars): Promise<void> {
     if (!String(a.name).startsWith(prefix)) continue;
     for (const host of a.hosts ?? []) await v.admin.request('compute', 'POST', `/os-aggregates/${a.id}/action`, { body: { remove_host: { host } } });
     await v.admin.request('compute', 'DELETE', `/os-aggregates/${a.id}`);
+  }
+  for (const [who, client] of [['demo', v.demo], ['admin', v.admin]] as const) {
+    const groups = await client.request('compute', 'GET', '/os-server-groups');
+    for (const g of groups.body?.server_groups ?? []) {
+      if (String(g.name).startsWith(prefix)) await client.request('compute', 'DELETE', `/os-server-groups/${g.id}`).catch(() => console.error(`cleanup: server group ${g.id} (${who})`));
+    }
   }
   // Servers first: a flavor in use can be deleted in Nova anyway, but wait so the hosts are free for the next run.
   for (let i = 0; i < 120; i++) {

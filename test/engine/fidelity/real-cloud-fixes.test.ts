@@ -83,4 +83,35 @@ describe('engine fixes found on the real cloud', () => {
     assert.equal(tombstones.body.servers[0].status, 'DELETED');
     assert.deepEqual(tombstones.body.servers[0].metadata, {});
   });
+
+  it('paths: runs of / count as one, as Nova, Cinder and Glance route them (GET // is the version document)', async () => {
+    const root = await t.anonymous('GET', '//');
+    assert.equal(root.status, 200);
+    assert.deepEqual(root.body, (await t.anonymous('GET', '/')).body);
+    assert.equal((await t.anonymous('GET', '///')).status, 200);
+    for (const path of ['//v2.1', '//v2.1/', '/v2.1//']) {
+      const r = await demo.get(path);
+      assert.equal(r.status, 200, path);
+      assert.equal(r.body.version.id, 'v2.1', path);
+    }
+    for (const path of ['//v2.1/servers', '/v2.1//servers', `/v2.1//${demo.projectId}//servers?name=x//y`]) {
+      const r = await demo.get(path);
+      assert.equal(r.status, 200, path);
+      assert.ok(Array.isArray(r.body.servers), path);
+    }
+    assert.equal((await demo.get(`//volume/v3/${demo.projectId}//volumes`)).status, 200);
+    assert.equal((await demo.get('//image/v2//images')).body.images.length > 0, true);
+  });
+
+  it('images: an image with data names its store (stores: file); a queued one has none', async () => {
+    const cirros = (await demo.get(`/image/v2/images/${imageId}`)).body;
+    assert.equal(cirros.stores, 'file');
+    assert.equal((await demo.get('/image/v2/images?name=cirros')).body.images[0].stores, 'file');
+    const queued = await admin.post('/image/v2/images', { name: 'fx-queued', disk_format: 'raw', container_format: 'bare' });
+    assert.equal(queued.status, 201, queued.text);
+    assert.equal('stores' in queued.body, false);
+    const upload = await admin.request('PUT', `/image/v2/images/${queued.body.id}/file`, { rawBody: 'hello', headers: { 'Content-Type': 'application/octet-stream' } });
+    assert.equal(upload.status, 204, upload.text);
+    assert.equal((await admin.get(`/image/v2/images/${queued.body.id}`)).body.stores, 'file');
+  });
 });

@@ -22,7 +22,6 @@ export const NOT_COVERED: Record<Service, Record<string, string>> = {
     security_group_default_rule: 'os-security-group-default-rules: removed from Nova (410)',
     security_groups: 'security groups: Neutron proxies (404 from 2.36)',
     server_external_events: 'os-server-external-events: a Neutron/Cinder-to-Nova callback, not a user API',
-    server_groups: 'os-server-groups: not served (server views show server_groups: [] from 2.71)',
     snapshots: 'os-snapshots: Cinder proxies (404 from 2.36)',
     tenant_networks: 'os-tenant-networks: Neutron proxies (404 from 2.36)',
     tenant_usages: 'os-simple-tenant-usage: not served by the engine',

@@ -9,7 +9,7 @@ const UBUNTU = uuidFromName('image:ubuntu-24.04');
 
 /** The keys of Glance's image representation, without extra properties. */
 const CORE_KEYS = ['checksum', 'container_format', 'created_at', 'disk_format', 'file', 'id', 'min_disk', 'min_ram', 'name', 'os_hash_algo',
-  'os_hash_value', 'os_hidden', 'owner', 'protected', 'schema', 'self', 'size', 'status', 'tags', 'updated_at', 'virtual_size', 'visibility'];
+  'os_hash_value', 'os_hidden', 'owner', 'protected', 'schema', 'self', 'size', 'status', 'stores', 'tags', 'updated_at', 'virtual_size', 'visibility'];
 
 describe('Glance versions', () => {
   let t: TestEngine;

@@ -27,6 +27,7 @@ export function scheduleMove(ctx: EngineContext, server: Server, choice: Destina
     availabilityZone: server.requestedAz,
     volumeBacked: isVolumeBacked(server),
     ignoreHosts: server.host ? [server.host] : [],
+    serverId: server.id,
     ...(choice.forcedHost !== undefined ? { forcedHost: choice.forcedHost } : {}),
     ...(choice.requestedHost !== undefined ? { requestedHost: choice.requestedHost } : {}),
   };

@@ -120,6 +120,7 @@ export const resizeAction: ServerAction = async (ctx, request, serverId, body) =
     ...(image ? { image } : {}),
     availabilityZone: server.requestedAz,
     volumeBacked: server.imageId === '',
+    serverId: server.id,
   });
   await beginResizeMove(ctx, server, oldFlavor, newFlavor, placement);
   return { status: 202 };

@@ -89,7 +89,7 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   const envFor = (label: StepLabel): StepEnv => {
     let lastStatus: string | undefined;
     return {
-      clients: executable.clients, state: options.state, resolve, signal: options.signal, now,
+      clients: executable.clients, state: options.state, resolve, signal: options.signal, beforeDestructive: options.beforeDestructive, now,
       retry: { ...DEFAULT_RETRY, ...options.retry }, wait: options.wait ?? {}, sleep: options.sleep ?? defaultSleep,
       waiting: (status) => {
         if (status === lastStatus) return;

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { loadConfigFile, type EngineConfigInput } from '../engine/config.ts';
+import { loadConfigFile, resolveConfig, type EngineConfig, type EngineConfigInput } from '../engine/config.ts';
 import { startEngine, type RunningEngine } from '../engine/server.ts';
 import { loadCloudConfig } from '../provider/openstack/cloud-config.ts';
 import { cloudSettings } from '../provider/openstack/cloud-settings.ts';
@@ -133,8 +133,8 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   return openEmbedded(options, 'default');
 }
 
-/** The embedded engine's settings: the file NOVAFORM_ENGINE_CONFIG names over quick builds (300 ms). */
-async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfigInput> {
+/** The embedded engine's settings: the file NOVAFORM_ENGINE_CONFIG names over quick builds (300 ms), checked before anything starts. */
+async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfigInput | EngineConfig> {
   const file = options.env[ENGINE_CONFIG_ENV];
   if (!file) return { faults: { buildDelayMs: 300 } };
   let loaded: EngineConfigInput;
@@ -143,7 +143,7 @@ async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfig
   } catch (error) {
     throw new Error(`${ENGINE_CONFIG_ENV}: ${(error as Error).message}`);
   }
-  return { ...loaded, faults: { buildDelayMs: 300, ...loaded.faults } };
+  return resolveConfig({ ...loaded, faults: { buildDelayMs: 300, ...loaded.faults } }, `${ENGINE_CONFIG_ENV} (${file})`);
 }
 
 async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default'): Promise<CloudTarget> {

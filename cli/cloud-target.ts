@@ -4,7 +4,7 @@ import { loadConfigFile, resolveConfig, type EngineConfig, type EngineConfigInpu
 import { startEngine, type RunningEngine } from '../engine/server.ts';
 import { loadCloudConfig } from '../provider/openstack/cloud-config.ts';
 import { cloudSettings } from '../provider/openstack/cloud-settings.ts';
-import { NoCloudConfiguredError } from '../provider/openstack/errors.ts';
+import { CloudConfigError, NoCloudConfiguredError } from '../provider/openstack/errors.ts';
 import type { HttpLogger } from '../provider/openstack/http-log.ts';
 import { connect, type Clients } from '../provider/openstack/openstack-client.ts';
 import type { SessionTarget } from '../reconciler/session/session-target.ts';
@@ -141,9 +141,13 @@ async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfig
   try {
     loaded = await loadConfigFile(resolve(options.cwd, file));
   } catch (error) {
-    throw new Error(`${ENGINE_CONFIG_ENV}: ${(error as Error).message}`);
+    throw new CloudConfigError(`${ENGINE_CONFIG_ENV}: ${(error as Error).message}`);
   }
-  return resolveConfig({ ...loaded, faults: { buildDelayMs: 300, ...loaded.faults } }, `${ENGINE_CONFIG_ENV} (${file})`);
+  try {
+    return resolveConfig({ ...loaded, faults: { buildDelayMs: 300, ...loaded.faults } }, `${ENGINE_CONFIG_ENV} (${file})`);
+  } catch (error) {
+    throw new CloudConfigError((error as Error).message);
+  }
 }
 
 async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default'): Promise<CloudTarget> {

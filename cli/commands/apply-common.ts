@@ -3,6 +3,7 @@ import type { ApplyEvent, ApplyResult, ResourceResult, StepLabel } from '../../r
 import { progressLine, stillRunningLine, summaryLines } from '../../reconciler/apply/progress-text.ts';
 import { formatDiagnostic, loadManifests, ManifestPathError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
+import { CloudConfigError, EndpointNotFoundError, MicroversionError, OpenStackError } from '../../provider/openstack/errors.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { resolveStack, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
 import { CloudMismatchError } from '../../reconciler/state/cloud-binding.ts';
@@ -107,7 +108,9 @@ export async function openCliSession(options: {
     if (error instanceof StackLockedError) {
       throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
     }
-    if (error instanceof CloudMismatchError || error instanceof NoCloudUnderCiError) throw new CliError(error.message, 1);
+    // The operator's to fix (the cloud's settings, the cloud itself, the binding): one line, no stack trace.
+    const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
+    if (refusals.some((type) => error instanceof type)) throw new CliError((error as Error).message, 1);
     throw error;
   }
 }

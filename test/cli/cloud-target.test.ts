@@ -111,7 +111,7 @@ describe('openCloudTarget: the embedded engine by name, and CI', () => {
       await target.close();
     }
     await writeFile(join(root, 'bad.yaml'), 'faults: {buildDelayMs: soon}\n');
-    await assert.rejects(openCloudTarget({ ...options, env: { ...options.env, NOVAFORM_ENGINE_CONFIG: join(root, 'bad.yaml') } }), /^Error: NOVAFORM_ENGINE_CONFIG \(.*bad\.yaml\): invalid: \/faults\/buildDelayMs/);
+    await assert.rejects(openCloudTarget({ ...options, env: { ...options.env, NOVAFORM_ENGINE_CONFIG: join(root, 'bad.yaml') } }), /^CloudConfigError: NOVAFORM_ENGINE_CONFIG \(.*bad\.yaml\): invalid: \/faults\/buildDelayMs/);
   });
 });
 

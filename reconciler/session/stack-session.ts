@@ -59,7 +59,7 @@ export interface OpenStackSessionOptions {
 /** What a plan of the stack reads from its state. */
 export type SessionRecords = Pick<StateReader, 'get' | 'resources' | 'unfinished'>;
 
-export interface SessionApplyOptions extends Pick<ApplyOptions, 'parallelism' | 'onProgress' | 'signal' | 'retry' | 'wait'> {}
+export type SessionApplyOptions = Pick<ApplyOptions, 'parallelism' | 'onProgress' | 'signal' | 'retry' | 'wait'>;
 
 export interface StackSession {
   readonly stack: string;
@@ -151,7 +151,15 @@ interface Opened {
 
 function sessionOf(opened: Opened): StackSession {
   const { stack, mode, target, moving, reader } = opened;
-  const records: SessionRecords = moving ? NO_RECORDS : reader;
+  // Until a move is made, plans read nothing of the old cloud; once bound to the target, the store's own records.
+  let bound = opened.boundTo !== undefined && !moving;
+  let moved = false;
+  const current = (): SessionRecords => (moving && !moved ? NO_RECORDS : reader);
+  const records: SessionRecords = {
+    get: (kind, name) => current().get(kind, name),
+    resources: () => current().resources(),
+    unfinished: () => current().unfinished(),
+  };
   let closed = false;
   const usable = () => {
     if (closed) throw new Error(`the session of stack '${stack}' is closed`);
@@ -160,8 +168,10 @@ function sessionOf(opened: Opened): StackSession {
   const forChange = async (): Promise<{ store: StateStore; lock: StackLock }> => {
     usable();
     if (!opened.store || !opened.lock) throw new Error(`the session of stack '${stack}' is read-only: open it with mode 'write' to change the cloud`);
-    if (!opened.boundTo || moving) {
+    if (!bound) {
       await opened.store.bind(target.identity, { forget: moving });
+      bound = true;
+      moved = moving;
     }
     return { store: opened.store, lock: opened.lock };
   };

@@ -133,6 +133,8 @@ describe('stack session', () => {
       assert.equal(plan.plan.summary.create, 1, 'a create on the new cloud, not an update of the old cloud\'s volume');
       const result = await session.apply(plan, FAST);
       assert.equal(result.ok, true, JSON.stringify(result.results));
+      assert.deepEqual(session.records.resources().map((r) => r.name), [volume()], 'after the move the session reads the new records');
+      assert.equal((await session.plan(input)).plan.summary.noop, 1, 'a second pass in the same session forgets nothing');
     } finally {
       await session.close();
     }

@@ -1,20 +1,55 @@
 import { homedir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { loadConfigFile, resolveConfig, type EngineConfig, type EngineConfigInput } from '../engine/config.ts';
 import { startEngine, type RunningEngine } from '../engine/server.ts';
 import { loadCloudConfig } from '../provider/openstack/cloud-config.ts';
 import { cloudSettings } from '../provider/openstack/cloud-settings.ts';
-import { NoCloudConfiguredError } from '../provider/openstack/errors.ts';
+import { CloudConfigError, NoCloudConfiguredError } from '../provider/openstack/errors.ts';
 import type { HttpLogger } from '../provider/openstack/http-log.ts';
 import { connect, type Clients } from '../provider/openstack/openstack-client.ts';
+import type { SessionTarget } from '../reconciler/session/session-target.ts';
 import { acquireLockFile, type StackLock } from '../reconciler/state/stack-lock.ts';
 
 /**
  * Which world a command talks to (DESIGN.md "Two worlds, one client"): the
- * configured OpenStack cloud, or, when nothing at all is configured, the
- * embedded engine started in this process, so `apply` works on a fresh
- * machine. This is the composition root's job: reconciler/ and provider/
- * never import engine/.
+ * configured OpenStack cloud, or the embedded engine started in this
+ * process: named with `--os-cloud embedded` (or OS_CLOUD=embedded), or,
+ * when nothing at all is configured and the command does not run under CI,
+ * by default, so `apply` works on a fresh machine. This is the composition
+ * root's job: reconciler/ and provider/ never import engine/; the stack
+ * session gets the result as a value (reconciler/session/session-target.ts).
  */
+
+/** The reserved cloud name that selects the embedded engine; a clouds.yaml entry of that name is never used. */
+export const EMBEDDED_CLOUD = 'embedded';
+
+/** The variable naming an engine config file (README "Configuration file") for the embedded engine. */
+export const ENGINE_CONFIG_ENV = 'NOVAFORM_ENGINE_CONFIG';
+
+/**
+ * Nothing configured under CI: a CI job that forgot its cloud must not
+ * quietly plan, drift or apply against a throwaway local engine.
+ */
+export class NoCloudUnderCiError extends Error {
+  constructor() {
+    super('no cloud configured and CI is set: pass --os-cloud NAME (a clouds.yaml entry) or set OS_CLOUD / OS_AUTH_URL, '
+      + 'or pass --os-cloud embedded to use the embedded engine on purpose');
+    this.name = 'NoCloudUnderCiError';
+  }
+}
+
+/**
+ * True when `CI` is set to anything but an explicit no, as GitHub Actions,
+ * GitLab CI and most CI systems set it (`true`, `1`, `yes`).
+ *
+ * @example
+ * isCi({ CI: 'true' }) // true
+ * isCi({ CI: 'false' }) // false
+ */
+export function isCi(env: Record<string, string | undefined>): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && !['0', 'false', 'no', 'off'].includes(value);
+}
 
 export interface CloudTargetOptions {
   /** `--os-cloud`: a clouds.yaml entry; beats OS_CLOUD. */
@@ -37,7 +72,7 @@ export interface CloudTargetOptions {
   engineWaitMs?: number;
 }
 
-export interface CloudTarget {
+export interface CloudTarget extends SessionTarget {
   readonly clients: Clients;
   /** The clouds.yaml name, `envvars` for OS_* variables, or `embedded`. */
   readonly cloudName: string;
@@ -58,11 +93,17 @@ export interface CloudTarget {
  *   problem with it (named cloud not found, missing auth, unreachable)
  *   MUST be thrown with the provider's message: falling back to a local
  *   engine would apply the user's manifests to the wrong world.
- * - Only `NoCloudConfiguredError` (nothing configured at all) selects the
- *   embedded engine: started in-process on a free loopback port with its
- *   data in `<projectDir>/.novaform/engine`, connected to as admin with
- *   explicit settings (no config file read), and announced with exactly one
- *   `log` line.
+ * - `embedded` as `cloud` (or, without `cloud`, as OS_CLOUD) selects the
+ *   embedded engine explicitly, CI or not.
+ * - Otherwise only `NoCloudConfiguredError` (nothing configured at all)
+ *   selects the embedded engine, and only off CI: with `CI` set
+ *   (`isCi`) it MUST throw `NoCloudUnderCiError` instead.
+ * - The embedded engine is started in-process on a free loopback port with
+ *   its data in `<projectDir>/.novaform/engine` and the settings of the file
+ *   NOVAFORM_ENGINE_CONFIG names (if any), connected to as admin with
+ *   explicit settings (no clouds.yaml read), and announced with exactly one
+ *   `log` line. Its identity is `embedded` + that data directory relative
+ *   to the project: its port changes every run.
  * - The engine's datafiles MUST NOT be opened by two processes at once (nedb
  *   rewrites them on load), so the engine data is locked like a stack.
  *
@@ -78,26 +119,48 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
     homeDir: options.homeDir ?? options.env.HOME ?? homedir(),
     systemDir: options.systemDir,
   };
+  const named = options.cloud ?? options.env.OS_CLOUD;
+  if (named === EMBEDDED_CLOUD) return openEmbedded(options, 'named');
   try {
     const config = await loadCloudConfig({ ...locations, cloud: options.cloud });
     const clients = await connect({ config, logger: options.logger });
-    return { clients, cloudName: config.name, embedded: false, close: () => clients.close() };
+    const identity = { type: 'openstack' as const, name: config.name, authUrl: clients.cloud.auth.authUrl, projectId: clients.projectId };
+    return { clients, cloudName: config.name, embedded: false, identity, close: () => clients.close() };
   } catch (error) {
     if (!(error instanceof NoCloudConfiguredError)) throw error;
   }
-  return openEmbedded(options);
+  if (isCi(options.env)) throw new NoCloudUnderCiError();
+  return openEmbedded(options, 'default');
 }
 
-async function openEmbedded(options: CloudTargetOptions): Promise<CloudTarget> {
+/** The embedded engine's settings: the file NOVAFORM_ENGINE_CONFIG names over quick builds (300 ms), checked before anything starts. */
+async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfigInput | EngineConfig> {
+  const file = options.env[ENGINE_CONFIG_ENV];
+  if (!file) return { faults: { buildDelayMs: 300 } };
+  let loaded: EngineConfigInput;
+  try {
+    loaded = await loadConfigFile(resolve(options.cwd, file));
+  } catch (error) {
+    throw new CloudConfigError(`${ENGINE_CONFIG_ENV}: ${(error as Error).message}`);
+  }
+  try {
+    return resolveConfig({ ...loaded, faults: { buildDelayMs: 300, ...loaded.faults } }, `${ENGINE_CONFIG_ENV} (${file})`);
+  } catch (error) {
+    throw new CloudConfigError((error as Error).message);
+  }
+}
+
+async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default'): Promise<CloudTarget> {
   const dataDir = join(options.projectDir, '.novaform', 'engine');
   const shown = relative(options.cwd, dataDir) || dataDir;
+  const config = await embeddedConfig(options);
   const lock: StackLock = await acquireLockFile(`${dataDir}.lock`, `the embedded engine data (${shown})`, { waitMs: options.engineWaitMs ?? 0 });
   let engine: RunningEngine | undefined;
   try {
-    engine = await startEngine({ host: '127.0.0.1', port: 0, dataDir, config: { faults: { buildDelayMs: 300 } } });
+    engine = await startEngine({ host: '127.0.0.1', port: 0, dataDir, config });
     const admin = engine.config.users.find((user) => user.name === 'admin');
     if (!admin) throw new Error('the embedded engine has no admin user');
-    const config = cloudSettings('embedded', {
+    const settings = cloudSettings(EMBEDDED_CLOUD, {
       auth: {
         auth_url: engine.authUrl, username: admin.name, password: admin.password, user_domain_name: 'Default',
         project_name: admin.project, project_domain_name: 'Default',
@@ -105,13 +168,16 @@ async function openEmbedded(options: CloudTargetOptions): Promise<CloudTarget> {
       region_name: engine.config.region,
       interface: 'public',
     }, { kind: 'explicit' });
-    const clients = await connect({ config, logger: options.logger });
-    options.log('novaform: no cloud configured; using the embedded engine (data in .novaform/engine)');
+    const clients = await connect({ config: settings, logger: options.logger });
+    options.log(how === 'default'
+      ? 'novaform: no cloud configured; using the embedded engine (data in .novaform/engine)'
+      : 'novaform: using the embedded engine (data in .novaform/engine)');
     const running = engine;
     return {
       clients,
-      cloudName: 'embedded',
+      cloudName: EMBEDDED_CLOUD,
       embedded: true,
+      identity: { type: 'embedded', dataDir: relative(options.projectDir, dataDir) },
       engine: running,
       async close() {
         try {

@@ -29,25 +29,25 @@ export const commands: CommandSpec[] = [
   {
     path: ['plan'],
     summary: 'Show what apply would change: creates, updates, resizes, rebuilds, replaces, deletes (exit 0, 1 on error)',
-    usage: 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--output text|json] [--out FILE]',
+    usage: 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--output text|json] [--out FILE] [--rebind]',
     load: () => import('./commands/plan.ts'),
   },
   {
     path: ['apply'],
-    summary: 'Plan, confirm and apply manifests (or exactly a saved plan) to the cloud (exit 0 done, 1 failed)',
-    usage: 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--lock-wait SECONDS]',
+    summary: 'Plan, confirm and apply manifests (or exactly a saved plan) to the cloud (exit 0 done, 1 failed, 130 interrupted)',
+    usage: 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--lock-wait SECONDS] [--timeout DURATION] [--rebind]',
     load: () => import('./commands/apply.ts'),
   },
   {
     path: ['destroy'],
-    summary: 'Delete everything the stack owns, keeping deletionPolicy Retain (exit 0 done, 1 failed)',
-    usage: 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME] [--lock-wait SECONDS]',
+    summary: 'Delete everything the stack owns, keeping deletionPolicy Retain (exit 0 done, 1 failed, 130 interrupted)',
+    usage: 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME|embedded] [--lock-wait SECONDS] [--timeout DURATION] [--rebind]',
     load: () => import('./commands/destroy.ts'),
   },
   {
     path: ['drift'],
     summary: 'Compare the cloud with the manifests; never writes (exit 0 in sync, 2 drift, 1 error)',
-    usage: 'novaform drift PATH... [--stack NAME] [--os-cloud NAME] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged]',
+    usage: 'novaform drift PATH... [--stack NAME] [--os-cloud NAME|embedded] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged] [--rebind]',
     load: () => import('./commands/drift.ts'),
   },
 ];

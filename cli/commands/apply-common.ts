@@ -1,19 +1,22 @@
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ApplyEvent, ApplyResult, StepLabel } from '../../reconciler/apply/apply-types.ts';
+import type { ApplyEvent, ApplyResult, ResourceResult, StepLabel } from '../../reconciler/apply/apply-types.ts';
 import { progressLine, stillRunningLine, summaryLines } from '../../reconciler/apply/progress-text.ts';
 import { formatDiagnostic, loadManifests, ManifestPathError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
+import { CloudConfigError, EndpointNotFoundError, MicroversionError, OpenStackError } from '../../provider/openstack/errors.ts';
+import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { resolveStack, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
-import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
-import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
+import { CloudMismatchError } from '../../reconciler/state/cloud-binding.ts';
+import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
+import type { Cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
-import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
+import { describeDuration, parseDuration } from '../duration.ts';
+import { NoCloudUnderCiError, openCloudTarget } from '../cloud-target.ts';
 
 /**
- * What `apply` and `destroy` share: their I/O, validation that gates
- * everything, the locked session on a stack, the confirmation, progress
- * and the summary.
+ * What the stack commands (plan, drift, apply, destroy) share: their I/O,
+ * validation that gates everything, opening the stack session, the
+ * confirmation, progress and the summary.
  */
 
 /** Where a command reads and writes; tests pass their own. */
@@ -69,50 +72,45 @@ export async function resolveProject(paths: readonly string[], stack: string | u
   }
 }
 
-/** A stack opened for changes: its lock held, its state open, the cloud connected. */
-export interface StackSession {
+/** A stack session as the CLI opens it, with the project it resolved. */
+export interface CliSession {
   readonly project: StackResolution;
-  readonly state: StateStore;
-  readonly target: CloudTarget;
-  close(): Promise<void>;
+  readonly session: StackSession;
 }
 
 /**
- * Takes the stack's lock (waiting up to `lockWaitMs` for another novaform
- * that holds it, then failing with who holds it), opens its state and the
- * cloud. The lock is taken first: nothing is read or written without it.
+ * Resolves the stack of `paths` and opens its session (reconciler/session):
+ * `write` takes the stack's lock first (waiting up to `lockWaitMs` for
+ * another novaform that holds it, then failing with who holds it), `read`
+ * takes none. The cloud is the one `--os-cloud` / OS_* / clouds.yaml names,
+ * or the embedded engine. A refusal (lock held, state bound to another
+ * cloud, no cloud under CI) is a one-line CliError.
  */
-export async function openSession(options: {
-  paths: readonly string[]; stack?: string; cloud?: string; lockWaitMs: number; command: string; io: ApplyIo;
-}): Promise<StackSession> {
+export async function openCliSession(options: {
+  paths: readonly string[]; stack?: string; cloud?: string; mode: 'read' | 'write'; lockWaitMs?: number; command: string; rebind?: boolean;
+  io: Pick<ApplyIo, 'stderr' | 'env' | 'cwd'>;
+}): Promise<CliSession> {
   const { io } = options;
+  const lockWaitMs = options.lockWaitMs ?? 0;
   const project = await resolveProject(options.paths, options.stack, io.cwd);
-  const stateDir = join(project.projectDir, '.novaform');
-  let lock: StackLock | undefined;
-  let state: StateStore | undefined;
   try {
-    lock = await acquireLock(stateDir, project.stack, {
-      command: options.command,
-      waitMs: options.lockWaitMs,
-      onWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(options.lockWaitMs / 1000)}s...\n`),
+    const session = await openStackSession({
+      projectDir: project.projectDir, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
+      onLockWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`),
+      connect: () => openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) }),
     });
-    state = await openState(stateDir, project.stack);
-    const target = await openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) });
-    const held = { lock, state };
-    return {
-      project, state, target,
-      async close() {
-        await target.close().catch(() => undefined);
-        await held.state.close().catch(() => undefined);
-        await held.lock.release().catch(() => undefined);
-      },
-    };
-  } catch (error) {
-    await state?.close().catch(() => undefined);
-    await lock?.release().catch(() => undefined);
-    if (error instanceof StackLockedError) {
-      throw new CliError(`${error.message}${options.lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
+    if (session.moving) {
+      io.stderr.write(`novaform: --rebind: stack '${project.stack}' moves to cloud '${session.target.cloudName}'; its records of the other cloud are not read`
+        + `${options.mode === 'write' ? ' and are forgotten once this command changes the cloud' : ''}\n`);
     }
+    return { project, session };
+  } catch (error) {
+    if (error instanceof StackLockedError) {
+      throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
+    }
+    // The operator's to fix (the cloud's settings, the cloud itself, the binding): one line, no stack trace.
+    const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
+    if (refusals.some((type) => error instanceof type)) throw new CliError((error as Error).message, 1);
     throw error;
   }
 }
@@ -145,7 +143,7 @@ export async function confirm(io: ApplyIo, question: string, yes: boolean): Prom
  * `heartbeatMs` a "still running" line per step in flight. `stop()` ends
  * the heartbeat.
  */
-export function progressPrinter(io: ApplyIo, heartbeatMs = 30_000): { onProgress: (event: ApplyEvent) => void; stop(): void } {
+export function progressPrinter(io: ApplyIo, heartbeatMs = 30_000): { onProgress: (event: ApplyEvent) => void; running(): string[]; stop(): void } {
   const running = new Map<string, { label: StepLabel; startedAt: number }>();
   const timer = setInterval(() => {
     for (const { label, startedAt } of running.values()) io.stdout.write(`${stillRunningLine(label, Date.now() - startedAt)}\n`);
@@ -159,24 +157,13 @@ export function progressPrinter(io: ApplyIo, heartbeatMs = 30_000): { onProgress
       const line = progressLine(event);
       if (line !== undefined) io.stdout.write(`${line}\n`);
     },
+    running: () => [...running.values()].map(({ label }) => `${label.kind} ${label.name} (${label.action})`),
     stop: () => clearInterval(timer),
   };
 }
 
 export function printSummary(io: ApplyIo, result: ApplyResult, what: string): void {
   io.stdout.write(`\n${summaryLines(result, what).join('\n')}\n`);
-}
-
-/** Ctrl-C stops new steps (steps in flight finish and are recorded); returns the signal and a disposer. */
-export function interruptible(io: ApplyIo): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) return;
-    io.stderr.write('\nnovaform: interrupted: no new steps start; waiting for the steps in flight to finish and be recorded...\n');
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => { process.off('SIGINT', onSigint); } };
 }
 
 /** Prints a PlanError's diagnostics; true when `error` was one. */
@@ -187,10 +174,33 @@ export function reportPlanError(io: ApplyIo, error: unknown): boolean {
   return true;
 }
 
+/** Parses `--timeout` (30s, 10m, 1h30m; a bare number is seconds); undefined when not given. */
+export function timeoutFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new CliError(`--timeout: expected a duration such as 30s, 10m or 1h30m, got '${value}'`, 2);
+  return ms;
+}
+
 /** Parses `--parallelism` and `--lock-wait` (seconds). */
 export function positiveInt(flag: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new CliError(`--${flag}: expected an integer >= ${min}, got '${value}'`, 2);
   return n;
+}
+
+/**
+ * The exit code of a change once it ran: 130 after an interrupt, a
+ * CliError (exit 1) after `--timeout`, else 0 when `ok`, 1 when not.
+ * Printed after the summary, so the summary's skipped steps are explained.
+ */
+export function exitCodeOf(io: ApplyIo, ok: boolean, results: readonly ResourceResult[], cancel: Cancellation, verb: string, timeoutMs?: number): number {
+  const reason = cancel.reason();
+  if (reason === undefined) return ok ? 0 : 1;
+  const cancelled = results.filter((r) => r.status === 'skipped').length;
+  const rest = `${cancelled} step${cancelled === 1 ? '' : 's'} not attempted; run ${verb} again to finish`;
+  if (reason === 'timeout') throw new CliError(`${verb} timed out after ${describeDuration(timeoutMs ?? 0)}: ${rest}`, 1);
+  io.stderr.write(`novaform: ${verb} interrupted: ${rest}\n`);
+  return 130;
 }

@@ -1,22 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyPlan } from '../../reconciler/apply/apply-plan.ts';
 import { parseSelector, SelectorSyntaxError, type LabelSelector } from '../../reconciler/manifests/index.ts';
 import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import type { Plan } from '../../reconciler/plan/plan-model.ts';
-import { planStack } from '../../reconciler/plan/plan-stack.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconciler/plan/saved-plan.ts';
-import { preflightQuota } from '../../reconciler/quota-preflight.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
+import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
 import {
-  confirm, interruptible, loadValid, openSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, type ApplyIo,
+  confirm, exitCodeOf, loadValid, openCliSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
 
-export const APPLY_USAGE = 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--lock-wait SECONDS]';
+export const APPLY_USAGE = 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--lock-wait SECONDS] [--timeout DURATION] [--rebind]';
 
 interface ApplyFlags {
   readonly positionals: string[];
@@ -26,6 +24,8 @@ interface ApplyFlags {
   readonly selector: LabelSelector;
   readonly cloud?: string;
   readonly lockWaitMs: number;
+  readonly timeoutMs?: number;
+  readonly rebind: boolean;
 }
 
 /**
@@ -43,6 +43,11 @@ interface ApplyFlags {
  *   cloud changed. The saved plan is the approval: no prompt.
  * - A second apply on the same stack fails at once naming the holder of
  *   the lock, or waits `--lock-wait` seconds for it.
+ * - A stack applied to another cloud is refused (one line naming both)
+ *   unless `--rebind` moves it on purpose.
+ * - Ctrl-C (or SIGTERM) stops new steps and exits 130 once the steps in
+ *   flight are recorded; `--timeout` does the same when the deadline
+ *   (counted from the first change) passes, and exits 1.
  */
 export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
   const flags = parseFlags(argv);
@@ -54,16 +59,16 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     throw new CliError(`no manifests found in ${paths.join(' ')} (files ending .yaml, .yml or .json); to delete a stack use destroy`, 1);
   }
 
-  const session = await openSession({ paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, lockWaitMs: flags.lockWaitMs, command: 'novaform apply', io });
-  const interrupt = interruptible(io);
+  const { session } = await openCliSession({
+    paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform apply', rebind: flags.rebind, io,
+  });
   try {
     const digests = await manifestDigests(loaded.files, io.cwd);
     if (flags.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
     let executable: ExecutablePlan;
     try {
-      executable = await planStack({
-        documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, stack: session.project.stack, clients: session.target.clients,
-        state: session.state, cloudName: session.target.cloudName, manifestDigests: digests, prune: flags.selector.length === 0,
+      executable = await session.plan({
+        documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, manifestDigests: digests, prune: flags.selector.length === 0,
       });
     } catch (error) {
       if (reportPlanError(io, error)) return 1;
@@ -78,12 +83,12 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
       io.stdout.write('\nNothing to apply.\n');
       return 0;
     }
-    const approved = saved !== undefined || await confirm(io, `Apply these changes to stack '${session.project.stack}' on cloud '${session.target.cloudName}'?`, flags.yes);
+    const approved = saved !== undefined || await confirm(io, `Apply these changes to stack '${session.stack}' on cloud '${session.target.cloudName}'?`, flags.yes);
     if (!approved) {
       io.stderr.write('novaform: apply cancelled; nothing was changed\n');
       return 1;
     }
-    const quota = await preflightQuota(executable, { recorded: (kind, name) => session.state.get(kind, name)?.cloudId });
+    const quota = await session.preflight(executable);
     for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
     if (!quota.ok) {
       for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
@@ -92,15 +97,15 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     }
     io.stdout.write('\n');
     const progress = progressPrinter(io);
-    const result = await applyPlan(executable, { state: session.state, parallelism: flags.parallelism, onProgress: progress.onProgress, signal: interrupt.signal })
-      .finally(progress.stop);
+    const cancel = cancellation({ timeoutMs: flags.timeoutMs, verb: 'apply', log: (line) => io.stderr.write(`\n${line}\n`), inFlight: progress.running });
+    const result = await session.apply(executable, { parallelism: flags.parallelism, onProgress: progress.onProgress, signal: cancel.signal })
+      .finally(() => { progress.stop(); cancel.dispose(); });
     printSummary(io, result, 'Apply');
-    return result.ok ? 0 : 1;
+    return exitCodeOf(io, result.ok, result.results, cancel, 'apply', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError((error as Error).message, 1);
   } finally {
-    interrupt.dispose();
     await session.close();
   }
 }
@@ -151,6 +156,8 @@ function parseFlags(argv: string[]): ApplyFlags {
         selector: { type: 'string', short: 'l', multiple: true, default: [] },
         'os-cloud': { type: 'string' },
         'lock-wait': { type: 'string' },
+        timeout: { type: 'string' },
+        rebind: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -173,5 +180,6 @@ function parseFlags(argv: string[]): ApplyFlags {
     positionals, yes: values.yes, stack: values.stack, selector, cloud: values['os-cloud'],
     parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
     lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
+    timeoutMs: timeoutFlag(values.timeout), rebind: values.rebind,
   };
 }

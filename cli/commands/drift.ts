@@ -2,24 +2,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { detectDrift } from '../../reconciler/drift/detect-drift.ts';
 import { driftExitCode, type DriftReport } from '../../reconciler/drift/drift-model.ts';
 import { IGNORE_FILE, IgnoreFileError, parseIgnoreRules, type IgnoreRule } from '../../reconciler/drift/ignore-rules.ts';
-import { otherStacksClaims } from '../../reconciler/drift/other-stacks.ts';
 import { renderDriftJunit } from '../../reconciler/drift/render-drift-junit.ts';
 import { renderDriftMarkdown } from '../../reconciler/drift/render-drift-markdown.ts';
 import { renderDriftText } from '../../reconciler/drift/render-drift-text.ts';
 import { loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
-import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
-import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
-import { reportDiagnostics, resolveProject } from './apply-common.ts';
 import { CliError } from '../cli-error.ts';
-import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
+import { openCliSession, reportDiagnostics, resolveProject } from './apply-common.ts';
 import { wantsColor, type PlanIo } from './plan.ts';
 
-export const DRIFT_USAGE = 'novaform drift PATH... [--stack NAME] [--os-cloud NAME] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged]';
+export const DRIFT_USAGE = 'novaform drift PATH... [--stack NAME] [--os-cloud NAME|embedded] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged] [--rebind]';
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'junit';
 const FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'junit'];
@@ -31,6 +26,7 @@ interface DriftOptions {
   readonly output: DriftFormat;
   readonly out: string[];
   readonly includeUnmanaged: boolean;
+  readonly rebind: boolean;
 }
 
 /**
@@ -43,6 +39,10 @@ interface DriftOptions {
  * format its extension names (.xml JUnit, .json JSON, .md Markdown,
  * anything else the --output format), so one run prints text and leaves
  * a JUnit file for the CI to upload.
+ *
+ * The state is read-only and no lock is taken, so a scheduled drift job
+ * runs while an apply holds the stack. A stack applied to another cloud is
+ * refused (exit 1) unless `--rebind`.
  */
 export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const started = performance.now();
@@ -51,26 +51,12 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
   if (!reportDiagnostics(loaded, io, 'no drift check')) return 1;
   const project = await resolveProject(options.paths, options.stack, io.cwd);
   const ignore = await readIgnoreFile(project.projectDir);
-  const stateDir = join(project.projectDir, '.novaform');
-  let lock: StackLock | undefined;
-  let state: StateStore | undefined;
-  let target: CloudTarget | undefined;
+  const { session } = await openCliSession({
+    paths: options.paths, stack: options.stack, cloud: options.cloud, mode: 'read', command: 'novaform drift', rebind: options.rebind, io,
+  });
   try {
-    lock = await acquireLock(stateDir, project.stack, { command: 'novaform drift' }).catch((error: unknown) => {
-      if (error instanceof StackLockedError) throw new CliError(error.message, 1);
-      throw error;
-    });
-    state = await openState(stateDir, project.stack);
-    let otherStacksClaimed: ReadonlySet<string> | undefined;
-    if (options.includeUnmanaged) {
-      const others = await otherStacksClaims(stateDir, project.stack);
-      otherStacksClaimed = others.claimed;
-      if (others.locked.length > 0) io.stderr.write(`novaform: stacks ${others.locked.join(', ')} are locked (an apply running?): their flavors and keypairs may show as unmanaged\n`);
-    }
-    target = await openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) });
-    const report = await detectDrift({
-      documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, stack: project.stack, clients: target.clients, state,
-      ignore, includeUnmanaged: options.includeUnmanaged, ...(otherStacksClaimed ? { otherStacksClaimed } : {}),
+    const report = await session.drift({
+      documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, ignore, includeUnmanaged: options.includeUnmanaged,
     });
     const time = (performance.now() - started) / 1000;
     io.stdout.write(render(report, options.output, { color: wantsColor(io), time }));
@@ -89,9 +75,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
     if (error instanceof CliError) throw error;
     throw new CliError((error as Error).message, 1);
   } finally {
-    await target?.close().catch(() => undefined);
-    await state?.close().catch(() => undefined);
-    await lock?.release().catch(() => undefined);
+    await session.close();
   }
 }
 
@@ -166,6 +150,7 @@ function parseOptions(argv: string[]): DriftOptions {
         output: { type: 'string', short: 'o', default: 'text' },
         out: { type: 'string', multiple: true, default: [] },
         'include-unmanaged': { type: 'boolean', default: false },
+        rebind: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -180,6 +165,6 @@ function parseOptions(argv: string[]): DriftOptions {
   }
   return {
     paths: positionals, stack: values.stack, cloud: values['os-cloud'], output: values.output as DriftFormat,
-    out: values.out, includeUnmanaged: values['include-unmanaged'],
+    out: values.out, includeUnmanaged: values['include-unmanaged'], rebind: values.rebind,
   };
 }

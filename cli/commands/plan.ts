@@ -1,20 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
-import { planStack } from '../../reconciler/plan/plan-stack.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { serializePlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
-import { acquireLock, StackLockedError, type StackLock } from '../../reconciler/state/stack-lock.ts';
-import { openState, type StateStore } from '../../reconciler/state/state-store.ts';
-import { reportDiagnostics, resolveProject } from './apply-common.ts';
 import { CliError } from '../cli-error.ts';
-import { openCloudTarget, type CloudTarget } from '../cloud-target.ts';
+import { openCliSession, reportDiagnostics } from './apply-common.ts';
 
-export const PLAN_USAGE = 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME] [--output text|json] [--out FILE]';
+export const PLAN_USAGE = 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--output text|json] [--out FILE] [--rebind]';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface PlanIo {
@@ -31,6 +27,7 @@ interface PlanOptions {
   readonly cloud?: string;
   readonly output: 'text' | 'json';
   readonly out?: string;
+  readonly rebind: boolean;
 }
 
 /**
@@ -39,33 +36,23 @@ interface PlanOptions {
  * state, and prints what `apply` would do. Changes nothing in the cloud.
  * Exit 0 with a plan, 1 on any error, 2 for usage errors.
  *
- * The stack's lock is held while its state is open: opening the store
- * compacts it, which would race an `apply` running at the same time.
+ * The state is opened read-only and no lock is taken, so `plan` works
+ * while an `apply` holds the stack (it sees the state as it was when it
+ * started). A stack applied to another cloud is refused unless `--rebind`
+ * (then the plan shows the stack as it would be on this cloud).
  */
 export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const options = parseOptions(argv);
   const loaded = await load(options, io);
   if (!reportDiagnostics(loaded, io, 'nothing was planned')) return 1;
-  const project = await resolveProject(options.paths, options.stack, io.cwd);
-  const stateDir = join(project.projectDir, '.novaform');
-  let lock: StackLock | undefined;
-  let state: StateStore | undefined;
-  let target: CloudTarget | undefined;
+  const { session } = await openCliSession({
+    paths: options.paths, stack: options.stack, cloud: options.cloud, mode: 'read', command: 'novaform plan', rebind: options.rebind, io,
+  });
   try {
-    lock = await acquireLock(stateDir, project.stack, { command: 'novaform plan' }).catch((error: unknown) => {
-      if (error instanceof StackLockedError) throw new CliError(error.message, 1);
-      throw error;
-    });
-    state = await openState(stateDir, project.stack);
-    target = await openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) });
     if (options.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
-    const executable = await planStack({
+    const executable = await session.plan({
       documents: loaded.manifests,
       unresolvedRefs: loaded.unresolvedRefs,
-      stack: project.stack,
-      clients: target.clients,
-      state,
-      cloudName: target.cloudName,
       manifestDigests: await manifestDigests(loaded.files, io.cwd),
       prune: options.selector.length === 0,
     });
@@ -88,9 +75,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
     if (error instanceof CliError) throw error;
     throw new CliError((error as Error).message, 1);
   } finally {
-    await target?.close().catch(() => undefined);
-    await state?.close().catch(() => undefined);
-    await lock?.release().catch(() => undefined);
+    await session.close();
   }
 }
 
@@ -127,6 +112,7 @@ function parseOptions(argv: string[]): PlanOptions {
         'os-cloud': { type: 'string' },
         output: { type: 'string', short: 'o', default: 'text' },
         out: { type: 'string' },
+        rebind: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -146,5 +132,5 @@ function parseOptions(argv: string[]): PlanOptions {
     if (error instanceof SelectorSyntaxError) throw new CliError(error.message, 2);
     throw error;
   }
-  return { paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], output: values.output, out: values.out };
+  return { paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], output: values.output, out: values.out, rebind: values.rebind };
 }

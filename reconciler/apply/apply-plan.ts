@@ -94,7 +94,7 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   const envFor = (label: StepLabel): StepEnv => {
     let lastStatus: string | undefined;
     return {
-      clients, state: options.state, resolve, signal: options.signal, now,
+      clients, state: options.state, resolve, signal: options.signal, beforeDestructive: options.beforeDestructive, now,
       retry: { ...DEFAULT_RETRY, ...options.retry }, wait: options.wait ?? {}, sleep: options.sleep ?? defaultSleep,
       waiting: (status) => {
         if (status === lastStatus) return;

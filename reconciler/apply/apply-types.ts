@@ -93,6 +93,14 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   readonly retry?: Partial<RetryOptions>;
   readonly wait?: ApplyWaitOptions;
+  /**
+   * Awaited right before a delete or replace step makes its first cloud
+   * call (before its journal entry); a rejection fails that step, with the
+   * rejection's message, without touching the object. The stack session
+   * passes its lock's `check()`, so a lock taken over by another process
+   * stops destructive work.
+   */
+  readonly beforeDestructive?: (step: { readonly kind: Kind; readonly name: string; readonly action: PlanAction }) => Promise<void>;
   /** Injected for tests. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

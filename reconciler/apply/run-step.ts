@@ -3,7 +3,7 @@ import { CreateOutcomeUnknownError } from '../../provider/resources/ensure.ts';
 import type { PlannedStep, RefResolver } from '../plan/executable-plan.ts';
 import type { PlanAction } from '../plan/plan-model.ts';
 import type { JournalEntry } from '../state/state-model.ts';
-import type { ApplyStateStore, ApplyWaitOptions, ResourceResult, RetryOptions } from './apply-types.ts';
+import type { ApplyOptions, ApplyStateStore, ApplyWaitOptions, ResourceResult, RetryOptions } from './apply-types.ts';
 import { deleteStep, importStep, replaceStep, updateStep } from './change-step.ts';
 import { createStep } from './create-step.ts';
 import { currentId, labelOf, type StepContext, type StepOutcome } from './step-context.ts';
@@ -22,6 +22,7 @@ export interface StepEnv {
   readonly retry: RetryOptions;
   readonly wait: ApplyWaitOptions;
   readonly signal?: AbortSignal;
+  readonly beforeDestructive?: ApplyOptions['beforeDestructive'];
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   waiting(status: string): void;
@@ -108,6 +109,7 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
   let journal: JournalEntry | undefined;
   let run: { outcome?: StepOutcome; error?: unknown; attempts: number };
   try {
+    if (action === 'delete' || action === 'replace') await env.beforeDestructive?.(base);
     journal = await env.state.journalStart({ kind, name, operation: action as JournalEntry['operation'] });
     run = await withRetries(step, env);
   } catch (error) {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pendingCreateIn } from './pending-create.ts';
 import type { Kind } from '../../provider/resources/types.ts';
+import { describeCloud, identityOf, type CloudBinding, type CloudIdentity } from './cloud-binding.ts';
 import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
 import { redactForState, redactMessage } from './state-redact.ts';
 import { StateTable } from './state-table.ts';
@@ -29,7 +30,8 @@ export interface StateOptions {
  * Contract:
  * - The caller MUST hold the stack lock (`acquireLock(dir, stack)`) while the
  *   store is open: opening compacts the datafiles, so two processes with the
- *   same stack open would lose each other's writes.
+ *   same stack open would lose each other's writes. Readers that need no
+ *   lock (plan, drift) use `openStateReadOnly` (read-only-state.ts).
  * - Reads (`resources`, `get`, `unfinished`, `events`) are synchronous and
  *   reflect every write whose promise has resolved.
  * - A write's promise resolves once the datafile has it: a journal entry
@@ -65,8 +67,29 @@ export interface StateStore {
   event(event: { kind?: Kind; name?: string; type: string; message: string }): Promise<StateEvent>;
   /** The latest `limit` events (default all kept), oldest first. */
   events(options?: { limit?: number }): StateEvent[];
+  /** The cloud this state belongs to (cloud-binding.ts); undefined until a change was made to a cloud. */
+  cloud(): CloudBinding | undefined;
+  /**
+   * Binds the state to `identity`. With `forget` (an intentional move to
+   * another cloud, `--rebind`), first forgets what belonged to the old
+   * cloud: every resource record, and unfinished journal entries (finished
+   * as failed). MUST be awaited before the first cloud call of a change.
+   */
+  bind(identity: CloudIdentity, options?: { forget?: boolean }): Promise<CloudBinding>;
   close(): Promise<void>;
 }
+
+/** What reading a stack needs, and all a read-only state offers (read-only-state.ts). */
+export type StateReader = Pick<StateStore, 'stack' | 'path' | 'resources' | 'get' | 'unfinished' | 'journal' | 'pendingCreate' | 'events' | 'cloud' | 'close'>;
+
+/** The row of `meta.db` holding the binding. */
+export interface BindingRow {
+  readonly id: 'cloud';
+  readonly binding: CloudBinding;
+}
+
+/** The datafiles of a stack's state, under its directory. */
+export const DATAFILES = { resources: 'resources.db', journal: 'journal.db', events: 'events.db', meta: 'meta.db' } as const;
 
 /** Stack names become a directory name: no separators, no `.`/`..`, nothing hidden. */
 function checkStackName(stack: string): void {
@@ -105,9 +128,10 @@ export async function openState(dir: string, stack: string, options: StateOption
   const maxEvents = options.maxEvents ?? 1000;
   const now = () => (options.now ? options.now() : new Date()).toISOString();
 
-  const resources = await StateTable.open<ResourceRecord>(join(path, 'resources.db'));
-  const journal = await StateTable.open<JournalEntry>(join(path, 'journal.db'));
-  const events = await StateTable.open<StateEvent>(join(path, 'events.db'));
+  const resources = await StateTable.open<ResourceRecord>(join(path, DATAFILES.resources));
+  const journal = await StateTable.open<JournalEntry>(join(path, DATAFILES.journal));
+  const events = await StateTable.open<StateEvent>(join(path, DATAFILES.events));
+  const meta = await StateTable.open<BindingRow>(join(path, DATAFILES.meta));
   // A create with an unknown outcome stays until a later run resolves it, like an unfinished one.
   const isFinished = (entry: JournalEntry) => entry.status === 'done' || entry.status === 'failed';
   await journal.prune(maxJournal, isFinished);
@@ -207,6 +231,29 @@ export async function openState(dir: string, stack: string, options: StateOption
       open();
       const all = events.all();
       return limit === undefined ? all : all.slice(Math.max(0, all.length - limit));
+    },
+    cloud() {
+      open();
+      return meta.get('cloud')?.binding;
+    },
+    async bind(identity, { forget = false } = {}) {
+      open();
+      const previous = meta.get('cloud')?.binding;
+      if (forget) {
+        for (const record of resources.all()) await write(resources.delete(record.id));
+        for (const entry of journal.all().filter((e) => e.status === 'started')) {
+          await write(journal.put({ ...entry, status: 'failed', finishedAt: now(), error: 'abandoned: the stack was moved to another cloud (--rebind)' }));
+        }
+      }
+      const binding = { ...identityOf(identity), boundAt: now() } as CloudBinding;
+      await write(meta.put({ id: 'cloud', binding }));
+      if (previous && forget) {
+        await write(events.put({
+          id: randomUUID(), at: now(), type: 'Rebound',
+          message: `moved from ${describeCloud(previous)} to ${describeCloud(identity)}; the records of the old cloud were forgotten`,
+        }));
+      }
+      return meta.get('cloud')!.binding;
     },
     async close() {
       closed = true;

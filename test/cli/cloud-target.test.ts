@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openCloudTarget, type CloudTargetOptions } from '../../cli/cloud-target.ts';
+import { isCi, NoCloudUnderCiError, openCloudTarget, type CloudTargetOptions } from '../../cli/cloud-target.ts';
 import { CloudConfigError, NoCloudConfiguredError } from '../../provider/openstack/errors.ts';
 import { startTestEngine, type TestEngine } from '../helpers/engine-harness.ts';
 
@@ -66,6 +66,55 @@ describe('openCloudTarget with nothing configured', () => {
   });
 });
 
+describe('openCloudTarget: the embedded engine by name, and CI', () => {
+  it('isCi: CI set to anything but an explicit no', () => {
+    for (const value of ['true', '1', 'yes', 'TRUE', 'on']) assert.equal(isCi({ CI: value }), true, value);
+    for (const value of [undefined, '', 'false', '0', 'no', 'off', 'False']) assert.equal(isCi({ CI: value }), false, String(value));
+  });
+
+  it('under CI with nothing configured it refuses in one line, starting nothing', async () => {
+    const { options, lines } = await blankMachine();
+    const error = await openCloudTarget({ ...options, env: { ...options.env, CI: 'true' } }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof NoCloudUnderCiError, String(error));
+    assert.match(error.message, /^no cloud configured and CI is set: pass --os-cloud NAME .* or pass --os-cloud embedded to use the embedded engine on purpose$/);
+    assert.deepEqual(lines, []);
+    assert.ok(!existsSync(join(options.projectDir, '.novaform')), 'no engine was started');
+  });
+
+  it('--os-cloud embedded (or OS_CLOUD=embedded) selects the engine under CI, identified by its data directory', async () => {
+    const { options, lines } = await blankMachine();
+    const ci = { ...options.env, CI: 'true' };
+    const target = await openCloudTarget({ ...options, env: ci, cloud: 'embedded' });
+    try {
+      assert.equal(target.embedded, true);
+      assert.deepEqual(target.identity, { type: 'embedded', dataDir: join('.novaform', 'engine') });
+      assert.deepEqual(lines, ['novaform: using the embedded engine (data in .novaform/engine)']);
+    } finally {
+      await target.close();
+    }
+    const viaEnv = await openCloudTarget({ ...options, env: { ...ci, OS_CLOUD: 'embedded' } });
+    try {
+      assert.equal(viaEnv.embedded, true);
+    } finally {
+      await viaEnv.close();
+    }
+  });
+
+  it('NOVAFORM_ENGINE_CONFIG configures the embedded engine; a bad file is an error naming the variable', async () => {
+    const { options, root } = await blankMachine();
+    await writeFile(join(root, 'engine.yaml'), 'faults:\n  latencyMs: 7\nregion: RegionTwo\n');
+    const target = await openCloudTarget({ ...options, env: { ...options.env, NOVAFORM_ENGINE_CONFIG: join(root, 'engine.yaml') } });
+    try {
+      assert.equal(target.engine!.config.region, 'RegionTwo');
+      assert.deepEqual([target.engine!.config.faults.latencyMs, target.engine!.config.faults.buildDelayMs], [7, 300], 'the file over quick builds');
+    } finally {
+      await target.close();
+    }
+    await writeFile(join(root, 'bad.yaml'), 'faults: {buildDelayMs: soon}\n');
+    await assert.rejects(openCloudTarget({ ...options, env: { ...options.env, NOVAFORM_ENGINE_CONFIG: join(root, 'bad.yaml') } }), /^CloudConfigError: NOVAFORM_ENGINE_CONFIG \(.*bad\.yaml\): invalid: \/faults\/buildDelayMs/);
+  });
+});
+
 describe('openCloudTarget with a cloud configured but broken', () => {
   it('a named cloud that does not exist is an error, not a fallback', async () => {
     const { options, lines } = await blankMachine();
@@ -105,6 +154,7 @@ describe('openCloudTarget with a real cloud configured', () => {
     try {
       assert.equal(target.embedded, false);
       assert.equal(target.cloudName, 'envvars');
+      assert.deepEqual(target.identity, { type: 'openstack', name: 'envvars', authUrl: engine.engine.authUrl, projectId: target.clients.projectId });
       assert.equal(target.engine, undefined);
       assert.ok(engine.engine.requestLog.length > before, 'the running engine was talked to');
       assert.equal((await target.clients.compute.get('/servers')).status, 200);

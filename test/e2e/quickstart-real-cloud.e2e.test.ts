@@ -54,6 +54,23 @@ describe('the quickstart on a real cloud', { skip: cloudName ? false : `set ${TE
     assert.deepEqual(parsed.actions.filter((a: any) => a.action !== 'noop').map((a: any) => `${a.action} ${a.kind} ${a.name}: ${JSON.stringify(a.changes)}`), []);
     assert.equal(parsed.summary.noop, 6);
 
+    // Forgetting --os-cloud after a real-cloud apply on a machine with no other cloud configured: the embedded default is refused
+    // in one line naming both clouds, and under CI nothing is guessed at all.
+    const bare = { HOME: project };
+    for (const [args, extra, expected] of [
+      [['drift', project], {}, new RegExp(`^novaform: stack 'quickstart' was applied to cloud '${cloudName}' \\(http[^)]*, project [^)]*\\); this command targets the embedded engine \\(\\.novaform/engine\\)\\. To work where it was applied, pass --os-cloud ${cloudName}; .*--rebind`, 'm')],
+      [['destroy', '--yes', project], { CI: 'true' }, /^novaform: no cloud configured and CI is set: pass --os-cloud NAME/m],
+    ] as const) {
+      const refused = await spawnCli([...args], { cwd: project, env: { ...bare, ...extra } });
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, expected);
+      assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    }
+    const ambiguous = await spawnCli(['plan', project], { cwd: project, env });
+    assert.equal(ambiguous.code, 1);
+    assert.match(ambiguous.stderr, /^novaform: .*defines several clouds .*: choose one with OS_CLOUD or --os-cloud\n$/, 'one line, no stack trace');
+    assert.equal((await serversByName(api)).get('qs-web')?.status, 'ACTIVE', 'nothing was touched');
+
     const destroyed = await spawnCli(['destroy', '--yes', '--os-cloud', cloudName!, project], { cwd: project, env });
     assert.equal(destroyed.code, 0, `destroy failed:\n${destroyed.stdout}\n${destroyed.stderr}`);
     const left = [...(await serversByName(api)).values()].filter((s) => s.metadata['novaform:stack'] === 'quickstart');

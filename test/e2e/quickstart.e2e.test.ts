@@ -221,6 +221,7 @@ describe('quickstart with no cloud configured (the embedded engine, real process
   after(async () => { await kit?.close(); });
 
   it('apply, plan and destroy work on a fresh machine', async () => {
+    // spawnCli passes only this env (and PATH): CI is unset here even on a CI machine, so the embedded default applies.
     const env = { HOME: join(kit.dir, '..'), NO_COLOR: '1' };
     const applied = await spawnCli(['apply', '.', '--yes'], { cwd: kit.dir, env });
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
@@ -229,6 +230,21 @@ describe('quickstart with no cloud configured (the embedded engine, real process
     const planned = await spawnCli(['plan', '.'], { cwd: kit.dir, env });
     assert.equal(planned.code, 0, planned.stderr);
     assert.match(planned.stdout, /No changes/);
+
+    // Under CI the embedded engine must be named; named, it is the same cloud the stack is bound to.
+    const guessed = await spawnCli(['plan', '.'], { cwd: kit.dir, env: { ...env, CI: 'true' } });
+    assert.equal(guessed.code, 1, guessed.stdout + guessed.stderr);
+    assert.equal(guessed.stderr, 'novaform: no cloud configured and CI is set: pass --os-cloud NAME (a clouds.yaml entry) or set OS_CLOUD / OS_AUTH_URL, '
+      + 'or pass --os-cloud embedded to use the embedded engine on purpose\n');
+    const named = await spawnCli(['drift', '.', '--os-cloud', 'embedded'], { cwd: kit.dir, env: { ...env, CI: 'true' } });
+    assert.equal(named.code, 0, named.stdout + named.stderr);
+    assert.match(named.stdout, /No drift: stack quickstart matches the manifests/);
+
+    // Pointed at another cloud (the test's engine through OS_*), the stack applied to the embedded engine is refused.
+    const elsewhere = await spawnCli(['plan', '.'], { cwd: kit.dir, env: kit.env });
+    assert.equal(elsewhere.code, 1, elsewhere.stdout + elsewhere.stderr);
+    assert.match(elsewhere.stderr, /^novaform: stack 'quickstart' was applied to the embedded engine \(\.novaform\/engine\); this command targets cloud 'envvars' \(http:\/\/127\.0\.0\.1:\d+\/v3, project [0-9a-f]{8}…\)\. To work where it was applied, pass --os-cloud embedded; .*--rebind/);
+
     const destroyed = await spawnCli(['destroy', '.', '--yes'], { cwd: kit.dir, env });
     assert.equal(destroyed.code, 0, destroyed.stdout + destroyed.stderr);
     assert.match(destroyed.stdout, /Destroy complete: 6 deleted/);

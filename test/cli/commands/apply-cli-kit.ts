@@ -28,7 +28,8 @@ export interface CliKit {
   readonly dir: string;
   /** OS_* for the engine's admin, HOME in the temp dir (no clouds.yaml anywhere). */
   readonly env: Record<string, string>;
-  run(command: 'apply' | 'destroy' | 'plan', argv: string[], options?: { stdin?: string; tty?: boolean }): Promise<RunOutcome>;
+  /** Runs a command in-process; `env` replaces the kit's environment (e.g. none, for the embedded default). */
+  run(command: 'apply' | 'destroy' | 'plan', argv: string[], options?: { stdin?: string; tty?: boolean; env?: Record<string, string> }): Promise<RunOutcome>;
   /** Writes files under `dir`; null removes one. */
   write(files: Record<string, string | null>): Promise<void>;
   read(file: string): Promise<string>;
@@ -69,7 +70,7 @@ export async function openCliKit(name: string, engineConfig?: Record<string, unk
       const io: ApplyIo = {
         stdout: { write: (t: string) => { stdout += t; return true; }, isTTY: false },
         stderr: { write: (t: string) => { stderr += t; return true; } },
-        stdin, env, cwd: dir,
+        stdin, env: options.env ?? env, cwd: dir,
       };
       const module = await COMMANDS[command]();
       try {

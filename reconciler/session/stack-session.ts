@@ -1,0 +1,216 @@
+import { join } from 'node:path';
+import { applyPlan } from '../apply/apply-plan.ts';
+import type { ApplyOptions, ApplyResult } from '../apply/apply-types.ts';
+import { destroyStack, planDestroy, type DestroyResult, type PlanDestroyInput } from '../destroy.ts';
+import { detectDrift, type DetectDriftInput } from '../drift/detect-drift.ts';
+import type { DriftReport } from '../drift/drift-model.ts';
+import type { ExecutablePlan } from '../plan/executable-plan.ts';
+import { planStack, type PlanStackInput } from '../plan/plan-stack.ts';
+import { preflightQuota, type QuotaPreflight } from '../quota-preflight.ts';
+import { checkBinding, identityOf, sameCloud, type CloudIdentity } from '../state/cloud-binding.ts';
+import { otherStacksRecords } from '../state/other-stacks-records.ts';
+import { openStateReadOnly } from '../state/read-only-state.ts';
+import { acquireLock, type LockHolder, type StackLock } from '../state/stack-lock.ts';
+import { openState, type StateReader, type StateStore } from '../state/state-store.ts';
+import type { SessionTarget } from './session-target.ts';
+
+/**
+ * One stack session for every caller (DESIGN.md "One stack session for
+ * every caller"): the CLI, the controller and the Pulumi provider open a
+ * stack here and plan, drift, apply or destroy through it; they only
+ * parse, prompt and print around it.
+ *
+ * - `read` (plan, drift): the state read-only (no lock, no write, no
+ *   compaction), so it works while an apply holds the stack.
+ * - `write` (apply, destroy): the stack's lock first (nothing is read or
+ *   written without it), then the state read-write; the lock is checked
+ *   again right before every delete and replace step.
+ * - Both: the state's cloud binding (reconciler/state/cloud-binding.ts) is
+ *   checked against the target before anything is planned; a mismatch is a
+ *   `CloudMismatchError` unless `rebind` moves the stack on purpose. The
+ *   binding is written by the first apply or destroy that changes a cloud.
+ */
+
+/** Where a project keeps its state (and the embedded engine's data): `<projectDir>/.novaform`. */
+export const STATE_DIR = '.novaform';
+
+export interface OpenStackSessionOptions {
+  /** The project directory (absolute): the state lives in `<projectDir>/.novaform/state/<stack>`. */
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly mode: 'read' | 'write';
+  /** Connects to the cloud; called once the lock is held (write mode) and the state is open. */
+  readonly connect: () => Promise<SessionTarget>;
+  /**
+   * Move the stack to the target's cloud on purpose. When the state is bound
+   * elsewhere, plans read no records (those belong to the other cloud), and
+   * the first apply or destroy forgets them and binds the state to the
+   * target. The other cloud is never touched.
+   */
+  readonly rebind?: boolean;
+  /** Write mode: how long to wait for another holder of the stack's lock (default 0: fail at once). */
+  readonly lockWaitMs?: number;
+  /** Recorded in the lock, e.g. `novaform apply`. */
+  readonly command?: string;
+  /** Called once when the lock is held by a live process and the session starts waiting. */
+  readonly onLockWait?: (holder: LockHolder) => void;
+}
+
+/** What a plan of the stack reads from its state. */
+export type SessionRecords = Pick<StateReader, 'get' | 'resources' | 'unfinished'>;
+
+export type SessionApplyOptions = Pick<ApplyOptions, 'parallelism' | 'onProgress' | 'signal' | 'retry' | 'wait'>;
+
+export interface StackSession {
+  readonly stack: string;
+  readonly mode: 'read' | 'write';
+  readonly target: SessionTarget;
+  /** The cloud the state was bound to when the session opened; undefined when unbound. */
+  readonly boundTo?: CloudIdentity;
+  /** True when `rebind` moves the stack from another cloud to the target. */
+  readonly moving: boolean;
+  /** What plans read: the stack's records (none while moving). */
+  readonly records: SessionRecords;
+  /** Plans the stack against the manifests. Reads only. */
+  plan(input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune'>): Promise<ExecutablePlan>;
+  /** The plan that deletes what the stack owns, keeping `retain`. Reads only. */
+  planDestroy(input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): Promise<ExecutablePlan>;
+  /** Compares the cloud with the manifests. Reads only; `includeUnmanaged` reads the other stacks' records too. */
+  drift(input: Pick<DetectDriftInput, 'documents' | 'unresolvedRefs' | 'ignore' | 'includeUnmanaged'>): Promise<DriftReport>;
+  /** Checks `executable` against the project's quotas. Reads only. */
+  preflight(executable: ExecutablePlan): Promise<QuotaPreflight>;
+  /** Write mode: binds the state if needed, then applies an approved plan. */
+  apply(executable: ExecutablePlan, options?: SessionApplyOptions): Promise<ApplyResult>;
+  /** Write mode: binds the state if needed, then destroys (re-planning while duplicates remain; destroy.ts). */
+  destroy(executable: ExecutablePlan, input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>, options?: SessionApplyOptions): Promise<DestroyResult>;
+  /** Closes the target, the state and the lock. Idempotent. */
+  close(): Promise<void>;
+}
+
+const NO_RECORDS: SessionRecords = { get: () => undefined, resources: () => [], unfinished: () => [] };
+
+/**
+ * Opens `stack` for reading or for changes.
+ *
+ * @throws StackLockedError (write mode) when another process holds the stack.
+ * @throws CloudMismatchError when the state belongs to another cloud and `rebind` is not set.
+ *
+ * @example
+ * const session = await openStackSession({ projectDir, stack: 'web', mode: 'write', connect: () => openTarget(), lockWaitMs: 0 });
+ * try {
+ *   const plan = await session.plan({ documents, unresolvedRefs });
+ *   if (await approve(plan)) await session.apply(plan, { parallelism: 4, signal });
+ * } finally {
+ *   await session.close();
+ * }
+ */
+export async function openStackSession(options: OpenStackSessionOptions): Promise<StackSession> {
+  const { stack, mode } = options;
+  const stateDir = join(options.projectDir, STATE_DIR);
+  let lock: StackLock | undefined;
+  let store: StateStore | undefined;
+  let reader: StateReader | undefined;
+  let target: SessionTarget | undefined;
+  const release = async () => {
+    await target?.close().catch(() => undefined);
+    await reader?.close().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
+  };
+  try {
+    if (mode === 'write') {
+      lock = await acquireLock(stateDir, stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait });
+      store = await openState(stateDir, stack);
+      reader = store;
+    } else {
+      reader = await openStateReadOnly(stateDir, stack);
+    }
+    target = await options.connect();
+    const binding = reader.cloud();
+    const boundTo = binding ? identityOf(binding) : undefined;
+    if (!options.rebind) checkBinding(stack, boundTo, target.identity);
+    const moving = options.rebind === true && boundTo !== undefined && !sameCloud(boundTo, target.identity);
+    return sessionOf({ stack, mode, stateDir, lock, store, reader, target, boundTo, moving, release });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+interface Opened {
+  stack: string;
+  mode: 'read' | 'write';
+  stateDir: string;
+  lock?: StackLock;
+  store?: StateStore;
+  reader: StateReader;
+  target: SessionTarget;
+  boundTo?: CloudIdentity;
+  moving: boolean;
+  release(): Promise<void>;
+}
+
+function sessionOf(opened: Opened): StackSession {
+  const { stack, mode, target, moving, reader } = opened;
+  // Until a move is made, plans read nothing of the old cloud; once bound to the target, the store's own records.
+  let bound = opened.boundTo !== undefined && !moving;
+  let moved = false;
+  const current = (): SessionRecords => (moving && !moved ? NO_RECORDS : reader);
+  const records: SessionRecords = {
+    get: (kind, name) => current().get(kind, name),
+    resources: () => current().resources(),
+    unfinished: () => current().unfinished(),
+  };
+  let closed = false;
+  const usable = () => {
+    if (closed) throw new Error(`the session of stack '${stack}' is closed`);
+  };
+  /** The store, bound to the target, ready for a change; throws in read mode. */
+  const forChange = async (): Promise<{ store: StateStore; lock: StackLock }> => {
+    usable();
+    if (!opened.store || !opened.lock) throw new Error(`the session of stack '${stack}' is read-only: open it with mode 'write' to change the cloud`);
+    if (!bound) {
+      await opened.store.bind(target.identity, { forget: moving });
+      bound = true;
+      moved = moving;
+    }
+    return { store: opened.store, lock: opened.lock };
+  };
+  const destroyInput = (input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): PlanDestroyInput => ({
+    clients: target.clients, stack, state: records, cloudName: target.cloudName, ...input,
+  });
+  return {
+    stack, mode, target, moving, records,
+    ...(opened.boundTo ? { boundTo: opened.boundTo } : {}),
+    plan(input) {
+      usable();
+      return planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName });
+    },
+    planDestroy(input) {
+      usable();
+      return planDestroy(destroyInput(input));
+    },
+    async drift(input) {
+      usable();
+      const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.stateDir, stack) : undefined;
+      return detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
+    },
+    preflight(executable) {
+      usable();
+      return preflightQuota(executable, { recorded: (kind, name) => records.get(kind, name)?.cloudId });
+    },
+    async apply(executable, applyOptions = {}) {
+      const { store, lock } = await forChange();
+      return applyPlan(executable, { ...applyOptions, state: store, beforeDestructive: () => lock.check() });
+    },
+    async destroy(executable, input, applyOptions = {}) {
+      const { store, lock } = await forChange();
+      // After forChange the store holds exactly what the plans must read (a move forgot the old cloud's records).
+      return destroyStack(executable, { ...destroyInput(input), state: store }, { ...applyOptions, state: store, beforeDestructive: () => lock.check() });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await opened.release();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { isOpenStackError, isOutcomeUnknown } from '../openstack/errors.ts';
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { AnyKindModule } from './kind.ts';
-import { isStampChange } from './ownership.ts';
+import { isStampChange, stampChanges } from './ownership.ts';
 import type { DiffContext, Owner, Readiness } from './types.ts';
 import { ResourceFailedError, waitFor, type WaitOptions } from './wait.ts';
 
@@ -79,7 +79,7 @@ export async function completeCreate(
   let current = observed;
   if (module.restamp) {
     const stamp = module.stamp(current);
-    if (!stamp || stamp.stack !== owner.stack || stamp.name !== owner.name || stamp.retain !== (owner.deletionPolicy === 'Retain')) {
+    if (stampChanges(module, current, owner).length > 0) {
       current = await module.restamp(api, current, owner);
     }
   }

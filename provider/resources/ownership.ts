@@ -15,7 +15,7 @@ import type { FieldChange, Owner } from './types.ts';
 export function stampChanges(module: AnyKindModule, observed: unknown, owner: Owner): FieldChange[] {
   if (!module.restamp) return [];
   const stamp = module.stamp(observed);
-  if (!stamp || stamp.stack !== owner.stack || stamp.name !== owner.name) {
+  if (!stamp || stamp.stack !== owner.stack || stamp.name !== owner.name || stamp.imported !== (owner.imported === true)) {
     return [{ path: OWNERSHIP_PATH, from: stamp ? `${stamp.stack}/${stamp.name}` : undefined, to: `${owner.stack}/${owner.name}`, apply: 'update', dataLoss: false }];
   }
   const retain = owner.deletionPolicy === 'Retain';

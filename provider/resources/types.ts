@@ -15,6 +15,8 @@ export interface Owner {
   readonly name: string;
   /** Stamped into the cloud with the ownership, so a lost state store never turns a Retain into a delete. */
   readonly deletionPolicy?: 'Delete' | 'Retain';
+  /** True for an object a manifest took over with `import` (its deletionPolicy then defaults to Retain). */
+  readonly imported?: boolean;
 }
 
 /** Metadata keys use ':' because Nova rejects '/' in aggregate metadata and extra-spec keys. */
@@ -22,6 +24,8 @@ export const OWNER_STACK_KEY = 'novaform:stack';
 export const OWNER_NAME_KEY = 'novaform:name';
 /** Present (value `true`) on objects whose manifest says `deletionPolicy: Retain`. */
 export const OWNER_RETAIN_KEY = 'novaform:retain';
+/** Present (value `true`) on objects novaform did not create but took over with `import`. */
+export const OWNER_IMPORTED_KEY = 'novaform:imported';
 
 /** Keys novaform writes for itself: never a user's metadata, never diffed as one. */
 export function isOwnershipKey(key: string): boolean {
@@ -34,6 +38,7 @@ export function ownerMetadata(owner: Owner): Record<string, string> {
     [OWNER_STACK_KEY]: owner.stack,
     [OWNER_NAME_KEY]: owner.name,
     ...(owner.deletionPolicy === 'Retain' ? { [OWNER_RETAIN_KEY]: 'true' } : {}),
+    ...(owner.imported ? { [OWNER_IMPORTED_KEY]: 'true' } : {}),
   };
 }
 
@@ -42,7 +47,7 @@ export function stampOf(metadata: Readonly<Record<string, string>> | undefined |
   const stack = metadata?.[OWNER_STACK_KEY];
   const name = metadata?.[OWNER_NAME_KEY];
   if (stack === undefined || name === undefined) return undefined;
-  return { stack, name, retain: metadata![OWNER_RETAIN_KEY] === 'true' };
+  return { stack, name, retain: metadata![OWNER_RETAIN_KEY] === 'true', imported: metadata![OWNER_IMPORTED_KEY] === 'true' };
 }
 
 /** What the cloud itself says about who owns an object. */
@@ -50,6 +55,8 @@ export interface OwnershipStamp {
   readonly stack: string;
   readonly name: string;
   readonly retain: boolean;
+  /** Taken over with `import`, not created by novaform. */
+  readonly imported: boolean;
 }
 
 /** True when `metadata` marks the object as owned by `stack` (and, if given, by manifest `name`). */

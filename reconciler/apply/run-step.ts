@@ -62,7 +62,7 @@ function contextFor(step: PlannedStep, env: StepEnv): StepContext {
     wait: env.wait,
     signal: env.signal,
     waiting: env.waiting,
-    record: async (cloudId, spec) => { await env.state.put({ kind, name, cloudId, lastApplied: spec, deletionPolicy }); },
+    record: async (cloudId, spec) => { await env.state.put({ kind, name, cloudId, lastApplied: spec, deletionPolicy, ...(step.owner.imported ? { imported: true } : {}) }); },
     forget: async () => { await env.state.remove(kind, name); },
   };
 }
@@ -145,7 +145,7 @@ async function rebuildRecord(step: PlannedStep, env: StepEnv): Promise<string[]>
   const id = currentId(step);
   if (id === undefined || step.resource.pruned || !step.buildSpec || env.state.get(kind, name)?.cloudId === id) return [];
   try {
-    await env.state.put({ kind, name, cloudId: id, lastApplied: step.handler.normalize(step.buildSpec(env.resolve)), deletionPolicy });
+    await env.state.put({ kind, name, cloudId: id, lastApplied: step.handler.normalize(step.buildSpec(env.resolve)), deletionPolicy, ...(step.owner.imported ? { imported: true } : {}) });
     return [];
   } catch (error) {
     return [`the state store did not record it: ${(error as Error).message}`];

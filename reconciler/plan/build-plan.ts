@@ -206,8 +206,10 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     if (manifest) {
       if (failed.has(key)) continue;
       const match = matched.get(key)!;
-      const deletionPolicy = manifest.spec.deletionPolicy ?? (match.via === 'import' ? 'Retain' : 'Delete');
-      const owner = { stack, kind, name, deletionPolicy };
+      // Taken over with `import` (now, or in an earlier run: the stamp or the record says so): Retain unless the manifest says Delete.
+      const imported = match.via === 'import' || (match.observed ? kindModule(kind).stamp(match.observed)?.imported === true : false) || state.get(kind, name)?.imported === true;
+      const deletionPolicy = manifest.spec.deletionPolicy ?? (imported ? 'Retain' : 'Delete');
+      const owner = { stack, kind, name, deletionPolicy, ...(imported ? { imported: true } : {}) };
       const record = state.get(kind, name);
       const buildSpec = specBuilder(manifest, pins.pinned);
       let spec: unknown;

@@ -21,6 +21,8 @@ export interface ResourceRecord {
    */
   readonly lastApplied: unknown;
   readonly deletionPolicy: 'Delete' | 'Retain';
+  /** Taken over with `import` (the evidence for kinds that carry no stamp in the cloud). */
+  readonly imported?: boolean;
   readonly updatedAt: string;
 }
 

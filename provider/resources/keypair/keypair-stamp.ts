@@ -12,7 +12,7 @@ import { OWNER_NAME_KEY, OWNER_RETAIN_KEY, OWNER_STACK_KEY, type Owner, type Own
  * state store or the journal.
  */
 
-const STAMP_TOKEN = /^novaform:(stack|name|retain)=(\S+)$/;
+const STAMP_TOKEN = /^novaform:(stack|name|retain|imported)=(\S+)$/;
 
 /**
  * The public key to send: the manifest's key with the stamp appended to
@@ -44,5 +44,5 @@ export function keypairStamp(publicKey: string): OwnershipStamp | undefined {
     if (match) found[match[1]!] = match[2]!;
   }
   if (found.stack === undefined || found.name === undefined) return undefined;
-  return { stack: found.stack, name: found.name, retain: found.retain === 'true' };
+  return { stack: found.stack, name: found.name, retain: found.retain === 'true', imported: found.imported === 'true' };
 }

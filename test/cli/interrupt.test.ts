@@ -99,7 +99,8 @@ describe('apply and destroy under Ctrl-C, SIGTERM and --timeout (real processes)
     run.child.kill('SIGINT');
     const out = await run.exit;
     assert.equal(out.code, 130, `${out.stdout}\n${out.stderr}`);
-    assert.match(out.stderr, /SIGINT again: exiting now/);
+    // The first Ctrl-C already stops the build's wait within a poll, so the run may be over before the second arrives.
+    assert.match(out.stderr, /SIGINT again: exiting now|novaform: apply interrupted/);
     assert.ok(out.atMs - sentAt < BUILD_MS - 2000, `exited ${out.atMs - sentAt} ms after the first Ctrl-C, before the ${BUILD_MS} ms build`);
   });
 

@@ -59,12 +59,6 @@ export interface OwnershipStamp {
   readonly imported: boolean;
 }
 
-/** True when `metadata` marks the object as owned by `stack` (and, if given, by manifest `name`). */
-export function isOwnedBy(metadata: Record<string, string> | undefined | null, stack: string, name?: string): boolean {
-  if (!metadata || metadata[OWNER_STACK_KEY] !== stack) return false;
-  return name === undefined || metadata[OWNER_NAME_KEY] === name;
-}
-
 /** A dependency of one resource on another, by manifest name (e.g. a server's flavor). */
 export interface Ref {
   readonly kind: Kind;

@@ -81,12 +81,22 @@ describe('apply and destroy under Ctrl-C, SIGTERM and --timeout (real processes)
     const dir = await makeProject('sigint');
     const run = start(['apply', '.', '--yes', '--os-cloud', 'embedded'], dir, env);
     await run.waitFor(/Server sigint-web: creating\.\.\./);
+    const sentAt = Date.now();
     run.child.kill('SIGINT');
     const out = await run.exit;
     assert.equal(out.code, 130, `${out.stdout}\n${out.stderr}`);
     assert.match(out.stderr, /novaform: interrupted: no new steps start; in flight: Server sigint-web \(create\); waiting for them to stop/);
     assert.match(out.stderr, /novaform: apply interrupted: \d+ steps? not attempted; run apply again to finish\n$/);
     assert.doesNotMatch(out.stderr, /\n\s+at /, 'no stack trace');
+    assert.ok(out.atMs - sentAt < BUILD_MS - 2000, `exited ${out.atMs - sentAt} ms after Ctrl-C, well before the ${BUILD_MS} ms build`);
+
+    // The next run resolves what was in flight: the server the interrupted run created (or its journalled create) is adopted, never duplicated.
+    const again = await start(['apply', '.', '--yes', '--os-cloud', 'embedded'], dir, env).exit;
+    assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+    const plan = await start(['plan', '.', '--output', 'json', '--os-cloud', 'embedded'], dir, env).exit;
+    assert.equal(plan.code, 0, plan.stderr);
+    const actions = (JSON.parse(plan.stdout) as { actions: Array<{ action: string; warnings: string[] }> }).actions;
+    assert.deepEqual(actions.map((a) => [a.action, a.warnings]), [['noop', []], ['noop', []]], 'in sync, and no duplicate carries the stack\'s stamp');
   });
 
   it('a second Ctrl-C exits at once with 130', { timeout: 240_000 }, async () => {

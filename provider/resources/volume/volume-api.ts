@@ -2,10 +2,9 @@ import type { Clients } from '../../openstack/openstack-client.ts';
 import { isNotFound, isOpenStackError } from '../../openstack/errors.ts';
 import { VOLUMES } from '../../openstack/paging.ts';
 import { splitMapChanges } from '../map-changes.ts';
-import { isOwnedBy, ownerMetadata, type FieldChange, type Owner } from '../types.ts';
+import { isOwnershipKey, ownerMetadata, type FieldChange, type Owner } from '../types.ts';
 import { sendAndVerify } from '../unknown-outcome.ts';
 import { ResourceGoneError, waitFor, waitUntilGone } from '../wait.ts';
-import { isOwnershipKey } from '../types.ts';
 import { toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import type { NormalizedVolumeSpec } from './volume-spec.ts';
 
@@ -26,36 +25,6 @@ export async function readVolume(api: Clients, id: string): Promise<VolumeObserv
     if (isNotFound(error)) return undefined;
     throw error;
   }
-}
-
-/**
- * Volumes of the project whose metadata holds every entry of `match`.
- * Cinder filters on metadata server-side (`?metadata={...}`); a cloud whose
- * filter policy refuses it (400) gets the whole listing. The result is
- * filtered here as well, so a cloud that ignores the filter is still safe.
- */
-export async function findVolumesByMetadata(api: Clients, match: Record<string, string>): Promise<VolumeObserved[]> {
-  const matches = (body: Record<string, any>) => Object.entries(match).every(([k, v]) => body.metadata?.[k] === v);
-  const collect = async (query?: Record<string, string>) => {
-    const out: VolumeObserved[] = [];
-    for await (const body of api.volume.list(VOLUMES, { query })) if (matches(body)) out.push(toVolumeObserved(body));
-    return out;
-  };
-  try {
-    return await collect({ metadata: JSON.stringify(match) });
-  } catch (error) {
-    if (isOpenStackError(error) && error.status === 400) return collect();
-    throw error;
-  }
-}
-
-/**
- * The volumes owned by `owner` (stack and manifest name), leaving out those
- * being deleted: a replace deletes the old volume before creating the new one.
- */
-export async function findOwnedVolumes(api: Clients, owner: Owner): Promise<VolumeObserved[]> {
-  const found = await findVolumesByMetadata(api, ownerMetadata(owner));
-  return found.filter((v) => v.status !== 'deleting' && isOwnedBy(v.metadata, owner.stack, owner.name));
 }
 
 /** `POST /volumes` body: the ownership keys travel in the create request itself. */

@@ -4,7 +4,7 @@ import { openTestCloud, type TestCloud } from '../../../helpers/test-cloud.ts';
 import type { Clients } from '../../../../provider/openstack/openstack-client.ts';
 import { VOLUMES } from '../../../../provider/openstack/paging.ts';
 import { AdoptionConflictError } from '../../../../provider/resources/adoption.ts';
-import { deleteVolume, findOwnedVolumes, waitForVolume } from '../../../../provider/resources/volume/volume-api.ts';
+import { deleteVolume, waitForVolume } from '../../../../provider/resources/volume/volume-api.ts';
 import { volumeHandler } from '../../../../provider/resources/volume/volume-handler.ts';
 import type { VolumeSpec } from '../../../../provider/resources/volume/volume-spec.ts';
 import { ownerMetadata, UnsupportedChangeError, type Owner } from '../../../../provider/resources/types.ts';
@@ -182,7 +182,7 @@ describe('volumeHandler with transient API errors', () => {
     assert.deepEqual(volumeHandler.diff(next, updated, contextOf(api, next)), []);
     assert.equal(updated.size, 2);
 
-    const owned = await retryStep(() => findOwnedVolumes(api, owner));
+    const owned = (await retryStep(() => volumeHandler.listAll(api))).filter((v) => volumeHandler.stamp(v)?.stack === owner.stack && volumeHandler.stamp(v)?.name === owner.name);
     assert.deepEqual(owned.map((v) => v.id), [created.id], 'exactly one volume');
     await retryStep(() => volumeHandler.delete(api, updated));
     assert.equal(await retryStep(() => volumeHandler.read(api, created.id)), undefined);

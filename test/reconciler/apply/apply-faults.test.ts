@@ -54,9 +54,10 @@ describe('applyPlan: servers that come up in ERROR', { skip: !onEngine && 'needs
 
   it('onError recreate: deletes the failed server and builds it once more', async () => {
     faults().buildFailureRate = 1;
-    // The first build has failed by the time its id is recorded; let the second one succeed.
+    // Each id is recorded right after its POST, before the build ends: let the second build (recorded second) succeed.
     const put = kit.state.put.bind(kit.state);
-    const state = { ...kit.state, put: async (record: Parameters<typeof put>[0]) => { faults().buildFailureRate = 0; return put(record); } };
+    let puts = 0;
+    const state = { ...kit.state, put: async (record: Parameters<typeof put>[0]) => { puts += 1; if (puts === 2) faults().buildFailureRate = 0; return put(record); } };
     const { result } = await kit.apply([server('again', 'recreate')], { state });
     const again = resultOf(result, 'Server', 'again');
     assert.equal(again.status, 'done', JSON.stringify(again));

@@ -127,6 +127,7 @@ describe('planStack: references and reads', () => {
       'GET /v2.1/flavors/detail',
       'GET /v2.1/os-aggregates',
       'GET /v2.1/os-keypairs',
+      'GET /v2.1/os-server-groups',
       'GET /v2.1/servers/detail',
       'GET /volume/v3/' + kit.api.projectId + '/volumes/detail',
     ].sort());

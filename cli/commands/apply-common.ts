@@ -96,6 +96,7 @@ export async function openCliSession(options: {
   try {
     const session = await openStackSession({
       projectDir: project.projectDir, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
+      ...createGrace(io.env),
       onLockWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`),
       connect: () => openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) }),
     });
@@ -188,6 +189,20 @@ export function positiveInt(flag: string, value: string | undefined, fallback: n
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new CliError(`--${flag}: expected an integer >= ${min}, got '${value}'`, 2);
   return n;
+}
+
+/**
+ * `NOVAFORM_CREATE_GRACE` (a duration: `30s`, `2m`, `0`): how long a plan
+ * waits for a create whose answer was lost to show in the cloud before it
+ * creates again. Default 2 minutes; tests and clouds whose listings never
+ * lag set it lower.
+ */
+function createGrace(env: Record<string, string | undefined>): { createGraceMs?: number } {
+  const text = env.NOVAFORM_CREATE_GRACE;
+  if (text === undefined || text === '') return {};
+  const ms = /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseDuration(text);
+  if (ms === undefined) throw new CliError(`NOVAFORM_CREATE_GRACE: expected a duration such as 30s, 2m or 0, got '${text}'`, 2);
+  return { createGraceMs: ms };
 }
 
 /**

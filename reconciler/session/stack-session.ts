@@ -54,10 +54,12 @@ export interface OpenStackSessionOptions {
   readonly command?: string;
   /** Called once when the lock is held by a live process and the session starts waiting. */
   readonly onLockWait?: (holder: LockHolder) => void;
+  /** How long a create whose outcome is unknown may take to show in listings before a plan creates again (build-plan.ts default: 2 min). */
+  readonly createGraceMs?: number;
 }
 
 /** What a plan of the stack reads from its state. */
-export type SessionRecords = Pick<StateReader, 'get' | 'resources' | 'unfinished'>;
+export type SessionRecords = Pick<StateReader, 'get' | 'resources' | 'unfinished' | 'pendingCreate'>;
 
 export type SessionApplyOptions = Pick<ApplyOptions, 'parallelism' | 'onProgress' | 'signal' | 'retry' | 'wait'>;
 
@@ -87,7 +89,7 @@ export interface StackSession {
   close(): Promise<void>;
 }
 
-const NO_RECORDS: SessionRecords = { get: () => undefined, resources: () => [], unfinished: () => [] };
+const NO_RECORDS: SessionRecords = { get: () => undefined, resources: () => [], unfinished: () => [], pendingCreate: () => undefined };
 
 /**
  * Opens `stack` for reading or for changes.
@@ -129,7 +131,7 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
     const boundTo = binding ? identityOf(binding) : undefined;
     if (!options.rebind) checkBinding(stack, boundTo, target.identity);
     const moving = options.rebind === true && boundTo !== undefined && !sameCloud(boundTo, target.identity);
-    return sessionOf({ stack, mode, stateDir, lock, store, reader, target, boundTo, moving, release });
+    return sessionOf({ stack, mode, stateDir, lock, store, reader, target, boundTo, moving, release, ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}) });
   } catch (error) {
     await release();
     throw error;
@@ -146,6 +148,7 @@ interface Opened {
   target: SessionTarget;
   boundTo?: CloudIdentity;
   moving: boolean;
+  createGraceMs?: number;
   release(): Promise<void>;
 }
 
@@ -159,6 +162,7 @@ function sessionOf(opened: Opened): StackSession {
     get: (kind, name) => current().get(kind, name),
     resources: () => current().resources(),
     unfinished: () => current().unfinished(),
+    pendingCreate: (kind, name) => current().pendingCreate(kind, name),
   };
   let closed = false;
   const usable = () => {
@@ -183,7 +187,7 @@ function sessionOf(opened: Opened): StackSession {
     ...(opened.boundTo ? { boundTo: opened.boundTo } : {}),
     plan(input) {
       usable();
-      return planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName });
+      return planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}) });
     },
     planDestroy(input) {
       usable();

@@ -30,7 +30,10 @@ describe('cancellation', () => {
   it('the deadline aborts with reason timeout; dispose stops listening', async () => {
     const lines: string[] = [];
     const cancel = cancellation({ verb: 'destroy', timeoutMs: 20, log: (l) => lines.push(l), inFlight: () => [], exit: () => assert.fail('no exit') });
+    // The deadline's timer is unref'd (it must not keep a finished command alive); this test holds the loop itself, as a command's I/O does.
+    const hold = setTimeout(() => undefined, 10_000);
     await new Promise<void>((resolve) => cancel.signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearTimeout(hold);
     cancel.dispose();
     assert.equal(cancel.reason(), 'timeout');
     assert.deepEqual(lines, ['novaform: destroy reached its --timeout: no new steps start; no step in flight']);

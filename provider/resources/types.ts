@@ -4,10 +4,10 @@ import type { Clients } from '../openstack/openstack-client.ts';
 export type Kind = 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server';
 
 /**
- * Who owns a cloud object: the stack and the manifest name. Servers,
- * volumes and aggregates carry it in their metadata (OWNER_STACK_KEY,
- * OWNER_NAME_KEY); flavors and keypairs have no metadata and are owned by
- * their unique name plus the state store.
+ * Who owns a cloud object: the stack and the manifest name. Each kind
+ * stamps it into the cloud where it can (metadata, a flavor's extra specs,
+ * an ssh key's comment: see each module's `stamp`); kinds with nowhere to
+ * keep it (server groups, x509 keypairs) rely on the state store.
  */
 export interface Owner {
   readonly stack: string;

@@ -54,8 +54,8 @@ function safely(onProgress: ApplyOptions['onProgress'], event: ApplyEvent): void
  *
  * - a step starts when every dependency in the plan succeeded; a failed
  *   or skipped dependency marks it `skipped`;
- * - each step journals, acts (create adopts first; replace deletes then
- *   creates), waits for readiness, writes the state record, and retries
+ * - each step journals, acts (create sends its request once; replace
+ *   deletes then creates), waits for readiness, writes the state record, and retries
  *   transient errors a bounded number of times (`retry`);
  * - references resolve to the ids earlier steps produced;
  * - `signal` stops new steps (the rest are `skipped`, "cancelled").

@@ -60,10 +60,10 @@ export async function importStep(ctx: StepContext, spec: unknown): Promise<StepO
 }
 
 /**
- * replace: delete, then create. Never create-before-destroy: ownership
- * (`novaform:stack`/`novaform:name`, or a flavor's or keypair's unique
- * name) MUST identify one object, and two at once would make adoption
- * refuse to guess (or adopt the old one) after a crash in between.
+ * replace: delete, then create. Never create-before-destroy: a stamp
+ * (`novaform:stack`/`novaform:name`) MUST identify one object, and two at
+ * once would make matching refuse to guess after a crash in between; and
+ * flavor, keypair and aggregate names are unique in Nova.
  */
 export async function replaceStep(ctx: StepContext, spec: unknown): Promise<StepOutcome> {
   const current = await readCurrent(ctx);

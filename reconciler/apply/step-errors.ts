@@ -20,7 +20,8 @@ export class StepError extends Error {
  * error the client's own retries did not get past (5xx, 429, a reset), a
  * 409 (the object is busy: a task under way, a status in transition), or
  * a server update whose every failed part was one of those. Steps are
- * safe to repeat (create adopts first, update re-reads and re-diffs,
+ * safe to repeat (a create continues with the id it recorded and never
+ * sends its request twice; update re-reads and re-diffs,
  * delete treats 404 as success).
  *
  * @example

@@ -1,14 +1,39 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { waitFor } from '../../provider/resources/wait.ts';
 import { REPO, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
+import { TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
 
 /**
  * End-to-end helpers: the real `novaform` as a child process, and reads of
  * the cloud through the API (what the cloud says, not what novaform thinks).
  */
+
+/**
+ * The environment and flags that point a child `novaform` at the test's
+ * cloud: the engine under test through OS_* variables, or the real cloud
+ * NOVAFORM_TEST_CLOUD names through its clouds.yaml. Only these variables
+ * reach the child (no CI, no OS_CLOUD from the runner).
+ */
+export function cliTarget(cloud: TestCloud, home: string): { env: Record<string, string>; cloudArgs: string[] } {
+  if (cloud.engine) {
+    const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
+    return {
+      env: {
+        HOME: home, NO_COLOR: '1',
+        OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
+        OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
+      },
+      cloudArgs: [],
+    };
+  }
+  return {
+    env: { HOME: home, NO_COLOR: '1', OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') },
+    cloudArgs: ['--os-cloud', process.env[TEST_CLOUD_ENV]!],
+  };
+}
 
 /** Runs `bin/novaform.js` as a real process; resolves with its exit code and output. */
 export function spawnCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<RunOutcome> {

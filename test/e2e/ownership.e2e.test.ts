@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isNotFound } from '../../provider/openstack/errors.ts';
 import { sshPublicKey } from '../reconciler/plan/plan-kit.ts';
 import { doc, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
 import { openTestCloud, TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
-import { serversByName, spawnCli, volumesByName } from './e2e-kit.ts';
+import { cliTarget, serversByName, spawnCli, volumesByName } from './e2e-kit.ts';
 
 /**
  * Ownership and the cloud as the truth (issue 9), with the real `novaform`
@@ -63,18 +63,7 @@ describe('ownership, import, state loss and the cloud binding', { timeout: 900_0
     cloud = await openTestCloud({ name: 'own' });
     p = cloud.prefix;
     root = await mkdtemp(join(tmpdir(), 'novaform-own-'));
-    if (cloud.engine) {
-      const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
-      env = {
-        HOME: root, NO_COLOR: '1',
-        OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
-        OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
-      };
-      cloudArgs = [];
-    } else {
-      env = { HOME: root, NO_COLOR: '1', OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') };
-      cloudArgs = ['--os-cloud', cloudName!];
-    }
+    ({ env, cloudArgs } = cliTarget(cloud, root));
     const key = sshPublicKey('ops@example');
     for (const stack of ['a', 'b'] as const) {
       dirs[stack] = join(root, stack);

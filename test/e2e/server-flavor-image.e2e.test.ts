@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isNotFound } from '../../provider/openstack/errors.ts';
 import { doc, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
 import { openTestCloud, TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
-import { createImage, edit, serversByName, spawnCli } from './e2e-kit.ts';
+import { cliTarget, createImage, edit, serversByName, spawnCli } from './e2e-kit.ts';
 
 /**
  * A server's flavor and image changed in one edit apply in one run (issue
@@ -54,18 +54,7 @@ describe('a server\'s flavor and image changed in one edit', { timeout: 900_000 
     p = cloud.prefix;
     root = await mkdtemp(join(tmpdir(), 'novaform-fi-'));
     project = join(root, 'project');
-    if (cloud.engine) {
-      const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
-      env = {
-        HOME: root, NO_COLOR: '1',
-        OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
-        OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
-      };
-      cloudArgs = [];
-    } else {
-      env = { HOME: root, NO_COLOR: '1', OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') };
-      cloudArgs = ['--os-cloud', cloudName!];
-    }
+    ({ env, cloudArgs } = cliTarget(cloud, root));
     imageId = await createImage(cloud.admin, `${p}-big`, { min_ram: 512, min_disk: 2 });
     await mkdir(project);
     await writeFile(join(project, 'novaform.yaml'), `stack: ${p}\n`);

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { doc, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
 import { openTestCloud, TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
-import { serversByName, spawnCli } from './e2e-kit.ts';
+import { cliTarget, serversByName, spawnCli } from './e2e-kit.ts';
 
 /**
  * ServerGroup end to end (issue 9): validate, plan, apply, drift, destroy,
@@ -36,18 +36,7 @@ describe('a ServerGroup and its servers', { timeout: 900_000 }, () => {
     p = cloud.prefix;
     root = await mkdtemp(join(tmpdir(), 'novaform-sg-'));
     project = join(root, 'project');
-    if (cloud.engine) {
-      const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
-      env = {
-        HOME: root, NO_COLOR: '1',
-        OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
-        OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
-      };
-      cloudArgs = [];
-    } else {
-      env = { HOME: root, NO_COLOR: '1', OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') };
-      cloudArgs = ['--os-cloud', cloudName!];
-    }
+    ({ env, cloudArgs } = cliTarget(cloud, root));
     await mkdir(project);
     await writeFile(join(project, 'novaform.yaml'), `stack: ${p}\n`);
     await writeFile(join(project, 'stack.yaml'), [

@@ -80,6 +80,8 @@ export function cancellation(options: CancellationOptions): Cancellation {
     dispose() {
       for (const [name, listener] of listeners) process.off(name, listener);
       if (timer) clearTimeout(timer);
+      // Interrupted and winding down (the summary is being printed): another Ctrl-C still means "exit now, 130", not death by signal.
+      if (why === 'interrupted') for (const name of SIGNALS) process.once(name, () => exit(130));
     },
   };
 }

@@ -4,7 +4,7 @@ import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
 import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
 
 /**
- * A kind is a module (DESIGN.md): everything the generic planner, executor
+ * A kind is a module (README, "The provider"): everything the generic planner, executor
  * and drift need to know about one kind lives in its folder and is exported
  * as one `KindModule`, listed in registry.ts. Generic code reads these
  * members and feature-detects the optional ones; it never switches on a

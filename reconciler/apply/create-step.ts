@@ -4,7 +4,7 @@ import { StepError } from './step-errors.ts';
 
 /**
  * Creating one resource, the one safe-create rule for every kind
- * (DESIGN.md "Safety rules"):
+ * (README, "Safe creates"):
  *
  * 1. the journal entry (written by run-step.ts before anything else)
  *    holds the intent;

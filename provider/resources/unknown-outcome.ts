@@ -1,10 +1,13 @@
 import { isRetryable } from '../openstack/errors.ts';
 
 /**
- * Non-idempotent requests (POST create, add_host, os-extend, ...) that fail
- * with a transient error (5xx, timeout, reset) may or may not have been
- * processed; the client never re-sends them (retry-policy.ts). The safety
- * rule: look at the cloud first, then send again only if nothing happened.
+ * Non-idempotent follow-up actions (add_host, flavor access, os-extend,
+ * ...) that fail with a transient error (5xx, timeout, reset) may or may
+ * not have been processed; the client never re-sends them
+ * (retry-policy.ts). The safety rule: look at the cloud first, then send
+ * again only if nothing happened. Creates never come here: a create is
+ * sent once (ensure.ts), because a "nothing found" may only mean the
+ * listing lags.
  */
 
 export interface SendAndVerifyOptions {
@@ -17,14 +20,14 @@ export interface SendAndVerifyOptions {
 
 /**
  * Sends once; on a retryable failure asks `verify` whether the request took
- * effect (a create: adoption by ownership; an action: re-read and check),
+ * effect (re-read and check),
  * returns what `verify` found, else sends again, up to `attempts`. A
  * non-retryable failure, or the last retryable one, is thrown.
  *
  * @example
- * const volume = await sendAndVerify(
- *   async () => toVolumeObserved((await api.volume.post('/volumes', body)).body.volume),
- *   () => volumeHandler.adopt(api, owner, spec),
+ * await sendAndVerify(
+ *   async () => { await api.compute.post(`/os-aggregates/${id}/action`, { add_host: { host } }); return true; },
+ *   async () => ((await readAggregate(api, id))?.hosts.includes(host) ? true : undefined),
  * );
  */
 export async function sendAndVerify<T>(send: () => Promise<T>, verify: () => Promise<T | undefined>, options: SendAndVerifyOptions = {}): Promise<T> {

@@ -1,4 +1,5 @@
 import type { AggregateManifestSpec } from '../../../schemas/spec-types.ts';
+import { defined } from '../defined.ts';
 import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { applyAggregateChanges, deleteAggregate, listAggregates, readAggregate, setAggregateMetadata } from './aggregate-api.ts';
@@ -58,7 +59,7 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
     ? [{ path: ['spec', 'metadata', 'availability_zone'], code: 'reserved-key', message: "Nova keeps an aggregate's zone in the metadata key 'availability_zone'", hints: ['use spec.availabilityZone instead'], at: 'key' }]
     : []),
 
-  fromManifest: (name, spec) => normalizeAggregateSpec(Object.fromEntries(Object.entries({ name, ...spec }).filter(([, v]) => v !== undefined)) as unknown as AggregateSpec),
+  fromManifest: (name, spec) => normalizeAggregateSpec(defined<AggregateSpec>({ name, ...spec })),
 
   normalize: normalizeAggregateSpec,
 

@@ -23,19 +23,28 @@ async function readAccess(api: Clients, id: string): Promise<string[] | undefine
   }
 }
 
-/** Completes a flavor body: extra specs when the microversion (< 2.61) left them out, access when private. */
-async function complete(api: Clients, body: Record<string, any>): Promise<FlavorObserved> {
-  const id = String(body.id);
-  const extraSpecs = body.extra_specs === undefined ? (await api.compute.get(`${path(id)}/os-extra_specs`)).body?.extra_specs : undefined;
-  const access = body['os-flavor-access:is_public'] === false ? await readAccess(api, id) : undefined;
-  return toFlavorObserved(body, { extraSpecs, access });
+/** What a flavor body leaves out: extra specs below compute 2.61, the access list of a private flavor. */
+export interface FlavorGaps {
+  readonly extraSpecs: boolean;
+  readonly access: boolean;
+}
+
+/** The gaps of a flavor body (show or list item). Pure. */
+export function flavorGaps(body: Record<string, any>): FlavorGaps {
+  return { extraSpecs: body.extra_specs === undefined, access: body['os-flavor-access:is_public'] === false };
+}
+
+/** A flavor body with its gaps filled in. */
+function complete(api: Clients, body: Record<string, any>): Promise<FlavorObserved> {
+  return completeFlavor(api, toFlavorObserved(body), flavorGaps(body));
 }
 
 /**
  * Fills in what a listing left out of `flavor` (only those parts: one or
  * two GETs). An access list the caller may not read (403) stays unknown.
  */
-export async function completeFlavor(api: Clients, flavor: FlavorObserved, gaps: { extraSpecs: boolean; access: boolean }): Promise<FlavorObserved> {
+export async function completeFlavor(api: Clients, flavor: FlavorObserved, gaps: FlavorGaps): Promise<FlavorObserved> {
+  if (!gaps.extraSpecs && !gaps.access) return flavor;
   const specs = gaps.extraSpecs ? (await api.compute.get(`${path(flavor.id)}/os-extra_specs`)).body?.extra_specs ?? {} : flavor.extraSpecs;
   const access = gaps.access ? await readAccess(api, flavor.id) : undefined;
   return {

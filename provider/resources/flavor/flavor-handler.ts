@@ -3,7 +3,7 @@ import { FLAVORS, listAll } from '../../openstack/paging.ts';
 import type { FlavorManifestSpec } from '../../../schemas/spec-types.ts';
 import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates, type DiffContext, type FieldChange } from '../types.ts';
-import { applyFlavorChanges, completeFlavor, deleteFlavor, postFlavor, readFlavor, setFlavorExtraSpecs } from './flavor-api.ts';
+import { applyFlavorChanges, completeFlavor, deleteFlavor, flavorGaps, postFlavor, readFlavor, setFlavorExtraSpecs, type FlavorGaps } from './flavor-api.ts';
 import { assertFlavorSpecSupported, diffFlavor } from './flavor-diff.ts';
 import { toFlavorObserved, type FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
@@ -18,8 +18,8 @@ function assertNoReplace(changes: readonly FieldChange[]): void {
   if (replace) throw new Error(`flavor update cannot apply ${replace.path}: it needs a replace (delete and create), which the executor does`);
 }
 
-/** What a listing left out of a flavor: extra specs below 2.61, a private flavor's access list. */
-const listedWithGaps = new WeakMap<FlavorObserved, { extraSpecs: boolean; access: boolean }>();
+/** What the listing left out of each flavor it returned (completed only for the flavors a plan manages). */
+const listedWithGaps = new WeakMap<FlavorObserved, FlavorGaps>();
 
 /**
  * Flavors (admin-only in Nova). Ownership lives in the cloud as scoped
@@ -51,8 +51,7 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
     const bodies = await listAll<Record<string, any>>(api.compute, FLAVORS, { query: { is_public: 'None' } });
     return bodies.map((body) => {
       const observed = toFlavorObserved(body);
-      const gaps = { extraSpecs: body.extra_specs === undefined, access: body['os-flavor-access:is_public'] === false };
-      if (gaps.extraSpecs || gaps.access) listedWithGaps.set(observed, gaps);
+      listedWithGaps.set(observed, flavorGaps(body));
       return observed;
     });
   },

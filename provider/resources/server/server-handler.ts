@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServerManifestSpec } from '../../../schemas/spec-types.ts';
 import { isNotFound } from '../../openstack/errors.ts';
 import type { Clients } from '../../openstack/openstack-client.ts';
+import { defined } from '../defined.ts';
 import type { KindModule, SpecReference } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { createServer } from './server-create.ts';
@@ -16,8 +17,6 @@ import { updateServer } from './server-update.ts';
 import { waitForServerGone, type ServerWaitOptions } from './server-wait.ts';
 
 export type ServerHandler = KindModule<ServerSpec, ServerObserved, ServerManifestSpec>;
-
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 function networksOf(networks: ServerManifestSpec['networks']): ServerNetworks {
   if (networks === undefined || typeof networks === 'string') return networks ?? 'auto';

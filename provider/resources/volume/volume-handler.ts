@@ -1,13 +1,12 @@
 import type { VolumeManifestSpec } from '../../../schemas/spec-types.ts';
 import { listAll, VOLUMES } from '../../openstack/paging.ts';
+import { defined } from '../defined.ts';
 import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { applyVolumeChanges, deleteVolume, readVolume, setVolumeMetadata, volumeCreateBody } from './volume-api.ts';
 import { diffVolume } from './volume-diff.ts';
 import { toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import { normalizeVolumeSpec, type VolumeSpec } from './volume-spec.ts';
-
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Block-storage volumes (Cinder v3), owned by the metadata keys

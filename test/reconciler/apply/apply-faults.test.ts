@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ServerObserved } from '../../../provider/resources/server/server-observed.ts';
 import type { RefResolver } from '../../../reconciler/plan/executable-plan.ts';
 import { injectedFailures } from '../../provider/resources/handler-kit.ts';
+import type { ResourceResult } from '../../../reconciler/apply/apply-types.ts';
 import { HANDLERS, listOwned, openApplyKit, resultOf, type ApplyKit } from './apply-kit.ts';
 
 /**
@@ -101,8 +102,18 @@ describe('applyPlan: an API that fails transiently', { skip: !onEngine && 'needs
         }),
       }),
     ];
-    const { result } = await kit.apply(steps, { retry: { attempts: 10, baseDelayMs: 10, maxDelayMs: 100 } });
-    assert.equal(result.ok, true, JSON.stringify(result.results, null, 1));
+    // Reads and updates are retried within a run; a create answered 5xx is an unknown outcome, never re-sent in its
+    // run. These faults come before the engine processes anything, so the next run may create what is still missing
+    // (what a plan does after its grace period); steps a run finished are not run again.
+    let pending = steps;
+    const done = new Map<string, ResourceResult>();
+    for (let run = 1; run <= 6 && pending.length > 0; run += 1) {
+      const { result } = await kit.apply(pending, { retry: { attempts: 10, baseDelayMs: 10, maxDelayMs: 100 } });
+      for (const r of result.results) if (r.status === 'done') done.set(`${r.kind}/${r.name}`, r);
+      pending = pending.filter((step) => !done.has(`${step.resource.kind}/${step.resource.name}`));
+    }
+    assert.deepEqual(pending.map((step) => step.resource.name), [], 'every step done within 6 runs');
+    const result = { ok: true, durationMs: 0, results: [...done.values()] };
     assert.ok(injectedFailures(kit.cloud.engine!.engine.requestLog) > 0, 'the engine did inject failures');
     kit.cloud.engine!.engine.config.faults.apiErrorRate = 0;
     const servers = await listOwned('Server', kit.api, kit.stack);

@@ -6,6 +6,7 @@ import { loadCloudConfig } from '../provider/openstack/cloud-config.ts';
 import { cloudSettings } from '../provider/openstack/cloud-settings.ts';
 import { CloudConfigError, NoCloudConfiguredError } from '../provider/openstack/errors.ts';
 import type { HttpLogger } from '../provider/openstack/http-log.ts';
+import type { HttpHooks } from '../provider/openstack/http-client.ts';
 import { connect, type Clients } from '../provider/openstack/openstack-client.ts';
 import type { SessionTarget } from '../reconciler/session/session-target.ts';
 import { acquireLockFile, type StackLock } from '../reconciler/state/stack-lock.ts';
@@ -68,6 +69,8 @@ export interface CloudTargetOptions {
   systemDir?: string;
   /** HTTP debug logging (`--debug`). */
   logger?: HttpLogger;
+  /** Rate limit and call accounting (the controller's). */
+  hooks?: HttpHooks;
   /** How long to wait for another process using the same embedded engine data. Default 0. */
   engineWaitMs?: number;
 }
@@ -123,7 +126,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   if (named === EMBEDDED_CLOUD) return openEmbedded(options, 'named');
   try {
     const config = await loadCloudConfig({ ...locations, cloud: options.cloud });
-    const clients = await connect({ config, logger: options.logger });
+    const clients = await connect({ config, logger: options.logger, hooks: options.hooks });
     const identity = { type: 'openstack' as const, name: config.name, authUrl: clients.cloud.auth.authUrl, projectId: clients.projectId };
     return { clients, cloudName: config.name, embedded: false, identity, close: () => clients.close() };
   } catch (error) {
@@ -168,7 +171,7 @@ async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default
       region_name: engine.config.region,
       interface: 'public',
     }, { kind: 'explicit' });
-    const clients = await connect({ config: settings, logger: options.logger });
+    const clients = await connect({ config: settings, logger: options.logger, hooks: options.hooks });
     options.log(how === 'default'
       ? 'novaform: no cloud configured; using the embedded engine (data in .novaform/engine)'
       : 'novaform: using the embedded engine (data in .novaform/engine)');

@@ -13,6 +13,8 @@
 /** An integer in the field's unit, or a string such as "2GiB". */
 export type Quantity = number | string;
 export type DeletionPolicy = 'Delete' | 'Retain';
+/** manage (default): novaform changes the object to match; observe: it only reports the object's drift. */
+export type ManagementPolicy = 'manage' | 'observe';
 /** Takes over an object novaform did not create: exactly one of its cloud id or its name. */
 export type ImportRef = { readonly id: string; readonly name?: never } | { readonly name: string; readonly id?: never };
 export type KeypairType = 'ssh' | 'x509';
@@ -40,6 +42,7 @@ export interface RawFlavorSpec {
   readonly extraSpecs?: Readonly<Record<string, string | number>>;
   readonly access?: readonly string[];
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 
@@ -48,6 +51,7 @@ export interface RawKeypairSpec {
   readonly publicKeyFile?: string;
   readonly type?: KeypairType;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 
@@ -60,6 +64,7 @@ export interface RawVolumeSpec {
   readonly description?: string;
   readonly metadata?: Readonly<Record<string, string>>;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 
@@ -68,6 +73,7 @@ export interface RawAggregateSpec {
   readonly hosts?: readonly string[];
   readonly metadata?: Readonly<Record<string, string>>;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 
@@ -99,6 +105,7 @@ export interface RawServerSpec {
   readonly powerState?: PowerState;
   readonly onError?: OnError;
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 
@@ -132,6 +139,7 @@ export interface RawServerGroupSpec {
   /** Compute 2.64: only maxServerPerHost, only with anti-affinity. */
   readonly rules?: { readonly maxServerPerHost?: number };
   readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
   readonly import?: ImportRef;
 }
 

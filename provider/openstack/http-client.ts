@@ -7,6 +7,8 @@ import { DEFAULT_RETRY, isIdempotentMethod, parseRetryAfter, retryDelayMs, type 
 
 export interface HttpRequest {
   method: string;
+  /** The catalog service it goes to (`compute`, `volume`, ...), for hooks; `identity` for Keystone's own calls when unset. */
+  service?: string;
   /** Absolute URL. */
   url: string;
   headers?: Record<string, string>;
@@ -48,6 +50,30 @@ export interface HttpClientOptions {
   /** The pause between attempts; it is also abandoned when the request's `ctx` ends. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  hooks?: HttpHooks;
+}
+
+/** One attempt, as `HttpHooks.attempted` sees it (no headers, no body: nothing secret). */
+export interface AttemptInfo {
+  readonly service: string;
+  readonly method: string;
+  /** The HTTP status, or `error` when no answer came (refused, reset, timed out, cancelled). */
+  readonly status: number | 'error';
+  readonly elapsedMs: number;
+}
+
+/**
+ * What a long-running caller (the controller) plugs into every attempt:
+ * a global rate limit, and a count of calls by service, method and status.
+ */
+export interface HttpHooks {
+  /**
+   * Awaited before every attempt, retries included; it MAY delay (a token
+   * bucket) and MUST reject when `signal` aborts.
+   */
+  beforeAttempt?(signal: AbortSignal): Promise<void>;
+  /** Called after every attempt; it MUST NOT throw. */
+  attempted?(info: AttemptInfo): void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -147,6 +173,16 @@ export class HttpClient {
     Promise<{ response: HttpResponse<T> } | { outcome: AttemptOutcome; error: OpenStackError }> {
     const logger = this.options.logger;
     const idempotent = request.idempotent ?? isIdempotentMethod(method);
+    const hooks = this.options.hooks;
+    if (hooks?.beforeAttempt) {
+      try {
+        await hooks.beforeAttempt(ctx.signal);
+      } catch (error) {
+        const reason = doneReason(ctx);
+        if (reason !== undefined) throw interruptedRequest(reason, { method, url: request.url, sent: false, outcomeUnknown: false });
+        throw error;
+      }
+    }
     const before = doneReason(ctx);
     if (before !== undefined) throw interruptedRequest(before, { method, url: request.url, sent: false, outcomeUnknown: false });
     const attemptMs = request.timeoutMs ?? this.timeoutMs;
@@ -157,6 +193,7 @@ export class HttpClient {
     const signal = ctx === background() ? timeout : AbortSignal.any([timeout, ctx.signal]);
     logger?.debug(requestLine(method, request.url, headers, body));
     const started = this.now();
+    const attempted = (status: number | 'error') => hooks?.attempted?.({ service: request.service ?? 'identity', method, status, elapsedMs: this.now() - started });
     let response: Response;
     let text: string;
     try {
@@ -170,10 +207,12 @@ export class HttpClient {
       if (reason !== undefined) {
         const interrupted = interruptedRequest(reason, { method, url: request.url, sent: true, outcomeUnknown: !idempotent });
         logger?.debug(`FAIL: ${method} ${request.url} ${this.now() - started}ms: ${interrupted.message}`);
+        attempted('error');
         throw interrupted;
       }
       const { outcome, message } = classifyFetchError(error);
       logger?.debug(`FAIL: ${method} ${request.url} ${this.now() - started}ms: ${message}`);
+      attempted('error');
       const kind: FailureKind = outcome.kind === 'connect' ? 'connection' : (outcome.kind as FailureKind);
       return {
         outcome,
@@ -184,6 +223,7 @@ export class HttpClient {
       };
     }
     logger?.debug(responseLine(method, request.url, response.status, this.now() - started, response.headers, text));
+    attempted(response.status);
     const requestId = requestIdOf(response.headers);
     if (response.status < 400) {
       return { response: { status: response.status, headers: response.headers, body: parseJson(text) as T, text, url: response.url || request.url, requestId } };

@@ -1,7 +1,7 @@
 import { loadCloudConfig, type LoadCloudOptions } from './cloud-config.ts';
 import type { CloudConfig } from './cloud-settings.ts';
 import { CloudConfigError, EndpointNotFoundError } from './errors.ts';
-import { HttpClient } from './http-client.ts';
+import { HttpClient, type HttpHooks } from './http-client.ts';
 import type { HttpLogger } from './http-log.ts';
 import { KeystoneSession } from './keystone-auth.ts';
 import { COMPUTE_POLICY, VOLUME_POLICY, negotiateMicroversion, type MicroversionPolicy, type NegotiatedVersion } from './microversion.ts';
@@ -16,6 +16,8 @@ export interface ConnectOptions extends LoadCloudOptions {
   /** Use this configuration instead of loading one. */
   config?: CloudConfig;
   logger?: HttpLogger;
+  /** Rate limit and call accounting for every attempt (http-client.ts HttpHooks). */
+  hooks?: HttpHooks;
   /** Per request; clouds.yaml `api_timeout` wins, default 60 s. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
@@ -90,7 +92,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
   const config = options.config ?? await loadCloudConfig(options);
   const dispatcher = await createDispatcher(config.tls);
   try {
-    const http = new HttpClient({ dispatcher, logger: options.logger, retry: options.retry, timeoutMs: config.apiTimeoutMs ?? options.timeoutMs });
+    const http = new HttpClient({ dispatcher, logger: options.logger, hooks: options.hooks, retry: options.retry, timeoutMs: config.apiTimeoutMs ?? options.timeoutMs });
     const session = new KeystoneSession(config.auth, http, { refreshMarginMs: options.refreshMarginMs });
     const access = options.ctx ? await raceContext(session.access(), options.ctx) : await session.access();
     if (!access.projectId) {

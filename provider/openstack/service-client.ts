@@ -119,7 +119,7 @@ export class ServiceClient {
     else if (this.version) headers['OpenStack-API-Version'] = this.version.header();
     const ctx = options.ctx ?? this.ctx;
     const send = (token: string) => this.init.http.request<T>({
-      method, url, json: body, body: options.rawBody, headers: { ...headers, 'X-Auth-Token': token },
+      service: this.init.service, method, url, json: body, body: options.rawBody, headers: { ...headers, 'X-Auth-Token': token },
       idempotent: options.idempotent, timeoutMs: options.timeoutMs, ctx,
     });
     const token = await this.token(ctx, method, url);

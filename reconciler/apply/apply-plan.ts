@@ -40,6 +40,15 @@ function toNode(step: PlannedStep): ScheduleNode {
   };
 }
 
+/**
+ * For each step of `steps`, the indexes of the steps that MUST succeed
+ * before it starts, by the executor's own rules (schedule.ts). The
+ * controller uses it to hold a step whose prerequisite it does not run.
+ */
+export function stepPrerequisites(steps: readonly PlannedStep[]): number[][] {
+  return prerequisites(steps.map(toNode));
+}
+
 function safely(onProgress: ApplyOptions['onProgress'], event: ApplyEvent): void {
   try {
     onProgress?.(event);

@@ -26,6 +26,15 @@ export interface ResourceResult {
   readonly cloudId?: string;
   /** Why it failed or was skipped: the cloud's own message where there is one. */
   readonly message?: string;
+  /**
+   * A failed step: true when running it again later may succeed without
+   * anyone changing anything (the cloud was busy, unreachable or rate
+   * limiting past the step's own retries; the run was cancelled). False for
+   * a refusal that stays until the manifest or the cloud's settings change
+   * (a 400, a 403, a policy). The controller backs off and retries the
+   * first, and stalls on the second.
+   */
+  readonly transient?: boolean;
   /** The cloud's request id of the failing call (`x-openstack-request-id`), to quote to the operator. */
   readonly requestId?: string;
   /** The object's last status as the cloud showed it (e.g. `ACTIVE`, `available`). */

@@ -129,6 +129,8 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
   const failure = describeFailure(run.error);
   const result: ResourceResult = {
     ...base, status: 'failed', message: failure.message, ...(failure.requestId ? { requestId: failure.requestId } : {}),
+    // A cancelled step and a create whose outcome is unknown are worth another run too: the next plan settles them.
+    transient: !(run.error instanceof StepError) && (isTransientStepError(run.error) || env.signal?.aborted === true || run.error instanceof CreateOutcomeUnknownError),
     warnings: [], attempts: run.attempts, durationMs,
   };
   await settleRecords(env, journal, result, 'Failed', `${action} failed: ${failure.message}`, run.error instanceof CreateOutcomeUnknownError);

@@ -226,11 +226,14 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
         fail(key, manifest, 'unsupported-change', `spec.import: ${kindModule(kind).noun} ${match.observed!.id} differs in ${outcome.changes.filter((c) => c.apply === 'replace').map((c) => c.path).join(', ')}, which only a replace could change; novaform does not replace an object it is asked to import`, ['make the manifest match the object, then import it']);
         continue;
       }
-      results.set(key, { action, observed: match.observed });
+      // managementPolicy: observe: the plan shows what differs and does nothing about it.
+      const withheld = manifest.spec.managementPolicy === 'observe' && action !== 'noop' ? action : undefined;
+      results.set(key, { action: withheld ? 'noop' : action, observed: match.observed });
       add(key, {
-        kind, name, id: match.observed?.id ?? null, action, dataLoss: outcome.dataLoss,
+        kind, name, id: match.observed?.id ?? null, action: withheld ? 'noop' : action, dataLoss: withheld ? false : outcome.dataLoss,
         changes: outcome.changes.map(toPlannedChange), dependsOn: dependsOn.get(key)!,
-        deletionPolicy, warnings: [...match.warnings, ...outcome.warnings],
+        deletionPolicy, warnings: [...match.warnings, ...outcome.warnings, ...(withheld ? [`managementPolicy: observe: ${withheld} not done; the cloud is left as it is`] : [])],
+        ...(withheld ? { withheld } : {}),
         ...(match.observed ? { observedDigest: observedDigest(kind, match.observed) } : {}),
       }, { handler: handlers[kind], owner, buildSpec, changes: outcome.changes, ...(match.observed ? { observed: match.observed } : {}), ...(record ? { lastApplied: record.lastApplied } : {}) });
       continue;

@@ -37,6 +37,11 @@ export interface PlannedResource extends ResourceKey {
    */
   readonly observedDigest?: string;
   /**
+   * The action `managementPolicy: observe` kept from running: the resource's
+   * `action` is then `noop` and `changes` say what differs. Absent otherwise.
+   */
+  readonly withheld?: PlanAction;
+  /**
    * True when no manifest declares the resource any more but the stack
    * owns it (prune): the action is a `delete`, or a `noop` with a warning
    * when its deletionPolicy is Retain. The executor MUST leave a retained

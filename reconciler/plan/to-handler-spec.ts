@@ -47,8 +47,8 @@ export function specBuilder(manifest: Manifest, pinned: ReadonlyMap<string, Pinn
       const found = resolve(target, name);
       return { id: found.id ?? knownAfterApply(target, name), name: found.name, managed: true };
     };
-    // `import` says which object to take over (matching's business), not what the object is: no kind's spec carries it.
-    const { import: _taken, ...spec } = manifest.spec as typeof manifest.spec & { import?: unknown };
+    // `import` says which object to take over (matching's business) and `managementPolicy` who may change it, not what the object is: no kind's spec carries them.
+    const { import: _taken, managementPolicy: _policy, ...spec } = manifest.spec as typeof manifest.spec & { import?: unknown; managementPolicy?: unknown };
     return kindModule(manifest.kind).fromManifest(manifest.metadata.name, spec, reference);
   };
 }

@@ -50,6 +50,8 @@ export interface OpenStackSessionOptions {
   readonly rebind?: boolean;
   /** Write mode: how long to wait for another holder of the stack's lock (default 0: fail at once). */
   readonly lockWaitMs?: number;
+  /** Ends a lock wait early (it rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
   /** Recorded in the lock, e.g. `novaform apply`. */
   readonly command?: string;
   /** Called once when the lock is held by a live process and the session starts waiting. */
@@ -120,7 +122,7 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
   };
   try {
     if (mode === 'write') {
-      lock = await acquireLock(stateDir, stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait });
+      lock = await acquireLock(stateDir, stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait, ...(options.signal ? { signal: options.signal } : {}) });
       store = await openState(stateDir, stack);
       reader = store;
     } else {

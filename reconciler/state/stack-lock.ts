@@ -43,6 +43,8 @@ export interface LockOptions {
   heartbeatMs?: number;
   /** Poll interval while waiting. Default 200 ms. */
   pollMs?: number;
+  /** Ends a wait early: the wait rejects with the signal's reason (a controller told to stop while it waits for the lease). */
+  signal?: AbortSignal;
 }
 
 export interface StackLock {
@@ -231,6 +233,7 @@ export async function acquireLockFile(path: string, subject: string, options: Lo
         waiting = true;
         options.onWait?.(seen.holder);
       }
+      if (options.signal?.aborted) throw options.signal.reason;
       await sleep(Math.max(1, Math.min(pollMs, deadline - Date.now())));
     }
   } catch (error) {

@@ -41,23 +41,23 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
     pointer: '#/$defs/Flavor/$defs/spec',
     fields: {
       vcpus: 'required', ram: 'required', disk: 'required', ephemeral: 'optional', swap: 'optional', isPublic: 'optional',
-      description: 'optional', extraSpecs: 'optional', access: 'optional', deletionPolicy: 'optional', import: 'optional',
+      description: 'optional', extraSpecs: 'optional', access: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawFlavorSpec>,
   },
-  Keypair: { pointer: '#/$defs/Keypair/$defs/spec', fields: { publicKey: 'optional', publicKeyFile: 'optional', type: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawKeypairSpec> },
+  Keypair: { pointer: '#/$defs/Keypair/$defs/spec', fields: { publicKey: 'optional', publicKeyFile: 'optional', type: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawKeypairSpec> },
   Volume: {
     pointer: '#/$defs/Volume/$defs/spec',
-    fields: { size: 'required', volumeType: 'optional', availabilityZone: 'optional', image: 'optional', description: 'optional', metadata: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawVolumeSpec>,
+    fields: { size: 'required', volumeType: 'optional', availabilityZone: 'optional', image: 'optional', description: 'optional', metadata: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawVolumeSpec>,
   },
-  Aggregate: { pointer: '#/$defs/Aggregate/$defs/spec', fields: { availabilityZone: 'optional', hosts: 'optional', metadata: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawAggregateSpec> },
+  Aggregate: { pointer: '#/$defs/Aggregate/$defs/spec', fields: { availabilityZone: 'optional', hosts: 'optional', metadata: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawAggregateSpec> },
   Server: {
     pointer: '#/$defs/Server/$defs/spec',
     fields: {
       flavor: 'required', image: 'required', keypair: 'optional', serverGroup: 'optional', availabilityZone: 'optional', networks: 'optional', metadata: 'optional', tags: 'optional',
-      description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional', import: 'optional',
+      description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawServerSpec>,
   },
-  ServerGroup: { pointer: '#/$defs/ServerGroup/$defs/spec', fields: { policy: 'required', rules: 'optional', deletionPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawServerGroupSpec> },
+  ServerGroup: { pointer: '#/$defs/ServerGroup/$defs/spec', fields: { policy: 'required', rules: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawServerGroupSpec> },
   ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
   ServerVolume: { pointer: '#/$defs/Server/$defs/spec/properties/volumes/items', fields: { volume: 'required', device: 'optional' } satisfies FieldTable<ServerVolumeEntry> },
 };

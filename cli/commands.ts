@@ -50,4 +50,10 @@ export const commands: CommandSpec[] = [
     usage: 'novaform drift PATH... [--stack NAME] [--os-cloud NAME|embedded] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged] [--rebind]',
     load: () => import('./commands/drift.ts'),
   },
+  {
+    path: ['watch'],
+    summary: 'Keep the cloud matching the manifests (or a git branch) continuously; serves /status, /metrics and a status page',
+    usage: 'novaform watch PATH... | --git URL [--branch main] [--path DIR] [--interval 1m] [--resync 5m] [--listen 127.0.0.1:9477] [--os-cloud NAME] [--stack NAME] [--auto-approve REASONS|all] [--allow-ui-approve] [--no-prune] [--dry-run] [--max-rate 10] [--lock-wait DURATION]',
+    load: () => import('./commands/watch.ts'),
+  },
 ];

@@ -82,8 +82,6 @@ export interface ControllerOptions {
   readonly maxBackoffMs?: number;
   /** The executor's retries within one pass (the controller's own backoff comes after them). */
   readonly stepRetry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Where the controller serves, for the status. */
-  readonly url?: string;
   readonly now?: () => Date;
 }
 
@@ -141,6 +139,13 @@ export class Controller {
     this.queue.onAdd(() => this.wake?.());
     if (options.source.type === 'git') this.git = options.source;
   }
+
+  /** Records where the controller serves (`--listen`), for the status and `novaform status`. */
+  servedAt(url: string): void {
+    this.url = url;
+  }
+
+  private url: string | undefined;
 
   /** Keys waiting in the queue. */
   get queueDepth(): number {
@@ -308,7 +313,7 @@ export class Controller {
       hostname: hostname(),
       startedAt: this.startedAt,
       updatedAt: this.now().toISOString(),
-      ...(this.options.url ? { url: this.options.url } : {}),
+      ...(this.url ? { url: this.url } : {}),
       leader: this.leader,
       suspended: this.suspendedMark !== undefined,
       dryRun: this.options.dryRun,

@@ -4,10 +4,11 @@ import { progressLine, stillRunningLine, summaryLines } from '../../reconciler/a
 import { formatDiagnostic, loadManifests, ManifestPathError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { CloudConfigError, EndpointNotFoundError, MicroversionError, OpenStackError } from '../../provider/openstack/errors.ts';
+import type { HttpHooks } from '../../provider/openstack/http-client.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { resolveStack, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
 import { CloudMismatchError } from '../../reconciler/state/cloud-binding.ts';
-import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
+import { StackLockedError, type LockHolder } from '../../reconciler/state/stack-lock.ts';
 import type { Cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
 import { describeDuration, parseDuration } from '../duration.ts';
@@ -89,6 +90,12 @@ export interface CliSession {
 export async function openCliSession(options: {
   paths: readonly string[]; stack?: string; cloud?: string; mode: 'read' | 'write'; lockWaitMs?: number; command: string; rebind?: boolean;
   io: Pick<ApplyIo, 'stderr' | 'env' | 'cwd'>;
+  /** Ends a lock wait early. */
+  signal?: AbortSignal;
+  /** Rate limit and call accounting for every cloud request (the controller's). */
+  hooks?: HttpHooks;
+  /** Replaces the one-line "waiting for the lock" message. */
+  onLockWait?: (holder: LockHolder) => void;
 }): Promise<CliSession> {
   const { io } = options;
   const lockWaitMs = options.lockWaitMs ?? 0;
@@ -97,8 +104,12 @@ export async function openCliSession(options: {
     const session = await openStackSession({
       projectDir: project.projectDir, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
       ...createGrace(io.env),
-      onLockWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`),
-      connect: () => openCloudTarget({ cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`) }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onLockWait: options.onLockWait ?? ((h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`)),
+      connect: () => openCloudTarget({
+        cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`),
+        ...(options.hooks ? { hooks: options.hooks } : {}),
+      }),
     });
     if (session.moving) {
       io.stderr.write(`novaform: --rebind: stack '${project.stack}' moves to cloud '${session.target.cloudName}'; its records of the other cloud are not read`

@@ -89,4 +89,16 @@ describe('buildPlan', () => {
       summary: { create: 1, import: 0, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 }, manifests: { 'servers.yaml': 'sha256:ab' },
     });
   });
+  it('managementPolicy: observe plans a noop that says what differs and which action it withholds', () => {
+    const running = server('s1', owned('prod', 'web'), { name: 'web', flavor: { name: 'm1' }, imageId: 'img' });
+    const observed = buildPlan(input({ documents: [web({ managementPolicy: 'observe', metadata: { tier: 'web' } })], snapshot: snapshot({ images, flavors, servers: [running] }) }));
+    const [action] = observed.plan.actions;
+    assert.equal(action!.action, 'noop');
+    assert.equal(action!.withheld, 'update');
+    assert.deepEqual(action!.changes.map((c) => c.path), ['spec.metadata.tier']);
+    assert.match(action!.warnings.join('\n'), /managementPolicy: observe: update not done/);
+    const managed = buildPlan(input({ documents: [web({ metadata: { tier: 'web' } })], snapshot: snapshot({ images, flavors, servers: [running] }) }));
+    assert.equal(managed.plan.actions[0]!.action, 'update');
+    assert.equal(managed.plan.actions[0]!.withheld, undefined);
+  });
 });

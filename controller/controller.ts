@@ -444,10 +444,11 @@ export class Controller {
         for (const key of refused.keys()) if (!claimed.has(key) && this.queue.claim(key)) claimed.add(key);
       }
       await this.markRefused(refused, claimed);
+      // Gone from the plan and from the manifests (deleted, or a retained object whose record is gone): nothing to report any more.
       const inPlan = new Set(steps.map((s) => keyOf(s.resource)));
-      for (const key of claimed) {
-        if (!inPlan.has(key) && !refused.has(key)) this.forgetKey(key);
-      }
+      const gone = (key: string) => !inPlan.has(key) && !refused.has(key);
+      for (const key of claimed) if (gone(key)) this.forgetKey(key);
+      if (keys.includes(ALL)) for (const key of [...this.tracked.keys()]) if (gone(key) && !this.queue.isProcessing(key)) this.forgetKey(key);
 
       const prerequisites = stepPrerequisites(steps);
       const verdict = new Map<string, Decision>();

@@ -73,7 +73,7 @@ export function renderGraphSvg(graph: StatusGraph): string {
   let height = 0;
   for (const column of columns) {
     if (!column) continue;
-    const width = Math.max(MIN_NODE_W, ...column.map((n) => Math.ceil(Math.max(label(n.kind).length, label(n.name).length) * CHAR_PX) + 20));
+    const width = column.reduce((widest, n) => Math.max(widest, Math.ceil(Math.max(label(n.kind).length, label(n.name).length) * CHAR_PX) + 20), MIN_NODE_W);
     column.forEach((node, row) => {
       const y = MARGIN + row * (NODE_H + GAP_Y);
       placed.set(node.key, { node, x, y, width });

@@ -30,9 +30,12 @@ ${Object.entries(PHASE_COLOURS).map(([phase, c]) => `.phase-${phase}{background:
 
 /**
  * Sends an approval as JSON (the server refuses forms and foreign origins),
- * then reloads. Present only with `--allow-ui-approve`.
+ * then reloads. Present only with `--allow-ui-approve`. It marks the page
+ * `<html data-approve="ready">` once it runs, so a browser test (and a
+ * person in devtools) can tell the CSP let it run.
  */
 const APPROVE_SCRIPT = `
+document.documentElement.dataset.approve = 'ready';
 document.addEventListener('click', async (event) => {
   const button = event.target instanceof Element ? event.target.closest('button.approve') : null;
   if (!button) return;

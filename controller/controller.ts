@@ -31,6 +31,9 @@ import { WorkQueue } from './work-queue.ts';
  * - An invalid manifest set keeps the last valid one (desired-state.ts).
  */
 
+/** Events kept in memory for /events and the page. */
+const RECENT_EVENTS = 1000;
+
 /** The queue key of a whole-stack pass. */
 export const ALL = '*';
 
@@ -115,6 +118,8 @@ export class Controller {
   /** prerequisite key -> keys waiting for it to be in sync. */
   private readonly waitingOn = new Map<string, Set<string>>();
   private readonly listeners = new Set<(event: ControllerEvent) => void>();
+  /** The newest events (the store keeps more), for /events and the page. */
+  private recent: ControllerEvent[] = [];
   private readonly passes = new Set<Promise<void>>();
   private readonly stop = new AbortController();
   private desired: DesiredState | undefined;
@@ -171,6 +176,7 @@ export class Controller {
     const onAbort = () => this.stop.abort(signal.reason);
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
+    this.recent = (await this.options.records.readEvents({})).slice(-RECENT_EVENTS);
     await this.event('info', 'LeaseAcquired', `holding stack '${this.options.stack}' (pid ${process.pid} on ${hostname()})`);
     this.suspendedMark = await this.options.records.suspended();
     this.approvalsGranted = await this.options.records.approvals();
@@ -326,8 +332,10 @@ export class Controller {
     };
   }
 
-  async events(query: { since?: number; limit?: number }): Promise<ControllerEvent[]> {
-    return this.options.records.readEvents(query);
+  /** Events after `since`, oldest first, at most `limit` (default 100), from the newest kept in memory. */
+  events(query: { since?: number; limit?: number }): ControllerEvent[] {
+    const since = query.since ?? 0;
+    return this.recent.filter((e) => e.seq > since).slice(0, query.limit ?? 100);
   }
 
   subscribe(listener: (event: ControllerEvent) => void): () => void {
@@ -655,6 +663,8 @@ export class Controller {
     this.options.log[level](fields, message);
     try {
       const stored = await this.options.records.appendEvent({ time: this.now().toISOString(), level, reason, message, ...(key ? { key } : {}) });
+      this.recent.push(stored);
+      if (this.recent.length > RECENT_EVENTS) this.recent.splice(0, this.recent.length - RECENT_EVENTS);
       for (const listener of this.listeners) listener(stored);
     } catch (error) {
       this.options.log.error({ err: error }, 'could not record an event');

@@ -186,6 +186,10 @@ function asGitSourceError(error: unknown, url: string): GitSourceError {
 /**
  * A branch name git accepts (the rules of `git check-ref-format --branch`,
  * checked here so a name like `--upload-pack=...` never reaches git).
+ *
+ * @example
+ * isValidBranch('release/1.2') // → true
+ * isValidBranch('--upload-pack=x') // → false
  */
 export function isValidBranch(name: string): boolean {
   if (name === '' || name === '@' || name.startsWith('-') || name.endsWith('/') || name.endsWith('.') || name.endsWith('.lock')) return false;

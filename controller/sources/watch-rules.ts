@@ -17,14 +17,25 @@ import { MANIFEST_EXTENSIONS, PROJECT_FILE_NAMES } from '../../reconciler/manife
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** True for the files editors write beside the one being saved. */
+/**
+ * True for the files editors write beside the one being saved.
+ *
+ * @example
+ * isEditorTemporary('.servers.yaml.swp') // → true
+ */
 export function isEditorTemporary(name: string): boolean {
   return name === '4913' || name.endsWith('~') || name.startsWith('.#') || /^#.*#$/.test(name) || /\.sw[opx]$/.test(name);
 }
 
 const skippedBelowRoot = (name: string) => name.startsWith('.') || name === 'node_modules' || isEditorTemporary(name);
 
-/** True when `path` is `root` or inside it. */
+/**
+ * True when `path` is `root` or inside it.
+ *
+ * @example
+ * isWithin('/infra', '/infra/web/a.yaml') // → true
+ * isWithin('/infra', '/infra-b/a.yaml')   // → false
+ */
 export function isWithin(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
@@ -70,7 +81,12 @@ export function isManifestPath(path: string, roots: readonly string[]): boolean 
   return MANIFEST_EXTENSIONS.includes(extname(path).toLowerCase());
 }
 
-/** Paths deduplicated and sorted by UTF-16 code unit (as discoverFiles orders names). */
+/**
+ * Paths deduplicated and sorted by UTF-16 code unit (as discoverFiles orders names).
+ *
+ * @example
+ * sortedUnique(['/b', '/a', '/b']) // → ['/a', '/b']
+ */
 export function sortedUnique(paths: Iterable<string>): string[] {
   return [...new Set(paths)].sort(byCodeUnit);
 }

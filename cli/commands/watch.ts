@@ -8,7 +8,9 @@ import { loadDesiredState } from '../../controller/desired-state.ts';
 import { startControllerHttp } from '../../controller/http/controller-http.ts';
 import { createLogger } from '../../controller/logger.ts';
 import { ControllerMetrics } from '../../controller/metrics.ts';
-import { openGitSource, redactGitUrl, type GitRevision } from '../../controller/sources/git-source.ts';
+import { openGitSource, type GitRevision, type GitSource } from '../../controller/sources/git-source.ts';
+import { GitSourceError } from '../../controller/sources/git-source-error.ts';
+import { redactGitUrl } from '../../controller/sources/redact-git-url.ts';
 import { watchManifests } from '../../controller/sources/manifest-watcher.ts';
 import { TokenBucket } from '../../controller/token-bucket.ts';
 import { STATE_DIR } from '../../reconciler/session/stack-session.ts';
@@ -130,9 +132,15 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
   const metrics = new ControllerMetrics();
   const bucket = new TokenBucket({ ratePerSecond: options.maxRate });
 
-  const git = options.git
-    ? await openGitSource({ url: options.git.url, branch: options.git.branch, path: options.git.path, workDir: join(project.projectDir, STATE_DIR, 'git', project.stack) })
-    : undefined;
+  let git: GitSource | undefined;
+  try {
+    git = options.git
+      ? openGitSource({ url: options.git.url, branch: options.git.branch, path: options.git.path, workDir: join(project.projectDir, STATE_DIR, 'git', project.stack) })
+      : undefined;
+  } catch (error) {
+    if (error instanceof GitSourceError) throw new CliError(error.message, 1);
+    throw error;
+  }
   let checkout: string | undefined;
   const source: ControllerStatus['source'] = options.git
     ? { type: 'git', url: redactGitUrl(options.git.url), branch: options.git.branch, path: options.git.path }
@@ -175,34 +183,40 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     cleanups.push(() => cli.session.close());
 
     if (git) {
-      const first: GitRevision = await git.sync(stop.signal);
-      checkout = first.dir;
-      controller.noteGit({ lastAttemptedRevision: first.revision, lastFetchTime: new Date().toISOString() });
-      await controller.reload('git', first.revision);
+      const source = git;
+      /** One fetch: a new commit is reloaded; a failure is reported and the next interval tries again. */
+      const fetchOnce = async (): Promise<GitRevision | undefined> => {
+        try {
+          const next = await source.sync(stop.signal);
+          controller.noteGit({ lastFetchTime: new Date().toISOString(), ...(next.changed ? { lastAttemptedRevision: next.revision } : {}) });
+          if (next.changed) {
+            checkout = next.dir;
+            log.info({ revision: next.revision }, `commit ${next.revision.slice(0, 12)}: ${next.message}`);
+            await controller.reload('git', next.revision);
+          }
+          return next;
+        } catch (error) {
+          if (stop.signal.aborted) return undefined;
+          const permanent = error instanceof GitSourceError && ['git-missing', 'work-dir', 'usage'].includes(error.code);
+          if (permanent) throw new CliError((error as Error).message, 1);
+          controller.noteGit({ ...source.status, lastError: (error as Error).message });
+          log.error({ reason: 'GitFailed' }, `git: ${(error as Error).message}`);
+          return undefined;
+        }
+      };
+      // Nothing is reconciled before the first commit is checked out; an unreachable repository is tried again each interval.
+      while (!stop.signal.aborted && !(await fetchOnce())) await jittered(options.git!.intervalMs, stop.signal);
       void (async () => {
         while (!stop.signal.aborted) {
           await jittered(options.git!.intervalMs, stop.signal);
-          if (stop.signal.aborted) return;
-          try {
-            const next = await git.sync(stop.signal);
-            controller.noteGit({ lastFetchTime: new Date().toISOString() });
-            if (next.changed) {
-              checkout = next.dir;
-              log.info({ revision: next.revision }, `new commit ${next.revision.slice(0, 12)}: ${next.message}`);
-              await controller.reload('git', next.revision);
-            }
-          } catch (error) {
-            if (stop.signal.aborted) return;
-            controller.noteGit({ lastError: (error as Error).message });
-            log.error({ err: (error as Error).message }, `git: ${(error as Error).message}`);
-          }
+          if (!stop.signal.aborted) await fetchOnce().catch((error: Error) => log.error({}, error.message));
         }
       })();
-      cleanups.push(() => git.close());
+      cleanups.push(() => source.close());
     } else {
       const watcher = await watchManifests(options.paths.map((p) => resolve(io.cwd, p)), {
         onChange: (changed) => { log.debug({ changed }, 'manifests changed'); void controller.reload('manifests'); },
-        onError: (error) => log.error({ err: error.message }, `watching the manifests: ${error.message}`),
+        onError: (error: unknown) => log.error({}, `watching the manifests: ${(error as Error).message}`),
       });
       cleanups.push(() => watcher.close());
     }

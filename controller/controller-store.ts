@@ -67,7 +67,8 @@ export interface ControllerStore {
    * Calls `onChange` (debounced ~100 ms) whenever the approvals or the
    * suspend marker change, seen through fs.watch and, where fs.watch misses
    * events (network filesystems, some containers), a 1 s poll. Returns the
-   * function that stops watching.
+   * function that stops watching; until it is called the watch keeps the
+   * process alive, so the caller MUST call it on shutdown.
    */
   watch(onChange: () => void): () => void;
 }
@@ -219,13 +220,12 @@ export function openControllerStore(projectDir: string, stack: string, options: 
           timer = undefined;
           void check();
         }, DEBOUNCE_MS);
-        timer.unref();
       };
       void signature().then((s) => { last ??= s; }, () => undefined);
       const watchers: FSWatcher[] = [];
       for (const [path, relevant] of [[dir, (n: string) => n === SUSPENDED], [approvalsDir, (n: string) => !isTempName(n)]] as const) {
         try {
-          const watcher = fsWatch(path, { persistent: false }, (_event, name) => {
+          const watcher = fsWatch(path, (_event, name) => {
             if (name === null || relevant(String(name))) schedule();
           });
           watcher.on('error', () => undefined);
@@ -235,7 +235,6 @@ export function openControllerStore(projectDir: string, stack: string, options: 
         }
       }
       const poll = setInterval(schedule, POLL_MS);
-      poll.unref();
       return () => {
         stopped = true;
         clearInterval(poll);

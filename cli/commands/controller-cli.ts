@@ -65,16 +65,16 @@ export function cliActor(env: Record<string, string | undefined>): string {
   return `cli:${user || env.USER || env.LOGNAME || 'unknown'}@${hostname()}`;
 }
 
-/** `127.0.0.1:9477` or `http://127.0.0.1:9477/` -> the URL of its `/status`. */
+/** `127.0.0.1:9477` or `http://127.0.0.1:9477/` -> the URL of its `/status`; throws an Error for anything else. */
 export function statusUrl(base: string): URL {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? base : `http://${base}`;
   let url: URL;
   try {
     url = new URL(withScheme.endsWith('/') ? withScheme : `${withScheme}/`);
   } catch {
-    throw new CliError(`--controller: not a URL: '${base}' (expected e.g. http://127.0.0.1:9477)`, 1);
+    throw new Error(`not a URL: '${base}' (expected e.g. http://127.0.0.1:9477)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--controller: expected an http or https URL, got '${base}'`, 1);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`expected an http or https URL, got '${base}'`);
   return new URL('status', url);
 }
 
@@ -120,6 +120,11 @@ export async function currentStatus(store: ControllerStore, options: {
   controller?: string; stackGiven: boolean; paths: readonly string[]; io: Pick<ControllerIo, 'stderr'>; now?: Date;
 }): Promise<CurrentStatus> {
   if (options.controller !== undefined) {
+    try {
+      statusUrl(options.controller);
+    } catch (error) {
+      throw new CliError(`--controller: ${(error as Error).message}`, 1);
+    }
     let status: ControllerStatus;
     try {
       status = await fetchLiveStatus(options.controller);

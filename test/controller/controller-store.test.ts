@@ -143,7 +143,7 @@ describe('controller store', () => {
     assert.equal(await store.suspended(), undefined);
   });
 
-  it('watch: fires when another process grants an approval or suspends, not when the controller writes its status', async () => {
+  it('watch: fires when another process grants an approval or suspends, not when the controller writes its status', { timeout: 60_000 }, async () => {
     const dir = await project();
     const store = openControllerStore(dir, 'web');
     let calls = 0;

@@ -45,7 +45,7 @@ describe('novaform events', () => {
     assert.equal((await kit.run(['events', '--since', '3'])).stdout, '', 'nothing newer: no lines, exit 0');
   });
 
-  it('--follow prints events appended while it runs, and exits 0 on SIGTERM', async () => {
+  it('--follow prints events appended while it runs, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, [join(REPO, 'bin', 'novaform.js'), 'events', '--follow', '--limit', '1', '-o', 'json'], {
       cwd: kit.dir, env: { PATH: process.env.PATH ?? '', HOME: kit.dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -56,4 +56,38 @@ export const commands: CommandSpec[] = [
     usage: 'novaform watch PATH... | --git URL [--branch main] [--path DIR] [--interval 1m] [--resync 5m] [--listen 127.0.0.1:9477] [--os-cloud NAME] [--stack NAME] [--auto-approve REASONS|all] [--allow-ui-approve] [--no-prune] [--dry-run] [--max-rate 10] [--lock-wait DURATION]',
     load: () => import('./commands/watch.ts'),
   },
+  {
+    path: ['status'],
+    summary: 'Show what the controller (novaform watch) sees: resources, conditions, approvals (exit 0; 2 needs attention; 1 error)',
+    usage: 'novaform status [PATH...] [--stack NAME] [--controller URL] [--output text|json]\n\n'
+      + 'Reads the running controller\'s /status (--controller URL, or the URL it stored; 2 s timeout), else its last stored status.\n'
+      + 'Exit 0; 2 when a resource is Stalled, ApprovalNeeded or BackingOff or the manifests are invalid (CI can gate on it); 1 on error.',
+    load: () => import('./commands/status.ts'),
+  },
+  {
+    path: ['events'],
+    summary: 'Print the controller\'s events; --follow keeps printing new ones until Ctrl-C',
+    usage: 'novaform events [PATH...] [--stack NAME] [--since SEQ] [--limit N] [--follow] [--output text|json]\n\n'
+      + 'Text: TIME LEVEL REASON KEY MESSAGE; json: one event per line. --limit N: the newest N; --since SEQ: those after SEQ.',
+    load: () => import('./commands/events.ts'),
+  },
+  {
+    path: ['approve'],
+    summary: 'Let the controller make a change it waits for (resize, rebuild, replace, delete, data loss)',
+    usage: 'novaform approve KIND/NAME... [PATH...] [--stack NAME]\n\n'
+      + 'Approves exactly the change novaform status shows for each KIND/NAME; a different change later needs its own approval.',
+    load: () => import('./commands/approve.ts'),
+  },
+  {
+    path: ['suspend'],
+    summary: 'Pause the stack\'s controller: it keeps reporting and changes nothing until resume',
+    usage: 'novaform suspend [PATH...] [--stack NAME] [--reason TEXT]',
+    load: () => import('./commands/suspend.ts'),
+  },
+  {
+    path: ['resume'],
+    summary: 'Let a suspended stack\'s controller change the cloud again',
+    usage: 'novaform resume [PATH...] [--stack NAME]',
+    load: async () => ({ run: (await import('./commands/suspend.ts')).runResume }),
+  },
 ];

@@ -44,7 +44,7 @@ export interface ControllerRecords {
   readEvents(query: { since?: number; limit?: number }): Promise<ControllerEvent[]>;
   grantApproval(approval: Approval): Promise<void>;
   approvals(): Promise<Approval[]>;
-  consumeApproval(key: string): Promise<void>;
+  consumeApproval(key: string): Promise<unknown>;
   suspended(): Promise<{ at: string; by: string; reason?: string } | undefined>;
 }
 

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ControllerStatus } from '../../controller/controller-model.ts';
+import { openControllerStore, type ControllerStore } from '../../controller/controller-store.ts';
+import { ago } from '../../controller/status-text.ts';
+import { CliError } from '../cli-error.ts';
+import { resolveProject } from './apply-common.ts';
+
+/**
+ * What `status`, `events`, `approve`, `suspend` and `resume` share: they
+ * find the stack's controller folder from PATH... and --stack like every
+ * stack command, and read the controller's status live (its `/status`) or,
+ * when it does not answer, as it last stored it. Errors are CliErrors
+ * (exit 1): `status` uses 2 for "needs attention".
+ */
+
+export interface ControllerIo {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+}
+
+export function processControllerIo(): ControllerIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/** How long `/status` may take before the controller counts as not answering. */
+export const LIVE_TIMEOUT_MS = 2000;
+
+/** parseArgs with the CLI's one-line usage errors. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nUsage: ${usage}`, 1);
+  }
+}
+
+/** The controller folder of the stack `paths` (default `.`) and `--stack` name; a PATH that does not exist is an error. */
+export async function openStoreFor(paths: readonly string[], stack: string | undefined, cwd: string): Promise<{ store: ControllerStore; paths: string[] }> {
+  const given = paths.length > 0 ? [...paths] : ['.'];
+  for (const path of given) {
+    if (!existsSync(resolve(cwd, path))) throw new CliError(`no such file or directory: ${path}`, 1);
+  }
+  const project = await resolveProject(given, stack, cwd);
+  return { store: openControllerStore(project.projectDir, project.stack), paths: given };
+}
+
+/**
+ * Who acts, as recorded in approvals and the suspend marker.
+ *
+ * @example
+ * cliActor({ USER: 'ops' }) // 'cli:ops@build-7'
+ */
+export function cliActor(env: Record<string, string | undefined>): string {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (some containers): the environment still names someone.
+  }
+  return `cli:${user || env.USER || env.LOGNAME || 'unknown'}@${hostname()}`;
+}
+
+/** `127.0.0.1:9477` or `http://127.0.0.1:9477/` -> the URL of its `/status`; throws an Error for anything else. */
+export function statusUrl(base: string): URL {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? base : `http://${base}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme.endsWith('/') ? withScheme : `${withScheme}/`);
+  } catch {
+    throw new Error(`not a URL: '${base}' (expected e.g. http://127.0.0.1:9477)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`expected an http or https URL, got '${base}'`);
+  return new URL('status', url);
+}
+
+/** The controller's live status at `base`; throws an Error saying why not (no answer, an HTTP error, not a status). */
+export async function fetchLiveStatus(base: string): Promise<ControllerStatus> {
+  const url = statusUrl(base);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(LIVE_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${LIVE_TIMEOUT_MS / 1000}s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    throw new Error(`no answer at ${url.href} (${reason})`);
+  }
+  if (!response.ok) throw new Error(`${url.href} answered HTTP ${response.status}`);
+  const body = await response.json().catch(() => undefined) as ControllerStatus | undefined;
+  if (body?.version !== 1 || !Array.isArray(body.resources)) throw new Error(`${url.href} did not answer a novaform controller status`);
+  return body;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface CurrentStatus {
+  readonly status: ControllerStatus;
+  /** Answered by the running controller (else read from status.json). */
+  readonly live: boolean;
+}
+
+/**
+ * The controller's status: live from `controller` (`--controller URL`:
+ * no fallback, it MUST answer), else live from the URL the stored status
+ * names when it answers for this stack, else the stored status with a note
+ * on stderr saying the controller is not running and when it was written.
+ * Neither is a CliError with the hint to start one.
+ */
+export async function currentStatus(store: ControllerStore, options: {
+  controller?: string; stackGiven: boolean; paths: readonly string[]; io: Pick<ControllerIo, 'stderr'>; now?: Date;
+}): Promise<CurrentStatus> {
+  if (options.controller !== undefined) {
+    try {
+      statusUrl(options.controller);
+    } catch (error) {
+      throw new CliError(`--controller: ${(error as Error).message}`, 1);
+    }
+    let status: ControllerStatus;
+    try {
+      status = await fetchLiveStatus(options.controller);
+    } catch (error) {
+      throw new CliError(`cannot read the controller's status: ${(error as Error).message}`, 1);
+    }
+    if (options.stackGiven && status.stack !== store.stack) {
+      throw new CliError(`the controller at ${options.controller} watches stack '${status.stack}', not '${store.stack}'`, 1);
+    }
+    return { status, live: true };
+  }
+  let stored: ControllerStatus | undefined;
+  try {
+    stored = await store.readStatus();
+  } catch (error) {
+    throw new CliError((error as Error).message, 1);
+  }
+  if (stored === undefined) {
+    throw new CliError(`no controller status for stack '${store.stack}' (nothing in ${store.dir}); start one with: novaform watch ${options.paths.join(' ')}`, 1);
+  }
+  let why: string;
+  if (stored.url !== undefined) {
+    try {
+      const live = await fetchLiveStatus(stored.url);
+      if (live.stack === store.stack) return { status: live, live: true };
+      why = `${stored.url} now serves stack '${live.stack}'`;
+    } catch (error) {
+      why = (error as Error).message;
+    }
+  } else {
+    why = 'it served no URL';
+  }
+  const here = stored.hostname === hostname();
+  const who = here && alive(stored.pid) ? `the controller of stack '${store.stack}' (pid ${stored.pid}) does not answer`
+    : `the controller of stack '${store.stack}' is not running${here ? '' : ` (or not reachable from here: it ran on ${stored.hostname})`}`;
+  options.io.stderr.write(`novaform: ${who} (${why}); showing the status it wrote at ${stored.updatedAt} (${ago(stored.updatedAt, options.now ?? new Date())})\n`);
+  return { status: stored, live: false };
+}

@@ -1,0 +1,43 @@
+import { stackNameProblem } from '../../reconciler/stack.ts';
+import { CliError } from '../cli-error.ts';
+import { cliActor, openStoreFor, parseFlags, processControllerIo, type ControllerIo } from './controller-cli.ts';
+
+export const SUSPEND_USAGE = 'novaform suspend [PATH...] [--stack NAME] [--reason TEXT]';
+export const RESUME_USAGE = 'novaform resume [PATH...] [--stack NAME]';
+
+function checkStack(stack: string | undefined): void {
+  if (stack === undefined) return;
+  const problem = stackNameProblem(stack);
+  if (problem) throw new CliError(`--stack: ${problem}`, 1);
+}
+
+/**
+ * `novaform suspend`: pauses the stack's controller (it keeps reading and
+ * reporting, and changes nothing) until `novaform resume`. A marker file
+ * in the controller folder, so it works whether or not the controller
+ * runs, and survives its restarts. Suspending a suspended stack keeps the
+ * first marker (who and why).
+ */
+export async function run(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, reason: { type: 'string' } }, SUSPEND_USAGE);
+  checkStack(values.stack);
+  const { store } = await openStoreFor(positionals, values.stack, io.cwd);
+  const already = await store.suspended().catch(() => undefined);
+  if (already) {
+    io.stdout.write(`stack '${store.stack}' is already suspended (since ${already.at} by ${already.by}${already.reason ? `: ${already.reason}` : ''})\n`);
+    return 0;
+  }
+  const reason = values.reason?.trim();
+  await store.suspend({ by: cliActor(io.env), ...(reason ? { reason } : {}) });
+  io.stdout.write(`suspended stack '${store.stack}': its controller changes nothing until: novaform resume${positionals.length > 0 ? ` ${positionals.join(' ')}` : ''}${values.stack ? ` --stack ${values.stack}` : ''}\n`);
+  return 0;
+}
+
+/** `novaform resume`: removes the suspend marker; the controller starts a pass. */
+export async function runResume(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' } }, RESUME_USAGE);
+  checkStack(values.stack);
+  const { store } = await openStoreFor(positionals, values.stack, io.cwd);
+  io.stdout.write(await store.resume() ? `resumed stack '${store.stack}'\n` : `stack '${store.stack}' is not suspended\n`);
+  return 0;
+}

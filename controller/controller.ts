@@ -182,6 +182,8 @@ export class Controller {
     this.approvalsGranted = await this.options.records.approvals();
     await this.reload('start');
     this.queue.add(ALL);
+    const wakeOnStop = () => this.wake?.();
+    this.stop.signal.addEventListener('abort', wakeOnStop, { once: true });
     try {
       while (!this.stop.signal.aborted) {
         const canStart = this.passes.size < (this.options.maxPasses ?? 2);
@@ -194,13 +196,13 @@ export class Controller {
         }
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          this.stop.signal.addEventListener('abort', () => resolve(), { once: true });
-          if (canStart && this.queue.depth > 0) resolve();
+          if (this.stop.signal.aborted || (canStart && this.queue.depth > 0)) resolve();
         });
         this.wake = undefined;
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
+      this.stop.signal.removeEventListener('abort', wakeOnStop);
       this.queue.shutDown();
       await Promise.allSettled([...this.passes]);
       await this.event('info', 'Stopping', 'stopped: passes ended, state recorded');
@@ -468,6 +470,7 @@ export class Controller {
           continue;
         }
         let decision = await this.decide(step);
+        this.options.log.debug({ key, action: step.resource.action, changes: step.resource.changes.map((c) => c.path), decision }, `${key}: ${step.resource.action} -> ${decision}`);
         if (decision === 'run') {
           const blocker = prerequisites[i]!.map((j) => keyOf(steps[j]!.resource)).find((k) => verdict.get(k) === 'hold');
           if (blocker) {
@@ -512,7 +515,10 @@ export class Controller {
       this.passesDone += 1;
       ended?.(ok ? 'ok' : 'failed');
       if (this.git && revision) this.noteRevision(revision, ok, failed);
-      await this.event(ok ? 'info' : 'warn', 'PassFinished', `pass (${trigger}) done in ${this.lastPass.durationMs} ms: ${changed} changed, ${failed} failed`);
+      const summary = `pass (${trigger}) done in ${this.lastPass.durationMs} ms: ${changed} changed, ${failed} failed`;
+      // A quiet resync every few minutes is not news: only passes that did or failed something are events.
+      if (changed > 0 || !ok) await this.event(ok ? 'info' : 'warn', 'PassFinished', summary);
+      else this.options.log.debug({ reason: 'PassFinished', trigger }, summary);
       await this.writeStatus();
     }
   }

@@ -37,6 +37,7 @@ interface WatchOptions {
 }
 
 const DEFAULT_LISTEN = '127.0.0.1:9477';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function duration(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -99,8 +100,9 @@ export function parseWatchOptions(argv: string[]): WatchOptions {
 /** Resolves after `ms` plus up to 10 % more (positive jitter: many controllers do not resync in step), or when `signal` aborts. */
 function jittered(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((done) => {
-    const timer = setTimeout(done, ms + Math.random() * ms * 0.1);
-    signal.addEventListener('abort', () => { clearTimeout(timer); done(); }, { once: true });
+    const onAbort = () => { clearTimeout(timer); done(); };
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); done(); }, ms + Math.random() * ms * 0.1);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -115,7 +117,9 @@ function jittered(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
   const options = parseWatchOptions(argv);
-  const log = createLogger({ destination: io.stderr as NodeJS.WritableStream });
+  const level = io.env.NOVAFORM_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new CliError(`NOVAFORM_LOG_LEVEL: '${level}' is not one of ${LOG_LEVELS.join(', ')}`, 1);
+  const log = createLogger({ destination: io.stderr as NodeJS.WritableStream, level: level as 'info' });
   const project = await resolveProject(options.git ? [io.cwd] : options.paths, options.stack, io.cwd);
   const stop = new AbortController();
   const onSignal = (name: string) => {

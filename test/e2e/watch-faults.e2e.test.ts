@@ -10,6 +10,9 @@ import { sshPublicKey } from '../reconciler/plan/plan-kit.ts';
 import { cliTarget, spawnCli } from './e2e-kit.ts';
 import { allReady, resourceOf, startWatch, type WatchProcess } from './watch-kit.ts';
 
+
+/** One key for the whole file: a new key would be a changed manifest. */
+const publicKey = sshPublicKey('watch');
 /**
  * `novaform watch` under faults (issue 10), as real processes on the engine:
  * 503s and 429s converge; SIGKILL in the middle of a pass, then a restart,
@@ -22,7 +25,7 @@ async function project(cloud: TestCloud, name: string, servers: number): Promise
   const dir = await mkdtemp(join(tmpdir(), `novaform-${name}-`));
   await mkdir(join(dir, 'home'));
   const { env, cloudArgs } = cliTarget(cloud, join(dir, 'home'));
-  const docs = [doc('Flavor', `${p}-f`, 'vcpus: 1\nram: 256\ndisk: 1'), doc('Keypair', `${p}-k`, `publicKey: ${sshPublicKey}`)];
+  const docs = [doc('Flavor', `${p}-f`, 'vcpus: 1\nram: 256\ndisk: 1'), doc('Keypair', `${p}-k`, `publicKey: ${publicKey}`)];
   for (let i = 0; i < servers; i++) docs.push(doc('Server', `${p}-s${i}`, `flavor: ${p}-f\nimage: cirros\nnetworks: none\nkeypair: ${p}-k`));
   await writeFile(join(dir, 'stack.yaml'), docs.join('---\n'));
   const keys = [`Flavor/${p}-f`, `Keypair/${p}-k`, ...Array.from({ length: servers }, (_, i) => `Server/${p}-s${i}`)];

@@ -10,6 +10,9 @@ import { sshPublicKey } from '../reconciler/plan/plan-kit.ts';
 import { cliTarget, spawnCli } from './e2e-kit.ts';
 import { allReady, startWatch, type WatchProcess } from './watch-kit.ts';
 
+
+/** One key for the whole file: a new key would be a changed manifest. */
+const publicKey = sshPublicKey('watch');
 /**
  * A short controller run that also runs against the real OpenStack in CI
  * (`npm run test:real-cloud`): `novaform watch` creates a flavor and a
@@ -25,7 +28,7 @@ describe('novaform watch, short, on the test cloud', { timeout: 600_000 }, () =>
   let p: string;
   const write = (policy: string) => writeFile(join(dir, 'stack.yaml'), [
     doc('Flavor', `${p}-f`, `vcpus: 1\nram: 256\ndisk: 1\nextraSpecs:\n  hw:cpu_policy: ${policy}`),
-    doc('Keypair', `${p}-k`, `publicKey: ${sshPublicKey}`),
+    doc('Keypair', `${p}-k`, `publicKey: ${publicKey}`),
   ].join('---\n'));
   const extraSpecs = async () => {
     const { body } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });

@@ -11,6 +11,9 @@ import { sshPublicKey } from '../reconciler/plan/plan-kit.ts';
 import { cliTarget, serversByName, spawnCli } from './e2e-kit.ts';
 import { allReady, resourceOf, startWatch, type WatchProcess } from './watch-kit.ts';
 
+
+/** One key for the whole file: a new key would be a changed manifest. */
+const publicKey = sshPublicKey('watch');
 /**
  * `novaform watch` as a real process against the engine (issue 10):
  * an edit is applied within seconds; a server deleted behind its back is
@@ -33,7 +36,7 @@ describe('novaform watch keeps the cloud matching the manifests', { timeout: 600
       doc('Flavor', `${p}-small`, 'vcpus: 1\nram: 256\ndisk: 1'),
       doc('Flavor', `${p}-large`, 'vcpus: 2\nram: 512\ndisk: 1'),
     ].join('---\n'));
-    await writeFile(join(dir, 'keypair.yaml'), doc('Keypair', `${p}-key`, `publicKey: ${sshPublicKey}`));
+    await writeFile(join(dir, 'keypair.yaml'), doc('Keypair', `${p}-key`, `publicKey: ${publicKey}`));
     await writeFile(join(dir, 'server.yaml'), serverDoc);
   };
   const webServer = async () => (await serversByName(cloud.admin)).get(`${p}-web`);
@@ -83,6 +86,11 @@ describe('novaform watch keeps the cloud matching the manifests', { timeout: 600
     const { body } = await cloud.admin.compute.get('/servers/detail');
     assert.equal((body.servers as Array<{ name: string }>).filter((s) => s.name === `${p}-web`).length, 1, 'exactly one server of that name');
     assert.equal(recreated.metadata.tier, 'web');
+    // The controller's own step is done too (its readiness wait ends after the cloud shows ACTIVE).
+    await watch.until('the recreated server Ready', (s) => {
+      const r = resourceOf(s, `Server/${p}-web`);
+      return r?.phase === 'Ready' && r.cloudId === recreated.id;
+    });
   });
 
   it('a server resized behind its back waits for approval, then is resized back after novaform approve', async () => {
@@ -93,6 +101,7 @@ describe('novaform watch keeps the cloud matching the manifests', { timeout: 600
     await eventually(async () => ((await webServer())?.status === 'VERIFY_RESIZE' ? true : undefined), 60_000, 250);
     await cloud.admin.compute.post(`/servers/${web.id}/action`, { confirmResize: null });
     await eventually(async () => ((await webServer())?.status === 'ACTIVE' ? true : undefined), 60_000, 250);
+    assert.equal((await webServer())?.flavor, `${p}-large`, 'resized behind its back');
 
     const waiting = await watch.until('approval needed', (s) => {
       const r = resourceOf(s, `Server/${p}-web`);

@@ -19,7 +19,7 @@ import { KIND_NAMES } from '../../provider/resources/registry.ts';
  */
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
-const SCANNED = ['reconciler', 'cli'];
+const SCANNED = ['reconciler', 'controller', 'cli'];
 
 
 interface Hit {
@@ -63,7 +63,7 @@ function kindNamesIn(file: string, text: string, kinds: ReadonlySet<string>): Hi
   return hits;
 }
 
-describe('no switch on kind names in reconciler/ and cli/', () => {
+describe('no switch on kind names in reconciler/, controller/ and cli/', () => {
   const kinds = new Set<string>(KIND_NAMES);
   const files = SCANNED.flatMap((dir) => sourceFiles(join(ROOT, dir))).map((path) => relative(ROOT, path).split('\\').join('/')).sort();
   const hits = files.flatMap((file) => kindNamesIn(file, readFileSync(join(ROOT, file), 'utf8'), kinds));

@@ -52,9 +52,9 @@ describe('novaform watch converges through 503s and 429s', { timeout: 600_000 },
   let setup: Awaited<ReturnType<typeof project>>;
   let watch: WatchProcess | undefined;
   before(async () => {
-    // One API call in five answers 500/503; the engine allows 8 calls a second per token (429 past that).
-    cloud = await openTestCloud({ name: 'wfault', engineConfig: { faults: { buildDelayMs: 200, apiErrorRate: 0.2, seed: 11 }, rateLimit: { requestsPerSecond: 8, burst: 8 } } });
-    setup = await project(cloud, 'wfault', 3);
+    // About one API call in seven answers 500/503; the engine allows 8 calls a second per token (429 past that).
+    cloud = await openTestCloud({ name: 'wfault', engineConfig: { faults: { buildDelayMs: 200, apiErrorRate: 0.15, seed: 11 }, rateLimit: { requestsPerSecond: 8, burst: 8 } } });
+    setup = await project(cloud, 'wfault', 2);
   });
   after(async () => {
     await watch?.stop();
@@ -67,7 +67,7 @@ describe('novaform watch converges through 503s and 429s', { timeout: 600_000 },
     watch = startWatch([...setup.cloudArgs, '--resync', '2s', '--max-rate', '50', setup.dir], { cwd: setup.dir, env: setup.env });
     await watch.until('every resource Ready under faults', (s) => allReady(s, setup.keys), 240_000);
     const counts = await serverCounts(cloud);
-    assert.deepEqual([...counts.values()], [1, 1, 1], JSON.stringify([...counts]));
+    assert.deepEqual([...counts.values()], [1, 1], JSON.stringify([...counts]));
     const metrics = await (await fetch(`${await watch.url()}/metrics`)).text();
     // The faults really happened: the controller counted 5xx and 429 answers.
     assert.match(metrics, /novaform_cloud_api_calls_total\{[^}]*status="50[03]"[^}]*\} [1-9]/);

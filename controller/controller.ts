@@ -256,9 +256,14 @@ export class Controller {
     return true;
   }
 
-  /** A pass on `revision` ended: it is applied when nothing failed, and failed otherwise (Flux's lastAppliedRevision). */
+  /**
+   * A pass on `revision` ended (Flux's lastAppliedRevision): applied when
+   * nothing failed and nothing waits for an approval; failed when a step
+   * failed or a resource stalled; neither while an approval is pending.
+   */
   private noteRevision(revision: string, ok: boolean, failed: number): void {
     const refused = [...this.tracked.values()].filter((t) => t.phase === 'Stalled');
+    if (ok && refused.length === 0 && [...this.tracked.values()].some((t) => t.phase === 'ApprovalNeeded')) return;
     if (ok && refused.length === 0) {
       const { failedRevision: _f, lastError: _e, ...rest } = this.git!;
       const first = rest.lastAppliedRevision !== revision;

@@ -223,7 +223,16 @@ export class Controller {
    * whose document changed. Invalid manifests keep the previous desired
    * state and queue nothing.
    */
-  async reload(trigger: string, revision?: string): Promise<boolean> {
+  reload(trigger: string, revision?: string): Promise<boolean> {
+    // One load at a time, in call order: a slow load of old files MUST NOT land after a newer one.
+    const next = this.reloading.then(() => this.load(trigger, revision));
+    this.reloading = next.catch(() => false);
+    return next;
+  }
+
+  private reloading: Promise<boolean> = Promise.resolve(true);
+
+  private async load(trigger: string, revision?: string): Promise<boolean> {
     if (revision && this.git) this.git = { ...this.git, lastAttemptedRevision: revision };
     const load = await this.options.load();
     if (!load.ok) {

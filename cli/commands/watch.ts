@@ -242,6 +242,6 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     await http?.close().catch(() => undefined);
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
-    log.info({}, 'stopped; the lease is released');
+    log.info({}, 'stopped');
   }
 }

@@ -135,6 +135,10 @@ export class Controller {
   private desiredRevision: string | undefined;
   private statusWrite: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
+  private url: string | undefined;
+  /** What queued the next pass, for its metrics label and events. */
+  private lastTrigger = 'start';
+  private reloading: Promise<boolean> = Promise.resolve(true);
   private readonly now: () => Date;
 
   constructor(private readonly options: ControllerOptions) {
@@ -149,8 +153,6 @@ export class Controller {
   servedAt(url: string): void {
     this.url = url;
   }
-
-  private url: string | undefined;
 
   /** Keys waiting in the queue. */
   get queueDepth(): number {
@@ -216,8 +218,6 @@ export class Controller {
     this.queue.add(ALL);
   }
 
-  private lastTrigger = 'start';
-
   /**
    * Reloads the manifests (a file changed, a new commit): queues the keys
    * whose document changed. Invalid manifests keep the previous desired
@@ -229,8 +229,6 @@ export class Controller {
     this.reloading = next.catch(() => false);
     return next;
   }
-
-  private reloading: Promise<boolean> = Promise.resolve(true);
 
   private async load(trigger: string, revision?: string): Promise<boolean> {
     if (revision && this.git) this.git = { ...this.git, lastAttemptedRevision: revision };

@@ -166,8 +166,8 @@ describe('novaform watch honours observe, paused, suspend, --no-prune and --dry-
     const resumed = await spawnCli(['resume', dir], { cwd: dir, env });
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     await eventually(async () => ((await cpuPolicy('c')) === 'dedicated' ? true : undefined), 90_000, 250);
-    const after = await watch!.until('C Ready after resume', (s) => !s.suspended && phaseIs('c', 'Ready')(s));
-    assert.equal(after.phase, 'Ready');
+    const readyAgain = await watch!.until('C Ready after resume', (s) => !s.suspended && phaseIs('c', 'Ready')(s));
+    assert.equal(readyAgain.phase, 'Ready');
   });
 
   it('--no-prune keeps a flavor whose manifest is removed, and reports it', async () => {

@@ -72,7 +72,7 @@ export interface ControllerOptions {
   readonly source: ControllerStatus['source'];
   /** Reasons a change may have and still run unattended (`--auto-approve`). */
   readonly autoApprove: readonly ApprovalReason[];
-  /** Delete what no manifest declares any more (subject to approval). Default true. */
+  /** Delete what no manifest declares any more (subject to approval). Default true; false keeps it and reports it (Drifted, PruneDisabled). */
   readonly prune: boolean;
   /** Report only: plan, never apply. */
   readonly dryRun: boolean;
@@ -406,6 +406,11 @@ export class Controller {
   private async planAround(desired: DesiredState, session: StackSession): Promise<{ executable: ExecutablePlan; refused: Map<string, string>; degraded: boolean }> {
     const refused = new Map<string, string>();
     let documents = desired.loaded.manifests;
+    // --no-prune still plans the deletes of what no manifest declares, so that decide() holds them and
+    // /status reports them kept (Drifted, PruneDisabled) instead of forgetting them. That report MUST NOT
+    // change what is planned: a plan error with them (a manifest referring to a kept object, which only a
+    // delete would break) falls back to the plan without them.
+    let reportKept = !this.options.prune;
     for (let round = 0; ; round++) {
       try {
         const names = new Set(documents.map((m) => keyOf({ kind: m.kind, name: m.metadata.name })));
@@ -413,10 +418,11 @@ export class Controller {
           documents,
           unresolvedRefs: desired.loaded.unresolvedRefs.filter((r) => names.has(keyOf(r.from))),
           // Set-aside documents are still desired: pruning them (or anything) while some are refused is never right.
-          prune: this.options.prune && refused.size === 0,
+          prune: (this.options.prune || reportKept) && refused.size === 0,
         });
         return { executable, refused, degraded: refused.size > 0 };
       } catch (error) {
+        if (reportKept && error instanceof PlanError) { reportKept = false; continue; }
         if (!(error instanceof PlanError) || round >= 8) throw error;
         const named = error.diagnostics.filter((d) => d.kind && d.name);
         if (named.length === 0 || named.length !== error.diagnostics.length) throw error;

@@ -34,7 +34,7 @@ describe('manifest schema errors', () => {
   it('unknown field without a close match lists the known fields', async () => {
     const [error] = await only(DOCS.volume('v', 'size: 1\n  colour: blue'));
     assert.equal(where(error!), 'case.yaml:7:3 spec.colour unknown-field');
-    assert.match(error!.hints[0]!, /^known fields: size, volumeType, availabilityZone, image, description, metadata, deletionPolicy, import$/);
+    assert.match(error!.hints[0]!, /^known fields: size, volumeType, availabilityZone, image, description, metadata, deletionPolicy, managementPolicy, import$/);
   });
 
   it('wrong type: the expected type, what was found, and an example from the schema', async () => {

@@ -403,7 +403,7 @@ export class Controller {
   }
 
   /** Plans the desired state; documents the cloud or the planner refuses are set aside (their keys stall) and the rest is planned again. */
-  private async planAround(desired: DesiredState, session: StackSession): Promise<{ executable: ExecutablePlan; refused: Map<string, string>; degraded: boolean }> {
+  private async planAround(desired: DesiredState, session: StackSession): Promise<{ executable: ExecutablePlan; refused: Map<string, string> }> {
     const refused = new Map<string, string>();
     let documents = desired.loaded.manifests;
     // --no-prune still plans the deletes of what no manifest declares, so that decide() holds them and
@@ -420,7 +420,7 @@ export class Controller {
           // Set-aside documents are still desired: pruning them (or anything) while some are refused is never right.
           prune: (this.options.prune || reportKept) && refused.size === 0,
         });
-        return { executable, refused, degraded: refused.size > 0 };
+        return { executable, refused };
       } catch (error) {
         if (reportKept && error instanceof PlanError) { reportKept = false; continue; }
         if (!(error instanceof PlanError) || round >= 8) throw error;
@@ -435,7 +435,7 @@ export class Controller {
   /** One pass over `keys` (ALL: every key of the plan that no other pass holds). */
   private async pass(keys: string[]): Promise<void> {
     const session = this.session!;
-    const trigger = keys.includes(ALL) ? this.lastTrigger : keys.some((k) => this.queue.failuresOf(k) > 0) ? 'retry' : this.lastTrigger;
+    const trigger = !keys.includes(ALL) && keys.some((k) => this.queue.failuresOf(k) > 0) ? 'retry' : this.lastTrigger;
     this.lastTrigger = 'resync';
     const claimed = new Set(keys.filter((k) => k !== ALL));
     const startedAt = this.now();

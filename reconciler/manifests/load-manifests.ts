@@ -65,19 +65,51 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       continue;
     }
     read.push(file.display);
-    const parsed = parseDocuments(file.display, outcome.text, limits.maxAliasCount);
-    errors.push(...parsed.diagnostics);
-    documentCount += parsed.documents.length;
-    const later = lazyLocator(file.display, outcome.text);
-    for (const document of parsed.documents) {
-      const checked = await checkDocument(document, file.path, limits, selector, documentLocator(later, document.index));
-      errors.push(...checked.diagnostics);
-      if (checked.doc) docs.push(checked.doc);
-    }
+    documentCount += await checkText({ path: file.path, display: file.display, text: outcome.text }, limits, selector, errors, docs);
   }
+  return finish(docs, errors, read, documentCount, files.map((f) => f.display));
+}
+
+/** Manifest text that is not read from a file (a Pulumi resource's inputs): `path` resolves relative files, `display` names it in diagnostics. */
+export interface ManifestSource {
+  readonly path: string;
+  readonly display: string;
+  readonly text: string;
+}
+
+/**
+ * `loadManifests` on texts in memory: the same parsing, schema, spec and
+ * cross-document checks, diagnostics and references, without discovering
+ * or reading files.
+ *
+ * @example
+ * const result = await loadManifestSources([{ path: '/srv/app/pulumi', display: 'Flavor small', text: 'apiVersion: novaform/v1\nkind: Flavor\n...' }]);
+ */
+export async function loadManifestSources(sources: readonly ManifestSource[], options: Pick<LoadOptions, 'limits' | 'selector'> = {}): Promise<LoadResult> {
+  const limits = resolveLimits(options.limits);
+  const errors: ManifestDiagnostic[] = [];
+  const docs: CheckedDocument[] = [];
+  let documentCount = 0;
+  for (const source of sources) documentCount += await checkText(source, limits, options.selector ?? [], errors, docs);
+  return finish(docs, errors, sources.map((s) => s.display), documentCount, sources.map((s) => s.display));
+}
+
+/** Parses and checks one text's documents into `errors` and `docs`; returns how many documents it had. */
+async function checkText(source: ManifestSource, limits: ReturnType<typeof resolveLimits>, selector: LabelSelector, errors: ManifestDiagnostic[], docs: CheckedDocument[]): Promise<number> {
+  const parsed = parseDocuments(source.display, source.text, limits.maxAliasCount);
+  errors.push(...parsed.diagnostics);
+  const later = lazyLocator(source.display, source.text);
+  for (const document of parsed.documents) {
+    const checked = await checkDocument(document, source.path, limits, selector, documentLocator(later, document.index));
+    errors.push(...checked.diagnostics);
+    if (checked.doc) docs.push(checked.doc);
+  }
+  return parsed.documents.length;
+}
+
+function finish(docs: CheckedDocument[], errors: ManifestDiagnostic[], read: string[], documentCount: number, order: readonly string[]): LoadResult {
   const references = resolveReferences(docs);
   errors.push(...duplicateNames(docs), ...kindSetChecks(docs), ...referenceCycles(docs, references.links));
-  const order = files.map((f) => f.display);
   return {
     manifests: docs.filter((doc) => doc.selected).map((doc) => toManifest(doc, references.links.get(doc) ?? [])),
     errors: sortDiagnostics(errors, order),

@@ -19,7 +19,7 @@ import { KIND_NAMES } from '../../provider/resources/registry.ts';
  */
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
-const SCANNED = ['reconciler', 'controller', 'cli'];
+const SCANNED = ['reconciler', 'controller', 'pulumi', 'cli'];
 
 
 interface Hit {

@@ -1,0 +1,233 @@
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { openCloudTarget } from '../../cli/cloud-target.ts';
+import { isKind, KIND_NAMES, kindModule } from '../../provider/resources/registry.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { loadManifestSources, type LoadResult, type ManifestDiagnostic } from '../../reconciler/manifests/index.ts';
+import { parsePath, type PathSegment } from '../../reconciler/manifests/json-path.ts';
+import { keyOf, type ExecutablePlan, type PlannedStep } from '../../reconciler/plan/executable-plan.ts';
+import type { PlannedChange } from '../../reconciler/plan/plan-model.ts';
+import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
+import { stackNameFromDirectory, stackNameProblem } from '../../reconciler/stack.ts';
+import { isSecretField } from '../../reconciler/state/state-redact.ts';
+import { kindSchema, type SchemaKind } from '../../schemas/index.ts';
+import type { CheckFailure, DiffKind, DiffResult, ResourceOperations } from './resource-operations.ts';
+
+/**
+ * novaform's resources for Pulumi, on the YAML path's machinery: a Pulumi
+ * resource is one manifest document (`name` is metadata.name, the other
+ * inputs its spec), checked by the loader's own rules, planned and applied
+ * through one write session of the stack (its lock held for the plugin's
+ * life, like a controller's lease), so plan semantics, safe creates,
+ * ownership and the journal are the same as `novaform apply`.
+ *
+ * - The stack is the `stack` config, else `<project>-<stack>` of the URN.
+ * - References (a server's `flavor: "m1.small"`) resolve in the cloud at
+ *   plan time: Pulumi orders the creates, so what a resource refers to
+ *   exists when it is planned.
+ * - Read (refresh) plans the resource against its last inputs: outputs are
+ *   the inputs with every field the cloud has otherwise set to the cloud's
+ *   value, so an out-of-band change shows in the refresh's diff.
+ */
+
+/** `novaform:index:Flavor` -> `Flavor`. */
+export function kindOfType(type: string): Kind {
+  const kind = type.startsWith('novaform:index:') ? type.slice('novaform:index:'.length) : '';
+  if (!isKind(kind)) throw new Error(`unknown resource type '${type}': novaform has ${KIND_NAMES.map((k) => `novaform:index:${k}`).join(', ')}`);
+  return kind;
+}
+
+/** The last part of a URN: the resource's name in the program. */
+function urnName(urn: string): string {
+  return urn.slice(urn.lastIndexOf('::') + 2);
+}
+
+/** `urn:pulumi:dev::web::...` -> `web-dev`. */
+export function stackOfUrn(urn: string): string {
+  const match = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
+  const name = match ? stackNameFromDirectory(`${match[2]}-${match[1]}`) : undefined;
+  if (!name) throw new Error(`cannot tell the novaform stack from URN '${urn}': set the provider's 'stack' config`);
+  return name;
+}
+
+/** A manifest path (`spec.extraSpecs["a"]`) as a Pulumi property path (`extraSpecs["a"]`). */
+function propertyOf(path: string): string {
+  if (path === 'metadata.name') return 'name';
+  return path.startsWith('spec.') ? path.slice('spec.'.length) : path;
+}
+
+function topLevel(property: string): string {
+  return /^[^.[]+/.exec(property)?.[0] ?? property;
+}
+
+function failureOf(d: ManifestDiagnostic): CheckFailure {
+  return { property: propertyOf(d.path), reason: [d.message, ...d.hints.map((h) => `hint: ${h}`)].join('; ') };
+}
+
+/** `value` with `path` set to `to` (undefined removes it), copying only what it changes. Pure. */
+export function withValue(value: unknown, path: readonly PathSegment[], to: unknown): unknown {
+  if (path.length === 0) return to;
+  const [head, ...rest] = path;
+  if (typeof head === 'number') {
+    const list = Array.isArray(value) ? [...value] : [];
+    list[head] = withValue(list[head], rest, to);
+    return list;
+  }
+  const object: Record<string, unknown> = value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  const next = withValue(object[head!], rest, to);
+  if (next === undefined) delete object[head!];
+  else object[head!] = next;
+  return object;
+}
+
+const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
+
+/** The spec properties of `kind`'s JSON Schema that hold secrets (state-redact.ts's rule): sent to Pulumi as secrets. */
+export function secretProperties(kind: Kind): string[] {
+  const schema = kindSchema(kind as SchemaKind) as { $defs: Record<string, { $defs?: { spec?: { properties?: Record<string, unknown> } } }> };
+  return Object.keys(schema.$defs[kind]?.$defs?.spec?.properties ?? {}).filter(isSecretField);
+}
+
+export interface OperationsOptions {
+  /** The program's directory (the plugin's working directory). */
+  readonly cwd: string;
+  readonly env: Record<string, string | undefined>;
+  /** One line to stderr. */
+  readonly log: (line: string) => void;
+}
+
+export function novaformOperations(options: OperationsOptions): ResourceOperations {
+  let config: { cloud?: string; stack?: string; stateDir?: string } = {};
+  let opening: Promise<StackSession> | undefined;
+
+  const session = (urn: string): Promise<StackSession> => {
+    opening ??= (async () => {
+      const stack = config.stack ?? stackOfUrn(urn);
+      const projectDir = config.stateDir ?? options.cwd;
+      return openStackSession({
+        projectDir, stack, mode: 'write', command: 'pulumi-resource-novaform', lockWaitMs: 120_000,
+        connect: () => openCloudTarget({ cloud: config.cloud, env: options.env, cwd: options.cwd, projectDir, log: options.log }),
+      });
+    })();
+    return opening;
+  };
+
+  const load = async (type: string, urn: string, inputs: Record<string, unknown>): Promise<LoadResult> => {
+    const kind = kindOfType(type);
+    const { name, ...spec } = inputs;
+    const text = stringify({ apiVersion: 'novaform/v1', kind, metadata: { name: typeof name === 'string' && name !== '' ? name : urnName(urn) }, spec });
+    return loadManifestSources([{ path: join(options.cwd, 'Pulumi.yaml'), display: `${kind} ${urnName(urn)}`, text }]);
+  };
+
+  /** Plans the one resource `inputs` declares; never prunes. */
+  const planOne = async (type: string, urn: string, inputs: Record<string, unknown>): Promise<{ executable: ExecutablePlan; step: PlannedStep }> => {
+    const loaded = await load(type, urn, inputs);
+    if (loaded.errors.length > 0) throw new Error(loaded.errors.map((d) => `${propertyOf(d.path)}: ${d.message}`).join('; '));
+    const s = await session(urn);
+    const executable = await s.plan({ documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, prune: false });
+    const manifest = loaded.manifests[0]!;
+    const step = executable.steps.find((x) => keyOf(x.resource) === keyOf({ kind: manifest.kind, name: manifest.metadata.name }))!;
+    return { executable, step };
+  };
+
+  const applyOne = async (urn: string, executable: ExecutablePlan, step: PlannedStep): Promise<string> => {
+    const s = await session(urn);
+    const result = await s.apply({ ...executable, steps: [step], plan: { ...executable.plan, actions: [step.resource] } });
+    const r = result.results[0]!;
+    if (r.status !== 'done') throw new Error(`${step.resource.kind} ${step.resource.name}: ${r.action} ${r.status}: ${r.message ?? 'not applied'}`);
+    return r.cloudId ?? step.resource.id ?? '';
+  };
+
+  const outputsOf = (inputs: Record<string, unknown>, name: string, id: string, changes: readonly PlannedChange[] = []): Record<string, unknown> => {
+    // The inputs, with the cloud's value wherever the cloud differs.
+    let outputs: Record<string, unknown> = { ...inputs, name, cloudId: id };
+    for (const change of changes) outputs = withValue(outputs, parsePath(propertyOf(change.path)), change.from) as Record<string, unknown>;
+    return outputs;
+  };
+
+  return {
+    async checkConfig(news) {
+      const failures: CheckFailure[] = [];
+      for (const key of Object.keys(news)) {
+        const bare = key.replace(/^novaform:/, '');
+        if (!(CONFIG_KEYS as readonly string[]).includes(bare) && !['version', 'pluginDownloadURL'].includes(bare)) failures.push({ property: key, reason: `unknown setting; novaform takes ${CONFIG_KEYS.join(', ')}` });
+      }
+      const stack = news.stack ?? news['novaform:stack'];
+      if (stack !== undefined && (typeof stack !== 'string' || stackNameProblem(stack))) failures.push({ property: 'stack', reason: typeof stack === 'string' ? stackNameProblem(stack)! : 'a string' });
+      return { inputs: news, failures };
+    },
+    async configure(values) {
+      const get = (key: string) => {
+        const value = values[key] ?? values[`novaform:${key}`];
+        return typeof value === 'string' && value !== '' ? value : undefined;
+      };
+      config = { cloud: get('cloud') ?? options.env.OS_CLOUD, stack: get('stack'), stateDir: get('stateDir') };
+    },
+    async check(type, urn, _olds, news) {
+      kindOfType(type);
+      const loaded = await load(type, urn, news);
+      const name = typeof news.name === 'string' && news.name !== '' ? news.name : urnName(urn);
+      return { inputs: { ...news, name }, failures: loaded.errors.map(failureOf) };
+    },
+    async diff(type, urn, _id, olds, news) {
+      const kind = kindOfType(type);
+      const renamed = olds.name !== undefined && news.name !== undefined && olds.name !== news.name;
+      if (renamed) {
+        return { changes: true, replaces: ['name'], deleteBeforeReplace: kindModule(kind).uniqueNames === true, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: true } }, diffs: ['name'] };
+      }
+      const { step } = await planOne(type, urn, news);
+      const { action, changes } = step.resource;
+      if (action === 'create') {
+        // Gone from the cloud: Pulumi creates it again.
+        return { changes: true, replaces: ['name'], deleteBeforeReplace: false, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: false } }, diffs: ['name'] };
+      }
+      const detailedDiff: Record<string, { kind: DiffKind; inputDiff: boolean }> = {};
+      const replaces = new Set<string>();
+      for (const change of changes) {
+        const property = propertyOf(change.path);
+        const replace = change.apply === 'replace';
+        if (replace) replaces.add(topLevel(property));
+        const base: 'ADD' | 'DELETE' | 'UPDATE' = change.from === undefined ? 'ADD' : change.to === undefined ? 'DELETE' : 'UPDATE';
+        detailedDiff[property] = { kind: (replace ? `${base}_REPLACE` : base) as DiffKind, inputDiff: true };
+      }
+      const diffs = [...new Set(Object.keys(detailedDiff).map(topLevel))];
+      return { changes: diffs.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.size > 0 && kindModule(kind).uniqueNames === true, detailedDiff, diffs };
+    },
+    async create(type, urn, inputs, preview) {
+      const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
+      if (preview) return { id: '', outputs: { ...inputs, name } };
+      const { executable, step } = await planOne(type, urn, inputs);
+      const id = await applyOne(urn, executable, step);
+      return { id, outputs: outputsOf(inputs, name, id) };
+    },
+    async read(type, urn, id, inputs) {
+      if (inputs === undefined) throw new Error(`importing a ${kindOfType(type)} needs its inputs: give them in the program with the 'import' resource option`);
+      const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
+      const { step } = await planOne(type, urn, inputs);
+      if (step.resource.action === 'create' || (step.resource.id !== null && step.resource.id !== id)) return undefined;
+      return { id, outputs: outputsOf(inputs, name, id, step.resource.changes), inputs };
+    },
+    async update(type, urn, id, _olds, news, preview) {
+      const name = typeof news.name === 'string' && news.name !== '' ? news.name : urnName(urn);
+      if (preview) return { outputs: { ...news, name, cloudId: id } };
+      const { executable, step } = await planOne(type, urn, news);
+      const applied = await applyOne(urn, executable, step);
+      return { outputs: outputsOf(news, name, applied) };
+    },
+    async delete(type, urn, id) {
+      const kind = kindOfType(type);
+      const s = await session(urn);
+      const planned = await s.planDestroy({});
+      const step = planned.steps.find((x) => x.resource.kind === kind && x.resource.id === id);
+      // Not the stack's (any more), or already gone: nothing of ours to delete.
+      if (!step) return;
+      await applyOne(urn, planned, step);
+    },
+    secretOutputs(type) {
+      return secretProperties(kindOfType(type));
+    },
+    async close() {
+      if (opening) await (await opening.catch(() => undefined))?.close();
+    },
+  };
+}

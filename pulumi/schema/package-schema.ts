@@ -104,7 +104,8 @@ function kindResource(module: AnyKindModule, types: Map<string, ObjectTypeSpec>)
   const context: MappingContext = { root, types, tokenPrefix: TOKEN_PREFIX, isSecret: isSecretField };
 
   const specFields = Object.entries((spec.properties ?? {}) as JsonSchema).filter(([field]) => !NOT_PULUMI_INPUTS.includes(field));
-  if (specFields.some(([field]) => field === 'name')) throw new SchemaMappingError(`${kind}: a spec field named 'name' would clash with the cloud name input`);
+  const clash = specFields.find(([field]) => ['name', 'cloudId', 'status'].includes(field));
+  if (clash) throw new SchemaMappingError(`${kind}: spec field '${clash[0]}' clashes with the Pulumi property of that name`);
   const inputs: Record<string, PropertySpec> = { name: nameProperty(kindDoc, root) };
   for (const [field, node] of specFields) {
     inputs[field] = mapProperty(node, field, `${kind}${pascal(field)}`, `#/$defs/${kind}/properties/spec/properties/${field}`, context);

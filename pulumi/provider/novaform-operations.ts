@@ -130,17 +130,18 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
     return { executable, step };
   };
 
-  const applyOne = async (urn: string, executable: ExecutablePlan, step: PlannedStep): Promise<string> => {
+  const applyOne = async (urn: string, executable: ExecutablePlan, step: PlannedStep): Promise<{ id: string; status?: string }> => {
     const s = await session(urn);
     const result = await s.apply({ ...executable, steps: [step], plan: { ...executable.plan, actions: [step.resource] } });
     const r = result.results[0]!;
     if (r.status !== 'done') throw new Error(`${step.resource.kind} ${step.resource.name}: ${r.action} ${r.status}: ${r.message ?? 'not applied'}`);
-    return r.cloudId ?? step.resource.id ?? '';
+    return { id: r.cloudId ?? step.resource.id ?? '', ...(r.cloudStatus ? { status: r.cloudStatus } : {}) };
   };
 
-  const outputsOf = (inputs: Record<string, unknown>, name: string, id: string, changes: readonly PlannedChange[] = []): Record<string, unknown> => {
-    // The inputs, with the cloud's value wherever the cloud differs.
-    let outputs: Record<string, unknown> = { ...inputs, name, cloudId: id };
+  /** The inputs, with the cloud's value wherever the cloud differs; `status` for kinds whose objects have one (those with a health check). */
+  const outputsOf = (type: string, inputs: Record<string, unknown>, name: string, applied: { id: string; status?: string }, changes: readonly PlannedChange[] = []): Record<string, unknown> => {
+    const hasStatus = kindModule(kindOfType(type)).health !== undefined;
+    let outputs: Record<string, unknown> = { ...inputs, name, cloudId: applied.id, ...(hasStatus ? { status: applied.status ?? '' } : {}) };
     for (const change of changes) outputs = withValue(outputs, parsePath(propertyOf(change.path)), change.from) as Record<string, unknown>;
     return outputs;
   };
@@ -197,22 +198,22 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
       if (preview) return { id: '', outputs: { ...inputs, name } };
       const { executable, step } = await planOne(type, urn, inputs);
-      const id = await applyOne(urn, executable, step);
-      return { id, outputs: outputsOf(inputs, name, id) };
+      const applied = await applyOne(urn, executable, step);
+      return { id: applied.id, outputs: outputsOf(type, inputs, name, applied) };
     },
     async read(type, urn, id, inputs) {
       if (inputs === undefined) throw new Error(`importing a ${kindOfType(type)} needs its inputs: give them in the program with the 'import' resource option`);
       const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
       const { step } = await planOne(type, urn, inputs);
       if (step.resource.action === 'create' || (step.resource.id !== null && step.resource.id !== id)) return undefined;
-      return { id, outputs: outputsOf(inputs, name, id, step.resource.changes), inputs };
+      const status = (step.observed as { status?: unknown } | undefined)?.status;
+      return { id, outputs: outputsOf(type, inputs, name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs };
     },
     async update(type, urn, id, _olds, news, preview) {
       const name = typeof news.name === 'string' && news.name !== '' ? news.name : urnName(urn);
       if (preview) return { outputs: { ...news, name, cloudId: id } };
       const { executable, step } = await planOne(type, urn, news);
-      const applied = await applyOne(urn, executable, step);
-      return { outputs: outputsOf(news, name, applied) };
+      return { outputs: outputsOf(type, news, name, await applyOne(urn, executable, step)) };
     },
     async delete(type, urn, id) {
       const kind = kindOfType(type);

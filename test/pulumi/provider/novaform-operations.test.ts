@@ -88,6 +88,7 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
     const inputs = { name: `${p}-web`, flavor: `${p}-small`, image: 'cirros', networks: 'none' };
     const created = await ops.create('novaform:index:Server', urn('Server', 'web'), inputs, false);
     serverId = created.id;
+    assert.equal(created.outputs.status, 'ACTIVE');
     const { body } = await cloud.admin.compute.get(`/servers/${serverId}`);
     assert.equal(body.server.flavor.original_name, `${p}-small`);
     assert.deepEqual(ops.secretOutputs('novaform:index:Server'), ['userData']);

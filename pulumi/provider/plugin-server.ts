@@ -108,9 +108,9 @@ function configOf(request: InstanceType<typeof providerPb.ConfigureRequest>): Re
   const args = request.getArgs();
   if (args !== undefined) return unwrapStruct(args).value;
   const config: Record<string, unknown> = {};
-  for (const [key, value] of request.getVariablesMap().toArray()) {
+  request.getVariablesMap().forEach((value, key) => {
     config[key.slice(key.lastIndexOf(':') + 1)] = value;
-  }
+  });
   return config;
 }
 

@@ -211,7 +211,7 @@ export async function startPlugin(command: string, args: readonly string[], env:
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
+  const handshake = new Promise<number>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       const newline = out.indexOf('\n');
@@ -223,6 +223,12 @@ export async function startPlugin(command: string, args: readonly string[], env:
     });
     child.once('error', reject);
     void exited.then((code) => reject(new Error(`the plugin exited (${code}) before printing its port; stderr: ${err.trim()}`)));
+  });
+  // A plugin that fails the handshake is ended here: the caller never gets it to stop.
+  const port = await handshake.catch(async (error: unknown) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    throw error;
   });
   const client = new PluginClient(port);
   return {

@@ -22,10 +22,10 @@ import grpc from '@grpc/grpc-js';
 import providerGrpc from '@pulumi/pulumi/proto/provider_grpc_pb.js';
 import type { IResourceProviderServer } from '@pulumi/pulumi/proto/provider_grpc_pb.js';
 import providerPb from '@pulumi/pulumi/proto/provider_pb.js';
-import type { DiffResponse } from '@pulumi/pulumi/proto/provider_pb.js';
 import pluginPb from '@pulumi/pulumi/proto/plugin_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
-import type { CheckFailure, DiffKind, ResourceOperations } from './resource-operations.ts';
+import { configDiff, diffResponse } from './diff-response.ts';
+import type { CheckFailure, ResourceOperations } from './resource-operations.ts';
 import { UnsupportedValueError, type PropertyPath, unwrapStruct, wrapStruct } from './struct-values.ts';
 
 export interface PluginOptions {
@@ -48,18 +48,6 @@ export interface RunningPlugin {
   /** Stops serving, then releases the operations' session. */
   close(): Promise<void>;
 }
-
-/** Provider configuration keys whose change means another cloud or stack: the provider is replaced. */
-const REPLACING_CONFIG_KEYS = ['cloud', 'stack'] as const;
-
-const DIFF_KINDS: Readonly<Record<DiffKind, number>> = {
-  ADD: providerPb.PropertyDiff.Kind.ADD,
-  ADD_REPLACE: providerPb.PropertyDiff.Kind.ADD_REPLACE,
-  DELETE: providerPb.PropertyDiff.Kind.DELETE,
-  DELETE_REPLACE: providerPb.PropertyDiff.Kind.DELETE_REPLACE,
-  UPDATE: providerPb.PropertyDiff.Kind.UPDATE,
-  UPDATE_REPLACE: providerPb.PropertyDiff.Kind.UPDATE_REPLACE,
-};
 
 /** An error the engine sees with a chosen gRPC status code. */
 class StatusError extends Error {
@@ -112,10 +100,6 @@ function configOf(request: InstanceType<typeof providerPb.ConfigureRequest>): Re
     config[key.slice(key.lastIndexOf(':') + 1)] = value;
   });
   return config;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**
@@ -191,21 +175,9 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
       return new providerPb.GetSchemaResponse().setSchema(options.schema());
     }),
     checkConfig: unary('CheckConfig', (request) => check(request, true)),
-    diffConfig: unary('DiffConfig', async (request) => {
-      const olds = unwrapStruct(request.getOlds()).value;
-      const news = unwrapStruct(request.getNews()).value;
-      const changed = REPLACING_CONFIG_KEYS.filter((key) => !sameJson(olds[key], news[key]));
-      const response = new providerPb.DiffResponse()
-        .setChanges(changed.length > 0 ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE)
-        .setReplacesList(changed)
-        .setDiffsList(changed)
-        .setHasdetaileddiff(true);
-      for (const key of changed) {
-        const kind = olds[key] === undefined ? 'ADD_REPLACE' : news[key] === undefined ? 'DELETE_REPLACE' : 'UPDATE_REPLACE';
-        response.getDetaileddiffMap().set(key, new providerPb.PropertyDiff().setKind(DIFF_KINDS[kind]).setInputdiff(true));
-      }
-      return response;
-    }),
+    diffConfig: unary('DiffConfig', async (request) =>
+      diffResponse(configDiff(unwrapStruct(request.getOlds()).value, unwrapStruct(request.getNews()).value)),
+    ),
     configure: unary('Configure', async (request) => {
       await operations.configure(configOf(request));
       return new providerPb.ConfigureResponse()
@@ -303,17 +275,4 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
       return closing;
     },
   };
-}
-
-function diffResponse(result: Awaited<ReturnType<ResourceOperations['diff']>>): DiffResponse {
-  const response = new providerPb.DiffResponse()
-    .setChanges(result.changes ? providerPb.DiffResponse.DiffChanges.DIFF_SOME : providerPb.DiffResponse.DiffChanges.DIFF_NONE)
-    .setReplacesList([...result.replaces])
-    .setDeletebeforereplace(result.deleteBeforeReplace)
-    .setDiffsList([...result.diffs])
-    .setHasdetaileddiff(true);
-  for (const [path, diff] of Object.entries(result.detailedDiff)) {
-    response.getDetaileddiffMap().set(path, new providerPb.PropertyDiff().setKind(DIFF_KINDS[diff.kind]).setInputdiff(diff.inputDiff));
-  }
-  return response;
 }

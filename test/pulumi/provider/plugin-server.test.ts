@@ -194,6 +194,10 @@ test('methods novaform does not serve answer UNIMPLEMENTED; Attach is accepted',
   const request = new providerPb.InvokeRequest().setTok('novaform:index:getFlavor');
   await rejectsWith(new Promise((resolve, reject) => client.raw.invoke(request, (e, r) => (e ? reject(e) : resolve(r)))),
     grpc.status.UNIMPLEMENTED, 'novaform does not implement Invoke');
+  const stream = client.raw.list(new providerPb.ListRequest());
+  stream.on('data', () => {});
+  await rejectsWith(new Promise((resolve, reject) => stream.on('error', reject).on('end', resolve)),
+    grpc.status.UNIMPLEMENTED, 'novaform does not implement List');
   await client.attach('127.0.0.1:40001');
   assert.ok(logs.includes('novaform plugin: attached to engine 127.0.0.1:40001'));
 });

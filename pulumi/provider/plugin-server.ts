@@ -49,6 +49,9 @@ export interface RunningPlugin {
   close(): Promise<void>;
 }
 
+/** Methods still answered after Cancel: they start no work. */
+const AFTER_CANCEL = new Set(['Cancel', 'GetPluginInfo', 'GetSchema']);
+
 /** An error the engine sees with a chosen gRPC status code. */
 class StatusError extends Error {
   constructor(readonly code: grpc.status, message: string) {
@@ -126,7 +129,7 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
   function unary<Req, Res>(method: string, handle: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const run = async () => {
-        if (cancelled && method !== 'GetPluginInfo') throw new StatusError(grpc.status.CANCELLED, 'the plugin was cancelled');
+        if (cancelled && !AFTER_CANCEL.has(method)) throw new StatusError(grpc.status.CANCELLED, 'the plugin was cancelled');
         return handle(call.request);
       };
       run().then(

@@ -209,6 +209,8 @@ test('after Cancel, new operations are refused', async () => {
   try {
     await otherClient.cancel();
     await rejectsWith(otherClient.create(FLAVOR, 'f', { value: { name: 'f' } }), grpc.status.CANCELLED, 'the plugin was cancelled');
+    await otherClient.cancel();
+    assert.deepEqual(await otherClient.getPluginInfo(), { version: '0' });
     assert.deepEqual(second.callsOf('create'), []);
   } finally {
     otherClient.close();

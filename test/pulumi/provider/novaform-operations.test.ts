@@ -23,7 +23,7 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
   let ops: ResourceOperations;
   let p: string;
   const urn = (type: string, name: string) => `urn:pulumi:dev::opstest::novaform:index:${type}::${name}`;
-  const flavorInputs = (extra: Record<string, unknown> = {}) => ({ name: `${p}-small`, vcpus: 1, ram: 256, disk: 1, extraSpecs: { 'aggregate_instance_extra_specs:tier': 'shared' }, ...extra });
+  const flavorInputs = (extra: Record<string, unknown> = {}) => ({ name: `${p}-small`, vcpus: 1, ram: 256, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared' }, ...extra });
   let flavorId: string;
   let serverId: string;
 
@@ -64,14 +64,14 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
     assert.ok(flavorId);
     assert.equal(created.outputs.cloudId, flavorId);
     const specs = await extraSpecs(flavorId);
-    assert.equal(specs['aggregate_instance_extra_specs:tier'], 'shared');
+    assert.equal(specs['hw:cpu_policy'], 'shared');
     assert.equal(specs['novaform:stack'], 'opstest-dev');
   });
 
   it('diffs with plan semantics: in place, or a replace deleted first (flavor names are unique)', async () => {
     const none = await ops.diff('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs(), flavorInputs());
     assert.equal(none.changes, false);
-    const inPlace = await ops.diff('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs(), flavorInputs({ extraSpecs: { 'aggregate_instance_extra_specs:tier': 'dedicated' } }));
+    const inPlace = await ops.diff('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs(), flavorInputs({ extraSpecs: { 'hw:cpu_policy': 'dedicated' } }));
     assert.equal(inPlace.changes, true);
     assert.deepEqual(inPlace.replaces, []);
     assert.deepEqual(Object.values(inPlace.detailedDiff).map((d) => d.kind), ['UPDATE']);
@@ -82,11 +82,12 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
   });
 
   it('updates in place, and a refresh shows a change made behind its back', async () => {
-    await ops.update('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs(), flavorInputs({ extraSpecs: { 'aggregate_instance_extra_specs:tier': 'dedicated' } }), false);
-    assert.equal((await extraSpecs(flavorId))['aggregate_instance_extra_specs:tier'], 'dedicated');
-    await cloud.admin.compute.post(`/flavors/${flavorId}/os-extra_specs`, { extra_specs: { 'aggregate_instance_extra_specs:tier': 'mixed' } });
-    const read = await ops.read('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs({ extraSpecs: { 'aggregate_instance_extra_specs:tier': 'dedicated' } }));
-    assert.deepEqual((read?.outputs.extraSpecs as Record<string, string>)['aggregate_instance_extra_specs:tier'], 'mixed');
+    await ops.update('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs(), flavorInputs({ extraSpecs: { 'hw:cpu_policy': 'dedicated' } }), false);
+    assert.equal((await extraSpecs(flavorId))['hw:cpu_policy'], 'dedicated');
+    // Back to shared behind its back (a value real Nova boots servers with, as the next test does).
+    await cloud.admin.compute.post(`/flavors/${flavorId}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } });
+    const read = await ops.read('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, flavorInputs({ extraSpecs: { 'hw:cpu_policy': 'dedicated' } }));
+    assert.deepEqual((read?.outputs.extraSpecs as Record<string, string>)['hw:cpu_policy'], 'shared');
   });
 
   it('a server refers to the flavor by name; a flavor change diffs as an update (resize), not a replace', async () => {

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { packageSchemaJson } from '../schema/package-schema.ts';
+import { novaformOperations } from './novaform-operations.ts';
+import { servePlugin } from './plugin-server.ts';
+
+/**
+ * `pulumi-resource-novaform`: the plugin the Pulumi engine launches. It
+ * prints its port on stdout (nothing else, ever), serves the
+ * ResourceProvider gRPC service, and on SIGTERM / SIGINT closes the
+ * server and the stack session (releasing the stack's lock).
+ */
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const operations = novaformOperations({ cwd: process.cwd(), env: process.env, log: (line) => process.stderr.write(`${line}\n`) });
+const plugin = await servePlugin({ operations, schema: () => packageSchemaJson(version), version, args: process.argv.slice(2) });
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void plugin.close().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO } from '../../cli/commands/apply-cli-kit.ts';
+import { cliTarget } from '../../e2e/e2e-kit.ts';
+import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
+import { startPlugin, urnOf, type StartedPlugin } from '../plugin-client.ts';
+
+/**
+ * The real plugin (`bin/pulumi-resource-novaform.js`) as a process, driven
+ * over gRPC the way the Pulumi engine drives it, against the test cloud
+ * (the engine; the real cloud with NOVAFORM_TEST_CLOUD): GetPluginInfo,
+ * GetSchema, CheckConfig, Configure, Check (valid and invalid), Diff (no
+ * change, in place, resize, replace), Create, Read (refresh after a change
+ * behind its back), Update (a resize that really resizes), Delete. The
+ * cloud is read through its API after each step.
+ */
+describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
+  let cloud: TestCloud;
+  let dir: string;
+  let plugin: StartedPlugin;
+  let p: string;
+  const FLAVOR = 'novaform:index:Flavor';
+  const SERVER = 'novaform:index:Server';
+  const flavor = (name: string, ram: number) => ({ value: { name: `${p}-${name}`, vcpus: 1, ram, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared' } } });
+  const ids: Record<string, string> = {};
+  const server = (flavorName: string) => ({ value: { name: `${p}-web`, flavor: `${p}-${flavorName}`, image: 'cirros', networks: 'none', userData: '#cloud-config\n' } });
+  const serverNow = async () => (await cloud.admin.compute.get(`/servers/${ids.web}`)).body.server as { flavor: { original_name: string }; status: string };
+
+  before(async () => {
+    cloud = await openTestCloud({ name: 'pulgrpc', engineConfig: { faults: { buildDelayMs: 100 } } });
+    p = cloud.prefix;
+    dir = await mkdtemp(join(tmpdir(), 'novaform-pulumi-grpc-'));
+    const { env } = cliTarget(cloud, dir);
+    plugin = await startPlugin(process.execPath, [join(REPO, 'bin', 'pulumi-resource-novaform.js'), '127.0.0.1:1'], { PATH: process.env.PATH ?? '', ...env });
+  });
+  after(async () => {
+    await plugin?.stop();
+    const { body: servers } = await cloud.admin.compute.get('/servers/detail');
+    for (const s of servers.servers as Array<{ id: string; name: string }>) if (s.name.startsWith(p)) await cloud.admin.compute.delete(`/servers/${s.id}`).catch(() => undefined);
+    const { body: flavors } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
+    for (const f of flavors.flavors as Array<{ id: string; name: string }>) if (f.name.startsWith(p)) await cloud.admin.compute.delete(`/flavors/${f.id}`).catch(() => undefined);
+    await cloud?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says who it is and serves the package schema of the six kinds', async () => {
+    assert.match((await plugin.client.getPluginInfo()).version, /^\d+\.\d+\.\d+/);
+    const schema = JSON.parse(await plugin.client.getSchema()) as { name: string; resources: Record<string, { requiredInputs: string[] }> };
+    assert.equal(schema.name, 'novaform');
+    assert.deepEqual(Object.keys(schema.resources).sort(), ['Aggregate', 'Flavor', 'Keypair', 'Server', 'ServerGroup', 'Volume'].map((k) => `novaform:index:${k}`));
+  });
+
+  it('checks and takes its configuration', async () => {
+    const bad = await plugin.client.checkConfig({ value: { cloudd: 'x' } });
+    assert.equal(bad.failures[0]?.property, 'cloudd');
+    const args = cloud.target === 'real' ? { cloud: process.env.NOVAFORM_TEST_CLOUD!, stateDir: dir } : { stateDir: dir };
+    const configured = await plugin.client.configure({ args: { value: args } });
+    assert.equal(configured.acceptSecrets, true);
+  });
+
+  it('checks resources by the manifests\' rules', async () => {
+    const invalid = await plugin.client.check(FLAVOR, 'small', { value: {} }, { value: { name: `${p}-small`, vcpus: 0, disk: 1 } });
+    assert.ok(invalid.failures.some((f) => f.property === 'vcpus'), JSON.stringify(invalid.failures));
+    assert.ok(invalid.failures.some((f) => /ram/.test(f.reason)), JSON.stringify(invalid.failures));
+    const valid = await plugin.client.check(FLAVOR, 'small', { value: {} }, flavor('small', 256));
+    assert.deepEqual(valid.failures, []);
+  });
+
+  it('creates flavors and a server the cloud then shows; userData comes back a secret', async () => {
+    for (const [name, ram] of [['small', 256], ['large', 512]] as const) {
+      const created = await plugin.client.create(FLAVOR, name, flavor(name, ram));
+      ids[name] = created.id;
+      const { body } = await cloud.admin.compute.get(`/flavors/${created.id}`);
+      assert.equal(body.flavor.name, `${p}-${name}`);
+    }
+    const created = await plugin.client.create(SERVER, 'web', server('small'));
+    ids.web = created.id;
+    assert.equal((await serverNow()).flavor.original_name, `${p}-small`);
+    assert.equal(created.properties.value.status, 'ACTIVE');
+    assert.ok(created.properties.secrets.some((path) => path.join('.') === 'userData'), JSON.stringify(created.properties.raw).slice(0, 300));
+  });
+
+  it('diffs: none, in place, resize as an update, replace (deleted first)', async () => {
+    const none = await plugin.client.diff(FLAVOR, 'small', ids.small!, flavor('small', 256), flavor('small', 256));
+    assert.equal(none.changes, 'DIFF_NONE');
+    const inPlace = await plugin.client.diff(FLAVOR, 'small', ids.small!, flavor('small', 256), { value: { ...flavor('small', 256).value, extraSpecs: { 'hw:cpu_policy': 'dedicated' } } });
+    assert.equal(inPlace.changes, 'DIFF_SOME');
+    assert.deepEqual(inPlace.replaces, []);
+    const replace = await plugin.client.diff(FLAVOR, 'small', ids.small!, flavor('small', 256), flavor('small', 384));
+    assert.deepEqual(replace.replaces, ['ram']);
+    assert.equal(replace.deleteBeforeReplace, true);
+    const resize = await plugin.client.diff(SERVER, 'web', ids.web!, server('small'), server('large'));
+    assert.equal(resize.changes, 'DIFF_SOME');
+    assert.deepEqual(resize.replaces, []);
+    assert.equal(resize.detailedDiff.flavor?.kind, 'UPDATE');
+  });
+
+  it('updates: a resize really resizes the server, in place', async () => {
+    await plugin.client.update(SERVER, 'web', ids.web!, server('small'), server('large'));
+    const now = await serverNow();
+    assert.equal(now.flavor.original_name, `${p}-large`);
+    assert.equal(now.status, 'ACTIVE');
+  });
+
+  it('refresh reports a change made behind its back', async () => {
+    await cloud.admin.compute.post(`/flavors/${ids.small}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'dedicated' } });
+    const read = await plugin.client.read(FLAVOR, 'small', ids.small!, flavor('small', 256), flavor('small', 256));
+    assert.equal((read.properties.value.extraSpecs as Record<string, string>)['hw:cpu_policy'], 'dedicated');
+  });
+
+  it('deletes: the cloud no longer has them', async () => {
+    await plugin.client.delete(SERVER, 'web', ids.web!, { value: {} });
+    for (const name of ['small', 'large']) await plugin.client.delete(FLAVOR, name, ids[name]!, { value: {} });
+    await assert.rejects(cloud.admin.compute.get(`/flavors/${ids.small}`), /404|not found/i);
+    const { body } = await cloud.admin.compute.get('/servers/detail');
+    assert.equal((body.servers as Array<{ name: string }>).filter((s) => s.name === `${p}-web`).length, 0);
+  });
+});

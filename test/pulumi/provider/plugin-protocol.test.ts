@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +19,19 @@ import { startPlugin, urnOf, type StartedPlugin } from '../plugin-client.ts';
  * behind its back), Update (a resize that really resizes), Delete. The
  * cloud is read through its API after each step.
  */
+const hasCli = spawnSync('openstack', ['--version'], { encoding: 'utf8' }).status === 0;
+const requireCli = process.env.NOVAFORM_REQUIRE_OPENSTACK_CLI === '1';
+
 describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
   let cloud: TestCloud;
+  let cliEnv: NodeJS.ProcessEnv;
+  /** What the real `openstack` CLI says of the program's server (undefined when it has none); skipped without the CLI unless CI requires it. */
+  const openstackServerFlavor = async (): Promise<string | undefined | 'no-cli'> => {
+    if (!hasCli && !requireCli) return 'no-cli';
+    // Asynchronous: the engine under test runs in this process and must keep answering.
+    const { stdout } = await promisify(execFile)('openstack', ['server', 'list', '--name', `^${p}-web$`, '-f', 'json', '-c', 'Name', '-c', 'Flavor'], { env: cliEnv, encoding: 'utf8', timeout: 60_000 });
+    return (JSON.parse(stdout) as Array<{ Flavor: string }>)[0]?.Flavor;
+  };
   let dir: string;
   let plugin: StartedPlugin;
   let p: string;
@@ -33,7 +46,8 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     cloud = await openTestCloud({ name: 'pulgrpc', engineConfig: { faults: { buildDelayMs: 100 } } });
     p = cloud.prefix;
     dir = await mkdtemp(join(tmpdir(), 'novaform-pulumi-grpc-'));
-    const { env } = cliTarget(cloud, dir);
+    const { env, cloudArgs } = cliTarget(cloud, dir);
+    cliEnv = { PATH: process.env.PATH ?? '', ...env, ...(cloudArgs.length > 0 ? { OS_CLOUD: cloudArgs[1]! } : {}), OS_COMPUTE_API_VERSION: '2.74' };
     plugin = await startPlugin(process.execPath, [join(REPO, 'bin', 'pulumi-resource-novaform.js'), '127.0.0.1:1'], { PATH: process.env.PATH ?? '', ...env });
   });
   after(async () => {
@@ -80,6 +94,7 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     ids.web = created.id;
     assert.equal((await serverNow()).flavor.original_name, `${p}-small`);
     assert.equal(created.properties.value.status, 'ACTIVE');
+    assert.ok(['no-cli', `${p}-small`].includes((await openstackServerFlavor())!), 'openstack server list shows it');
     assert.ok(created.properties.secrets.some((path) => path.join('.') === 'userData'), JSON.stringify(created.properties.raw).slice(0, 300));
   });
 
@@ -103,6 +118,7 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     const now = await serverNow();
     assert.equal(now.flavor.original_name, `${p}-large`);
     assert.equal(now.status, 'ACTIVE');
+    assert.ok(['no-cli', `${p}-large`].includes((await openstackServerFlavor())!), 'openstack server list shows the new flavor');
   });
 
   it('refresh reports a change made behind its back', async () => {
@@ -117,5 +133,6 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     await assert.rejects(cloud.admin.compute.get(`/flavors/${ids.small}`), /404|not found/i);
     const { body } = await cloud.admin.compute.get('/servers/detail');
     assert.equal((body.servers as Array<{ name: string }>).filter((s) => s.name === `${p}-web`).length, 0);
+    assert.ok(['no-cli', undefined].includes(await openstackServerFlavor()), 'openstack server list no longer shows it');
   });
 });

@@ -5,4 +5,5 @@ import { Manifests } from 'novaform/pulumi';
 // (Pulumi runs a program in its project directory).
 const quickstart = new Manifests('quickstart', { path: '../../quickstart' });
 
-export const resources = quickstart.ready.then((registered) => Object.keys(registered));
+// `Kind/name` -> the object's id in the cloud, once everything is registered.
+export const cloudIds = quickstart.ready.then((registered) => Object.fromEntries(Object.entries(registered).map(([key, resource]) => [key, resource.id])));

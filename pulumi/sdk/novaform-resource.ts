@@ -87,7 +87,7 @@ export type NovaformResourceClass = new (name: string, args: never, opts?: pulum
  * `novaform:index:<kind>` with `registration`'s props and options.
  *
  * @example
- * export class Flavor extends novaformResource('Flavor') {
+ * export class Flavor extends novaformResource(flavorHandler.kind) {
  *   declare public readonly ram: pulumi.Output<number | string>;
  *   constructor(name: string, args: FlavorArgs, opts?: pulumi.CustomResourceOptions) { super(name, args, opts); }
  * }
@@ -95,6 +95,8 @@ export type NovaformResourceClass = new (name: string, args: never, opts?: pulum
 export function novaformResource(kind: Kind) {
   const token = resourceToken(kind);
   return class NovaformResource extends pulumi.CustomResource {
+    /** The kind, as its module names it. */
+    static readonly kind: Kind = kind;
     /** The Pulumi type token, `novaform:index:<Kind>`. */
     static readonly typeToken: string = token;
     /** The object's id in the cloud (a keypair's id is its name). */

@@ -1,4 +1,10 @@
 import type * as pulumi from '@pulumi/pulumi';
+import { aggregateHandler } from '../../provider/resources/aggregate/aggregate-handler.ts';
+import { flavorHandler } from '../../provider/resources/flavor/flavor-handler.ts';
+import { keypairHandler } from '../../provider/resources/keypair/keypair-handler.ts';
+import { serverGroupHandler } from '../../provider/resources/server-group/server-group-handler.ts';
+import { serverHandler } from '../../provider/resources/server/server-handler.ts';
+import { volumeHandler } from '../../provider/resources/volume/volume-handler.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type {
   KeypairType, OnError, PowerState, Quantity, RawAggregateSpec, RawFlavorSpec, RawKeypairSpec, RawServerGroupSpec, RawServerSpec, RawVolumeSpec,
@@ -15,6 +21,9 @@ import { isResourceOf, novaformResource, type NovaformResourceClass } from './no
  * inputs as the provider last read them, `cloudId`, and `status` for
  * servers and volumes. Field meanings: the package schema
  * (pulumi/schema/novaform.pulumi.json) and schemas/.
+ *
+ * Each class is built on its kind's module (`flavorHandler.kind`), the
+ * one place a kind is named (test/architecture/no-kind-switch.test.ts).
  */
 
 type Out<T> = pulumi.Output<T>;
@@ -32,7 +41,7 @@ export type ServerArgs = ArgsOf<RawServerSpec>;
  * @example
  * const small = new Flavor('small', { vcpus: 1, ram: '1GiB', disk: 10, extraSpecs: { 'hw:cpu_policy': 'shared' } });
  */
-export class Flavor extends novaformResource('Flavor') {
+export class Flavor extends novaformResource(flavorHandler.kind) {
   declare public readonly vcpus: Out<number>;
   declare public readonly ram: Out<Quantity>;
   declare public readonly disk: Out<Quantity>;
@@ -45,7 +54,7 @@ export class Flavor extends novaformResource('Flavor') {
 
   /** True when `obj` is a Flavor (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is Flavor {
-    return isResourceOf(obj, 'Flavor');
+    return isResourceOf(obj, Flavor.kind);
   }
 
   constructor(name: string, args: FlavorArgs, opts?: pulumi.CustomResourceOptions) {
@@ -59,14 +68,14 @@ export class Flavor extends novaformResource('Flavor') {
  * @example
  * const ops = new Keypair('ops', { publicKey: readFileSync('ops.pub', 'utf8') });
  */
-export class Keypair extends novaformResource('Keypair') {
+export class Keypair extends novaformResource(keypairHandler.kind) {
   declare public readonly publicKey: Out<string | undefined>;
   declare public readonly publicKeyFile: Out<string | undefined>;
   declare public readonly type: Out<KeypairType | undefined>;
 
   /** True when `obj` is a Keypair (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is Keypair {
-    return isResourceOf(obj, 'Keypair');
+    return isResourceOf(obj, Keypair.kind);
   }
 
   constructor(name: string, args: KeypairArgs, opts?: pulumi.CustomResourceOptions) {
@@ -80,7 +89,7 @@ export class Keypair extends novaformResource('Keypair') {
  * @example
  * const data = new Volume('data', { size: '10GiB', metadata: { purpose: 'data' } });
  */
-export class Volume extends novaformResource('Volume') {
+export class Volume extends novaformResource(volumeHandler.kind) {
   declare public readonly size: Out<Quantity>;
   declare public readonly volumeType: Out<string | undefined>;
   declare public readonly availabilityZone: Out<string | undefined>;
@@ -92,7 +101,7 @@ export class Volume extends novaformResource('Volume') {
 
   /** True when `obj` is a Volume (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is Volume {
-    return isResourceOf(obj, 'Volume');
+    return isResourceOf(obj, Volume.kind);
   }
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
@@ -106,14 +115,14 @@ export class Volume extends novaformResource('Volume') {
  * @example
  * const fast = new Aggregate('fast', { availabilityZone: 'fast', hosts: ['compute-1'] });
  */
-export class Aggregate extends novaformResource('Aggregate') {
+export class Aggregate extends novaformResource(aggregateHandler.kind) {
   declare public readonly availabilityZone: Out<string | undefined>;
   declare public readonly hosts: Out<readonly string[] | undefined>;
   declare public readonly metadata: Out<Readonly<Record<string, string>> | undefined>;
 
   /** True when `obj` is an Aggregate (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is Aggregate {
-    return isResourceOf(obj, 'Aggregate');
+    return isResourceOf(obj, Aggregate.kind);
   }
 
   constructor(name: string, args: AggregateArgs, opts?: pulumi.CustomResourceOptions) {
@@ -127,13 +136,13 @@ export class Aggregate extends novaformResource('Aggregate') {
  * @example
  * const spread = new ServerGroup('spread', { policy: 'anti-affinity', rules: { maxServerPerHost: 1 } });
  */
-export class ServerGroup extends novaformResource('ServerGroup') {
+export class ServerGroup extends novaformResource(serverGroupHandler.kind) {
   declare public readonly policy: Out<ServerGroupPolicy>;
   declare public readonly rules: Out<{ readonly maxServerPerHost?: number } | undefined>;
 
   /** True when `obj` is a ServerGroup (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is ServerGroup {
-    return isResourceOf(obj, 'ServerGroup');
+    return isResourceOf(obj, ServerGroup.kind);
   }
 
   constructor(name: string, args: ServerGroupArgs, opts?: pulumi.CustomResourceOptions) {
@@ -148,7 +157,7 @@ export class ServerGroup extends novaformResource('ServerGroup') {
  * @example
  * const web = new Server('web', { flavor: small.name, image: 'cirros', keypair: ops.name, networks: 'none', userData: '#cloud-config\n' });
  */
-export class Server extends novaformResource('Server') {
+export class Server extends novaformResource(serverHandler.kind) {
   declare public readonly flavor: Out<string>;
   declare public readonly image: Out<string>;
   declare public readonly keypair: Out<string | undefined>;
@@ -168,7 +177,7 @@ export class Server extends novaformResource('Server') {
 
   /** True when `obj` is a Server (also across copies of this SDK). */
   static override isInstance(obj: unknown): obj is Server {
-    return isResourceOf(obj, 'Server');
+    return isResourceOf(obj, Server.kind);
   }
 
   constructor(name: string, args: ServerArgs, opts?: pulumi.CustomResourceOptions) {

@@ -33,7 +33,11 @@ describe('a Pulumi program through the SDK, the harness and the plugin', { timeo
   const programPath = join(REPO, 'test', 'pulumi', 'programs', 'flavor-server', 'index.ts');
   const publicKey = sshPublicKey();
   const run = (size: string) => runProgram({ programPath, project: 'flavor-server', stack: 'e2e', plugin, state, config: { size, prefix: p, publicKey } });
-  const ok = (result: RunResult) => assert.equal(result.exitCode, 0, `${result.stderr}\n${result.logs.map((l) => `${l.severity}: ${l.message}`).join('\n')}`);
+  /** A clean run: exit 0, and neither the SDK nor the program logged a warning or an error. */
+  const ok = (result: RunResult) => {
+    assert.equal(result.exitCode, 0, `${result.stderr}\n${result.logs.map((l) => `${l.severity}: ${l.message}`).join('\n')}`);
+    assert.deepEqual(result.logs.filter((l) => l.severity === 'warning' || l.severity === 'error'), []);
+  };
   const stepOf = (result: RunResult, name: string) => result.registrations.find((r) => r.name === name)?.step;
   const serverNow = async (id: string) => (await cloud.admin.compute.get(`/servers/${id}`)).body.server as { id: string; flavor: { original_name: string }; status: string };
   let serverId = '';
@@ -96,6 +100,17 @@ describe('a Pulumi program through the SDK, the harness and the plugin', { timeo
     assert.equal(server.status, 'ACTIVE');
     const { body } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
     assert.deepEqual((body.flavors as Array<{ name: string }>).map((f) => f.name).filter((n) => n.startsWith(p)), [`${p}-large`]);
+  });
+
+  it('a program that fails says why in one line, and a failed run deletes nothing', async () => {
+    const result = await run('huge');
+    assert.notEqual(result.exitCode, 0);
+    const errors = result.logs.filter((l) => l.severity === 'error').map((l) => l.message);
+    assert.ok(errors.some((m) => m.includes("config 'size' must be one of small, large, not 'huge'")), JSON.stringify(result.logs));
+    assert.ok(errors.every((m) => !/\n\s+at /.test(m)), JSON.stringify(errors));
+    assert.deepEqual(result.registrations.filter((r) => r.step === 'delete'), []);
+    assert.equal((await serverNow(serverId)).flavor.original_name, `${p}-large`);
+    assert.equal(state.resources.size, 4);
   });
 
   it('destroy deletes them all; the cloud no longer has them', async () => {

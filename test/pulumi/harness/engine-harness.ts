@@ -37,50 +37,21 @@ import grpc from '@grpc/grpc-js';
 import engineGrpc from '@pulumi/pulumi/proto/engine_grpc_pb.js';
 import type { IEngineServer } from '@pulumi/pulumi/proto/engine_grpc_pb.js';
 import enginePb from '@pulumi/pulumi/proto/engine_pb.js';
-import providerPb from '@pulumi/pulumi/proto/provider_pb.js';
 import resourceGrpc from '@pulumi/pulumi/proto/resource_grpc_pb.js';
 import type { IResourceMonitorServer } from '@pulumi/pulumi/proto/resource_grpc_pb.js';
 import resourcePb from '@pulumi/pulumi/proto/resource_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
-import structPb from 'google-protobuf/google/protobuf/struct_pb.js';
 import { unwrapStruct } from '../../../pulumi/provider/struct-values.ts';
 import type { StartedPlugin } from '../plugin-client.ts';
+import { deletionOrder, HarnessState, type Props, type Registration, type Step } from './harness-state.ts';
+import { ProviderCalls, registerCustom, toStruct } from './provider-steps.ts';
 
-type Props = Record<string, unknown>;
-type Step = 'create' | 'update' | 'replace' | 'same' | 'register' | 'delete';
-
-/** One resource the harness holds, in wire form (sentinels kept) as the engine's state would. */
-export interface ResourceState {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly id: string;
-  readonly inputs: Props;
-  readonly outputs: Props;
-  /** URNs it depends on (its parent and the resources its inputs came from): deleted after it. */
-  readonly dependencies: readonly string[];
-}
-
-/** What happened to one registration (or deletion) in a run, with plain JSON values. */
-export interface Registration {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly step: Step;
-  readonly id: string;
-  readonly outputs: Props;
-}
+export { deletionOrder, HarnessState, type Registration, type ResourceState } from './harness-state.ts';
 
 export interface LogEntry {
   readonly severity: 'debug' | 'info' | 'warning' | 'error';
   readonly message: string;
   readonly urn: string;
-}
-
-/** The harness's state between runs: resources by URN, oldest first (a Map keeps insertion order). */
-export class HarnessState {
-  readonly resources = new Map<string, ResourceState>();
 }
 
 export interface RunOptions {
@@ -111,119 +82,12 @@ const SEVERITIES = ['debug', 'info', 'warning', 'error'] as const;
 const require = createRequire(import.meta.url);
 /** The SDK's `cmd/run` entry, the script the nodejs language host runs. */
 const RUN_ENTRY = join(dirname(require.resolve('@pulumi/pulumi/package.json')), 'cmd', 'run');
-
-const toStruct = (value: Props) => structPb.Struct.fromJavaScript(value as Record<string, structPb.JavaScriptValue>);
 const plain = (value: Props) => unwrapStruct(value).value;
-
-function promised<Res>(start: (callback: (error: grpc.ServiceError | null, response: Res) => void) => void): Promise<Res> {
-  return new Promise((resolve, reject) => start((error, response) => (error ? reject(error) : resolve(response))));
-}
 
 /** A URN as the engine builds it: the parent's type chain, `$`-joined, then the name. */
 function urnOf(stack: string, project: string, parentUrn: string, type: string, name: string): string {
   const parentTypes = parentUrn === '' ? '' : `${parentUrn.split('::')[2]}$`;
   return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${name}`;
-}
-
-/** Provider calls, one at a time (the harness has no parallelism). */
-class ProviderCalls {
-  private queue: Promise<unknown> = Promise.resolve();
-  constructor(private readonly plugin: StartedPlugin) {}
-
-  private serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  check(r: { urn: string; type: string; name: string }, olds: Props, news: Props): Promise<Props> {
-    return this.serial(async () => {
-      const request = new providerPb.CheckRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOlds(toStruct(olds)).setNews(toStruct(news));
-      const response = await promised<InstanceType<typeof providerPb.CheckResponse>>((cb) => this.plugin.client.raw.check(request, cb));
-      const failures = response.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
-      if (failures.length > 0) throw new Error(`${r.type} ${r.name} is invalid: ${failures.join('; ')}`);
-      return response.getInputs()?.toJavaScript() ?? {};
-    });
-  }
-
-  diff(old: ResourceState, news: Props): Promise<{ changed: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-    return this.serial(async () => {
-      const request = new providerPb.DiffRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setOlds(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs)).setNews(toStruct(news));
-      const response = await promised<InstanceType<typeof providerPb.DiffResponse>>((cb) => this.plugin.client.raw.diff(request, cb));
-      const changes = response.getChanges();
-      // DIFF_UNKNOWN: the engine compares the inputs itself.
-      const changed = changes === providerPb.DiffResponse.DiffChanges.DIFF_UNKNOWN
-        ? JSON.stringify(old.inputs) !== JSON.stringify(news)
-        : changes === providerPb.DiffResponse.DiffChanges.DIFF_SOME;
-      return { changed, replaces: response.getReplacesList(), deleteBeforeReplace: response.getDeletebeforereplace() };
-    });
-  }
-
-  create(r: { urn: string; type: string; name: string }, inputs: Props): Promise<{ id: string; outputs: Props }> {
-    return this.serial(async () => {
-      const request = new providerPb.CreateRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(toStruct(inputs));
-      const response = await promised<InstanceType<typeof providerPb.CreateResponse>>((cb) => this.plugin.client.raw.create(request, cb));
-      return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {} };
-    });
-  }
-
-  update(old: ResourceState, news: Props): Promise<Props> {
-    return this.serial(async () => {
-      const request = new providerPb.UpdateRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setOlds(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs)).setNews(toStruct(news));
-      const response = await promised<InstanceType<typeof providerPb.UpdateResponse>>((cb) => this.plugin.client.raw.update(request, cb));
-      return response.getProperties()?.toJavaScript() ?? {};
-    });
-  }
-
-  delete(old: ResourceState): Promise<void> {
-    return this.serial(async () => {
-      const request = new providerPb.DeleteRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setProperties(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs));
-      await promised((cb) => this.plugin.client.raw.delete(request, cb));
-    });
-  }
-}
-
-/** The state's resources, dependents before what they depend on (the order deletes MUST run in). */
-export function deletionOrder(state: HarnessState): ResourceState[] {
-  const left = [...state.resources.values()].reverse();
-  const ordered: ResourceState[] = [];
-  while (left.length > 0) {
-    const free = left.findIndex((r) => !left.some((other) => other.dependencies.includes(r.urn)));
-    // A cycle cannot come from a program; newest first is the fallback.
-    ordered.push(...left.splice(free < 0 ? 0 : free, 1));
-  }
-  return ordered;
-}
-
-type Identity = { urn: string; type: string; name: string; dependencies: readonly string[] };
-
-/** Check, then create, same, update or replace one custom resource; the state is updated as each call succeeds. */
-async function registerCustom(calls: ProviderCalls, state: HarnessState, r: Identity, object: Props): Promise<ResourceState & { step: Step }> {
-  const old = state.resources.get(r.urn);
-  const inputs = await calls.check(r, old?.inputs ?? {}, object);
-  const save = (id: string, outputs: Props) => {
-    const next: ResourceState = { ...r, custom: true, id, inputs, outputs };
-    state.resources.set(r.urn, next);
-    return next;
-  };
-  if (old === undefined) {
-    const created = await calls.create(r, inputs);
-    return { ...save(created.id, created.outputs), step: 'create' };
-  }
-  const diff = await calls.diff(old, inputs);
-  if (!diff.changed) return { ...save(old.id, old.outputs), step: 'same' };
-  if (diff.replaces.length === 0) return { ...save(old.id, await calls.update(old, inputs)), step: 'update' };
-  if (diff.deleteBeforeReplace) {
-    await calls.delete(old);
-    const created = await calls.create(r, inputs);
-    return { ...save(created.id, created.outputs), step: 'replace' };
-  }
-  const created = await calls.create(r, inputs);
-  await calls.delete(old);
-  return { ...save(created.id, created.outputs), step: 'replace' };
 }
 
 function failWith<Res>(callback: grpc.sendUnaryData<Res>, code: grpc.status, error: unknown): void {

@@ -1,0 +1,44 @@
+/**
+ * A Pulumi program on novaform's resources: a flavor sized by the config
+ * `size` (small | large), a keypair, and a server on that flavor (referring
+ * to the flavor's `name` output, so the server follows the flavor). It
+ * exports the server's `cloudId`. Config `prefix` keeps the cloud names of
+ * one test run apart from another's; `publicKey` is the keypair's key.
+ *
+ * It registers `novaform:index:*` resources directly with
+ * `pulumi.CustomResource` (the token and inputs novaform's SDK classes send),
+ * so it depends on nothing but `@pulumi/pulumi`.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+/** A novaform resource with the outputs every kind has. */
+class NovaformResource extends pulumi.CustomResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly cloudId: pulumi.Output<string>;
+
+  constructor(kind: string, name: string, inputs: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    // Outputs not among the inputs are named (undefined) so the SDK resolves them as properties.
+    super(`novaform:index:${kind}`, name, { cloudId: undefined, ...inputs }, opts);
+  }
+}
+
+const SIZES: Record<string, { ram: number }> = { small: { ram: 256 }, large: { ram: 512 } };
+
+const config = new pulumi.Config();
+const size = config.get('size') ?? 'small';
+const sizing = SIZES[size];
+if (sizing === undefined) throw new pulumi.RunError(`config 'size' must be one of ${Object.keys(SIZES).join(', ')}, not '${size}'`);
+const prefix = config.require('prefix');
+
+const flavor = new NovaformResource('Flavor', 'flavor', { name: `${prefix}-${size}`, vcpus: 1, ram: sizing.ram, disk: 1 });
+const keypair = new NovaformResource('Keypair', 'key', { name: `${prefix}-key`, publicKey: config.require('publicKey') });
+const server = new NovaformResource('Server', 'web', {
+  name: `${prefix}-web`,
+  flavor: flavor.name,
+  image: 'cirros',
+  keypair: keypair.name,
+  networks: 'none',
+});
+
+export const cloudId = server.cloudId;
+export const flavorName = flavor.name;

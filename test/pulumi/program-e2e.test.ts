@@ -9,6 +9,7 @@ import { openTestCloud, type TestCloud } from '../helpers/test-cloud.ts';
 import { sshPublicKey } from '../provider/resources/server/server-cloud-kit.ts';
 import { destroy, HarnessState, runProgram, type RunResult } from './harness/engine-harness.ts';
 import { startPlugin, type StartedPlugin } from './plugin-client.ts';
+import { removeLeftovers } from './leftovers.ts';
 
 /**
  * A real Pulumi TypeScript program (test/pulumi/programs/flavor-server) run
@@ -53,12 +54,7 @@ describe('a Pulumi program through the SDK, the harness and the plugin', { timeo
   });
   after(async () => {
     await plugin?.stop();
-    // Whatever a failed step left behind, by this run's prefix.
-    const { body: servers } = await cloud.admin.compute.get('/servers/detail');
-    for (const s of servers.servers as Array<{ id: string; name: string }>) if (s.name.startsWith(p)) await cloud.admin.compute.delete(`/servers/${s.id}`).catch(() => undefined);
-    const { body: flavors } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
-    for (const f of flavors.flavors as Array<{ id: string; name: string }>) if (f.name.startsWith(p)) await cloud.admin.compute.delete(`/flavors/${f.id}`).catch(() => undefined);
-    await cloud.admin.compute.delete(`/os-keypairs/${p}-key`).catch(() => undefined);
+    if (cloud) await removeLeftovers(cloud, p);
     await cloud?.close();
     await rm(dir, { recursive: true, force: true });
   });

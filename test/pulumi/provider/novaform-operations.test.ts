@@ -8,6 +8,7 @@ import { novaformOperations } from '../../../pulumi/provider/novaform-operations
 import type { ResourceOperations } from '../../../pulumi/provider/resource-operations.ts';
 import { cliTarget } from '../../e2e/e2e-kit.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
+import { removeLeftovers } from '../leftovers.ts';
 
 /**
  * The operations the Pulumi plugin serves, called in-process against the
@@ -37,11 +38,7 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
   });
   after(async () => {
     await ops?.close();
-    // What a failed test left (the real cloud is shared): this file's servers, then its flavors.
-    const { body: servers } = await cloud.admin.compute.get('/servers/detail');
-    for (const s of servers.servers as Array<{ id: string; name: string }>) if (s.name.startsWith(p)) await cloud.admin.compute.delete(`/servers/${s.id}`).catch(() => undefined);
-    const { body: flavors } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
-    for (const f of flavors.flavors as Array<{ id: string; name: string }>) if (f.name.startsWith(p)) await cloud.admin.compute.delete(`/flavors/${f.id}`).catch(() => undefined);
+    if (cloud) await removeLeftovers(cloud, p);
     await cloud?.close();
     await rm(dir, { recursive: true, force: true });
   });

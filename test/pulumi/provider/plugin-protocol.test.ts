@@ -9,6 +9,7 @@ import { REPO } from '../../cli/commands/apply-cli-kit.ts';
 import { cliTarget } from '../../e2e/e2e-kit.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
 import { startPlugin, urnOf, type StartedPlugin } from '../plugin-client.ts';
+import { removeLeftovers } from '../leftovers.ts';
 
 /**
  * The real plugin (`bin/pulumi-resource-novaform.js`) as a process, driven
@@ -52,10 +53,7 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
   });
   after(async () => {
     await plugin?.stop();
-    const { body: servers } = await cloud.admin.compute.get('/servers/detail');
-    for (const s of servers.servers as Array<{ id: string; name: string }>) if (s.name.startsWith(p)) await cloud.admin.compute.delete(`/servers/${s.id}`).catch(() => undefined);
-    const { body: flavors } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
-    for (const f of flavors.flavors as Array<{ id: string; name: string }>) if (f.name.startsWith(p)) await cloud.admin.compute.delete(`/flavors/${f.id}`).catch(() => undefined);
+    if (cloud) await removeLeftovers(cloud, p);
     await cloud?.close();
     await rm(dir, { recursive: true, force: true });
   });

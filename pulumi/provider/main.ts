@@ -10,7 +10,7 @@ import { servePlugin } from './plugin-server.ts';
  * server and the stack session (releasing the stack's lock).
  */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-const operations = novaformOperations({ cwd: process.cwd(), env: process.env, log: (line) => process.stderr.write(`${line}\n`) });
+const operations = novaformOperations({ cwd: process.cwd(), env: process.env, version, log: (line) => process.stderr.write(`${line}\n`) });
 const plugin = await servePlugin({ operations, schema: () => packageSchemaJson(version), version, args: process.argv.slice(2) });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -9,8 +9,8 @@ import { keyOf, type ExecutablePlan, type PlannedStep } from '../../reconciler/p
 import type { PlannedChange } from '../../reconciler/plan/plan-model.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { stackNameFromDirectory, stackNameProblem } from '../../reconciler/stack.ts';
-import { isSecretField } from '../../reconciler/state/state-redact.ts';
-import { kindSchema, type SchemaKind } from '../../schemas/index.ts';
+import { packageSchema, secretProperties } from '../schema/package-schema.ts';
+import type { PulumiPackageSchema } from '../schema/schema-types.ts';
 import type { CheckFailure, DiffKind, DiffResult, ResourceOperations } from './resource-operations.ts';
 
 /**
@@ -82,11 +82,6 @@ export function withValue(value: unknown, path: readonly PathSegment[], to: unkn
 
 const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
 
-/** The spec properties of `kind`'s JSON Schema that hold secrets (state-redact.ts's rule): sent to Pulumi as secrets. */
-export function secretProperties(kind: Kind): string[] {
-  const schema = kindSchema(kind as SchemaKind) as { $defs: Record<string, { $defs?: { spec?: { properties?: Record<string, unknown> } } }> };
-  return Object.keys(schema.$defs[kind]?.$defs?.spec?.properties ?? {}).filter(isSecretField);
-}
 
 export interface OperationsOptions {
   /** The program's directory (the plugin's working directory). */
@@ -94,11 +89,14 @@ export interface OperationsOptions {
   readonly env: Record<string, string | undefined>;
   /** One line to stderr. */
   readonly log: (line: string) => void;
+  /** The package version (the schema the plugin serves). */
+  readonly version: string;
 }
 
 export function novaformOperations(options: OperationsOptions): ResourceOperations {
   let config: { cloud?: string; stack?: string; stateDir?: string } = {};
   let opening: Promise<StackSession> | undefined;
+  let schema: PulumiPackageSchema | undefined;
 
   const session = (urn: string): Promise<StackSession> => {
     opening ??= (async () => {
@@ -225,7 +223,8 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       await applyOne(urn, planned, step);
     },
     secretOutputs(type) {
-      return secretProperties(kindOfType(type));
+      schema ??= packageSchema(options.version);
+      return secretProperties(schema, kindOfType(type));
     },
     async close() {
       if (opening) await (await opening.catch(() => undefined))?.close();

@@ -133,3 +133,17 @@ function nameProperty(kindDoc: JsonSchema, root: JsonSchema): PropertySpec {
   const text = [rules, 'Default: the Pulumi resource\'s name.', own?.description].filter((t) => typeof t === 'string');
   return { type: 'string', description: text.join(' ') };
 }
+
+/**
+ * The properties of `kind`'s resource that are secrets in and out (the
+ * schema marks them; `userData` for Server). The plugin sends them as
+ * secrets and the SDK registers them as additional secret outputs: one
+ * rule for both.
+ *
+ * @example
+ * secretProperties(packageSchema('0.1.0'), 'Server') // ['userData']
+ */
+export function secretProperties(schema: PulumiPackageSchema, kind: string): string[] {
+  const resource = schema.resources[resourceToken(kind)];
+  return Object.entries(resource?.properties ?? {}).filter(([, property]) => property.secret === true).map(([field]) => field);
+}

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Kind } from '../../provider/resources/types.ts';
-import { packageSchema, resourceToken } from '../schema/package-schema.ts';
+import { packageSchema, resourceToken, secretProperties } from '../schema/package-schema.ts';
 import type { ResourceSpec } from '../schema/schema-types.ts';
 
 /**
@@ -38,9 +38,8 @@ export function resourceSpec(kind: Kind): ResourceSpec {
 
 /** The properties of `kind` that are secrets in and out (`userData` for Server). */
 export function secretOutputs(kind: Kind): string[] {
-  return Object.entries(resourceSpec(kind).properties)
-    .filter(([, property]) => property.secret === true)
-    .map(([field]) => field);
+  resourceSpec(kind);
+  return secretProperties(schemaCache!, kind);
 }
 
 /**

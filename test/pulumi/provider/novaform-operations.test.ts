@@ -33,7 +33,7 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
     p = cloud.prefix;
     dir = await mkdtemp(join(tmpdir(), 'novaform-pulumi-ops-'));
     const { env, cloudArgs } = cliTarget(cloud, dir);
-    ops = novaformOperations({ cwd: dir, env, log: () => undefined });
+    ops = novaformOperations({ cwd: dir, env, version: '0.0.0-test', log: () => undefined });
     await ops.configure(cloudArgs.length > 0 ? { cloud: cloudArgs[1]! } : {});
   });
   after(async () => {

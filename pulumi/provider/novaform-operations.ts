@@ -82,7 +82,6 @@ export function withValue(value: unknown, path: readonly PathSegment[], to: unkn
 
 const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
 
-
 export interface OperationsOptions {
   /** The program's directory (the plugin's working directory). */
   readonly cwd: string;

@@ -7,6 +7,7 @@ import { openControllerStore, type ControllerStore } from '../../controller/cont
 import { ago } from '../../controller/status-text.ts';
 import { CliError } from '../cli-error.ts';
 import { resolveProject } from './apply-common.ts';
+import { pidAlive } from '../../reconciler/state/stack-lock.ts';
 
 /**
  * What `status`, `events`, `approve`, `suspend` and `resume` share: they
@@ -94,15 +95,6 @@ export async function fetchLiveStatus(base: string): Promise<ControllerStatus> {
   return body;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface CurrentStatus {
   readonly status: ControllerStatus;
   /** Answered by the running controller (else read from status.json). */
@@ -158,7 +150,7 @@ export async function currentStatus(store: ControllerStore, options: {
     why = 'it served no URL';
   }
   const here = stored.hostname === hostname();
-  const who = here && alive(stored.pid) ? `the controller of stack '${store.stack}' (pid ${stored.pid}) does not answer`
+  const who = here && pidAlive(stored.pid) ? `the controller of stack '${store.stack}' (pid ${stored.pid}) does not answer`
     : `the controller of stack '${store.stack}' is not running${here ? '' : ` (or not reachable from here: it ran on ${stored.hostname})`}`;
   options.io.stderr.write(`novaform: ${who} (${why}); showing the status it wrote at ${stored.updatedAt} (${ago(stored.updatedAt, options.now ?? new Date())})\n`);
   return { status: stored, live: false };

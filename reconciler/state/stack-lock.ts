@@ -90,7 +90,8 @@ async function readLock(path: string): Promise<Seen | undefined> {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** True unless the pid is proven gone (ESRCH): never steal, or declare dead, on doubt. */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

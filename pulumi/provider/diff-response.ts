@@ -29,7 +29,7 @@ const DIFF_KINDS: Readonly<Record<DiffKind, number>> = {
 /**
  * The wire form of a DiffResult.
  *
- * @example diffResponse({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [] })
+ * @example diffResponse({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [], notes: [] })
  */
 export function diffResponse(result: DiffResult): DiffResponse {
   const response = new providerPb.DiffResponse()
@@ -56,5 +56,5 @@ export function configDiff(olds: Record<string, unknown>, news: Record<string, u
     const kind = olds[key] === undefined ? 'ADD_REPLACE' : news[key] === undefined ? 'DELETE_REPLACE' : 'UPDATE_REPLACE';
     detailedDiff[key] = { kind, inputDiff: true };
   }
-  return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: false, detailedDiff, diffs: changed };
+  return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: false, detailedDiff, diffs: changed, notes: [] };
 }

@@ -171,13 +171,14 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       const kind = kindOfType(type);
       const renamed = olds.name !== undefined && news.name !== undefined && olds.name !== news.name;
       if (renamed) {
-        return { changes: true, replaces: ['name'], deleteBeforeReplace: kindModule(kind).uniqueNames === true, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: true } }, diffs: ['name'] };
+        const notes = kindModule(kind).holdsData ? [`data loss: renaming ${kind} ${String(olds.name)} to ${String(news.name)} deletes it and creates another; what it holds is lost`] : [];
+        return { changes: true, replaces: ['name'], deleteBeforeReplace: kindModule(kind).uniqueNames === true, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: true } }, diffs: ['name'], notes };
       }
       const { step } = await planOne(type, urn, news);
-      const { action, changes } = step.resource;
+      const { action, changes, warnings } = step.resource;
       if (action === 'create') {
         // Gone from the cloud: Pulumi creates it again.
-        return { changes: true, replaces: ['name'], deleteBeforeReplace: false, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: false } }, diffs: ['name'] };
+        return { changes: true, replaces: ['name'], deleteBeforeReplace: false, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: false } }, diffs: ['name'], notes: [`${kind} ${step.resource.name} is gone from the cloud: it is created again`] };
       }
       const detailedDiff: Record<string, { kind: DiffKind; inputDiff: boolean }> = {};
       const replaces = new Set<string>();
@@ -189,7 +190,8 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
         detailedDiff[property] = { kind: (replace ? `${base}_REPLACE` : base) as DiffKind, inputDiff: true };
       }
       const diffs = [...new Set(Object.keys(detailedDiff).map(topLevel))];
-      return { changes: diffs.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.size > 0 && kindModule(kind).uniqueNames === true, detailedDiff, diffs };
+      const inPlace = action === 'resize' || action === 'rebuild' ? [`${kind} ${step.resource.name} is ${action === 'resize' ? 'resized' : 'rebuilt'} in place and restarts (Pulumi shows it as an update)`] : [];
+      return { changes: diffs.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.size > 0 && kindModule(kind).uniqueNames === true, detailedDiff, diffs, notes: [...inPlace, ...warnings] };
     },
     async create(type, urn, inputs, preview) {
       const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);

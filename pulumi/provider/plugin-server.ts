@@ -25,6 +25,7 @@ import providerPb from '@pulumi/pulumi/proto/provider_pb.js';
 import pluginPb from '@pulumi/pulumi/proto/plugin_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { configDiff, diffResponse } from './diff-response.ts';
+import { engineLog } from './engine-log.ts';
 import type { CheckFailure, ResourceOperations } from './resource-operations.ts';
 import { UnsupportedValueError, type PropertyPath, unwrapStruct, wrapStruct } from './struct-values.ts';
 
@@ -43,7 +44,7 @@ export interface PluginOptions {
 
 export interface RunningPlugin {
   readonly port: number;
-  /** The engine address given on the command line, if any (accepted, not used). */
+  /** The engine address given on the command line, if any: diff notes go to its Log service. */
   readonly engineAddress: string | undefined;
   /** Stops serving, then releases the operations' session. */
   close(): Promise<void>;
@@ -117,6 +118,7 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
   const { operations } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const engineAddress = engineAddressFrom(options.args);
+  const engine = engineLog(engineAddress, log);
   let cancelled = false;
 
   const typeOf = (request: { getType(): string; getUrn(): string }) => request.getType() || typeFromUrn(request.getUrn());
@@ -195,6 +197,7 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
       const olds = unwrapStruct(request.getOlds()).value;
       const news = unwrapStruct(request.getNews()).value;
       const result = await operations.diff(type, request.getUrn(), request.getId(), olds, news);
+      for (const note of result.notes) await engine.warn(request.getUrn(), note);
       return diffResponse(result);
     }),
     create: unary('Create', async (request) => {
@@ -273,6 +276,7 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+        engine.close();
         await operations.close();
       })();
       return closing;

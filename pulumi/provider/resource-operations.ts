@@ -28,6 +28,12 @@ export interface DiffResult {
   readonly detailedDiff: Readonly<Record<string, { kind: DiffKind; inputDiff: boolean }>>;
   /** Top-level properties that changed. */
   readonly diffs: readonly string[];
+  /**
+   * What a person must read before the change, as `novaform plan` prints
+   * it: data loss, and that a resize or rebuild (an UPDATE to Pulumi)
+   * restarts the server. The server logs each as a warning on the resource.
+   */
+  readonly notes: readonly string[];
 }
 
 export interface ResourceOperations {

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from '../../cli/commands/apply-cli-kit.ts';
-import { cliTarget } from '../../e2e/e2e-kit.ts';
+import { cliTarget, createImage } from '../../e2e/e2e-kit.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
+import { startEngineLogServer, type EngineLogServer } from '../engine-log-server.ts';
 import { startPlugin, urnOf, type StartedPlugin } from '../plugin-client.ts';
 import { removeLeftovers } from '../leftovers.ts';
 
@@ -16,9 +17,10 @@ import { removeLeftovers } from '../leftovers.ts';
  * over gRPC the way the Pulumi engine drives it, against the test cloud
  * (the engine; the real cloud with NOVAFORM_TEST_CLOUD): GetPluginInfo,
  * GetSchema, CheckConfig, Configure, Check (valid and invalid), Diff (no
- * change, in place, resize, replace), Create, Read (refresh after a change
- * behind its back), Update (a resize that really resizes), Delete. The
- * cloud is read through its API after each step.
+ * change, in place, resize, rebuild, replace; the data-loss and restart
+ * notes as warnings in the engine's log), Create, Read (refresh after a
+ * change behind its back), Update (a resize that really resizes), Delete.
+ * The cloud is read through its API after each step.
  */
 const hasCli = spawnSync('openstack', ['--version'], { encoding: 'utf8' }).status === 0;
 const requireCli = process.env.NOVAFORM_REQUIRE_OPENSTACK_CLI === '1';
@@ -35,7 +37,9 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
   };
   let dir: string;
   let plugin: StartedPlugin;
+  let engine: EngineLogServer;
   let p: string;
+  let imageId: string | undefined;
   const FLAVOR = 'novaform:index:Flavor';
   const SERVER = 'novaform:index:Server';
   const flavor = (name: string, ram: number) => ({ value: { name: `${p}-${name}`, vcpus: 1, ram, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared' } } });
@@ -49,10 +53,13 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     dir = await mkdtemp(join(tmpdir(), 'novaform-pulumi-grpc-'));
     const { env, cloudArgs } = cliTarget(cloud, dir);
     cliEnv = { PATH: process.env.PATH ?? '', ...env, ...(cloudArgs.length > 0 ? { OS_CLOUD: cloudArgs[1]! } : {}), OS_COMPUTE_API_VERSION: '2.74' };
-    plugin = await startPlugin(process.execPath, [join(REPO, 'bin', 'pulumi-resource-novaform.js'), '127.0.0.1:1'], { PATH: process.env.PATH ?? '', ...env });
+    engine = await startEngineLogServer();
+    plugin = await startPlugin(process.execPath, [join(REPO, 'bin', 'pulumi-resource-novaform.js'), engine.address], { PATH: process.env.PATH ?? '', ...env });
   });
   after(async () => {
     await plugin?.stop();
+    await engine?.close();
+    if (imageId) await cloud.admin.image.delete(`/images/${imageId}`).catch(() => undefined);
     if (cloud) await removeLeftovers(cloud, p);
     await cloud?.close();
     await rm(dir, { recursive: true, force: true });
@@ -96,7 +103,7 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     assert.ok(created.properties.secrets.some((path) => path.join('.') === 'userData'), JSON.stringify(created.properties.raw).slice(0, 300));
   });
 
-  it('diffs: none, in place, resize as an update, replace (deleted first)', async () => {
+  it('diffs: none, in place, resize and rebuild as updates with their notes, replace (deleted first)', async () => {
     const none = await plugin.client.diff(FLAVOR, 'small', ids.small!, flavor('small', 256), flavor('small', 256));
     assert.equal(none.changes, 'DIFF_NONE');
     const inPlace = await plugin.client.diff(FLAVOR, 'small', ids.small!, flavor('small', 256), { value: { ...flavor('small', 256).value, extraSpecs: { 'hw:cpu_policy': 'dedicated' } } });
@@ -109,6 +116,15 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     assert.equal(resize.changes, 'DIFF_SOME');
     assert.deepEqual(resize.replaces, []);
     assert.equal(resize.detailedDiff.flavor?.kind, 'UPDATE');
+    const serverUrn = urnOf(SERVER, 'web');
+    assert.deepEqual(engine.warningsOn(serverUrn), [`Server ${p}-web is resized in place and restarts (Pulumi shows it as an update)`]);
+    imageId = await createImage(cloud.admin, `${p}-other`);
+    const rebuild = await plugin.client.diff(SERVER, 'web', ids.web!, server('small'), { value: { ...server('small').value, image: `${p}-other` } });
+    assert.deepEqual([rebuild.changes, rebuild.replaces, rebuild.detailedDiff.image?.kind], ['DIFF_SOME', [], 'UPDATE']);
+    assert.deepEqual(engine.warningsOn(serverUrn).slice(1), [
+      `Server ${p}-web is rebuilt in place and restarts (Pulumi shows it as an update)`,
+      `data loss: rebuilding Server ${p}-web wipes its root disk (spec.image)`,
+    ]);
   });
 
   it('updates: a resize really resizes the server, in place', async () => {

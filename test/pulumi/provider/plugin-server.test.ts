@@ -9,6 +9,7 @@ import grpc from '@grpc/grpc-js';
 import providerPb from '@pulumi/pulumi/proto/provider_pb.js';
 import { engineAddressFrom, servePlugin, typeFromUrn, type RunningPlugin } from '../../../pulumi/provider/plugin-server.ts';
 import { SECRET_SIG, SIG_KEY, UNKNOWN, RESOURCE_SIG } from '../../../pulumi/provider/struct-values.ts';
+import { startEngineLogServer, type EngineLogServer } from '../engine-log-server.ts';
 import { PluginClient, urnOf } from '../plugin-client.ts';
 import { FLAVOR, RecordingOperations, SERVER } from './recording-operations.ts';
 
@@ -18,16 +19,18 @@ const SCHEMA = JSON.stringify({ name: 'novaform', resources: { [FLAVOR]: {} } })
 let ops: RecordingOperations;
 let plugin: RunningPlugin;
 let client: PluginClient;
+let engine: EngineLogServer;
 let handshakeText = '';
 const logs: string[] = [];
 
 before(async () => {
   ops = new RecordingOperations();
+  engine = await startEngineLogServer();
   plugin = await servePlugin({
     operations: ops,
     schema: () => SCHEMA,
     version: '1.2.3',
-    args: ['--logtostderr', '-v=9', '--tracing', 'file:/tmp/t', '127.0.0.1:40000'],
+    args: ['--logtostderr', '-v=9', '--tracing', 'file:/tmp/t', engine.address],
     stdout: { write: (text: string) => (handshakeText += text) },
     log: (line) => logs.push(line),
   });
@@ -37,6 +40,7 @@ before(async () => {
 after(async () => {
   client.close();
   await plugin.close();
+  await engine.close();
 });
 
 async function rejectsWith(promise: Promise<unknown>, code: grpc.status, details: string | RegExp) {
@@ -50,7 +54,7 @@ async function rejectsWith(promise: Promise<unknown>, code: grpc.status, details
 
 test('the handshake is the port and a newline; the engine address is accepted', () => {
   assert.equal(handshakeText, `${plugin.port}\n`);
-  assert.equal(plugin.engineAddress, '127.0.0.1:40000');
+  assert.equal(plugin.engineAddress, engine.address);
   assert.equal(engineAddressFrom(['--tracing', 'x']), undefined);
   assert.equal(typeFromUrn('urn:pulumi:dev::p::novaform:index:Stack$novaform:index:Flavor::small'), FLAVOR);
 });
@@ -117,6 +121,7 @@ test('Diff maps changes, replaces, deleteBeforeReplace and detailed kinds', asyn
       'extraSpecs["hw:cpu_policy"]': { kind: 'ADD', inputDiff: true },
       description: { kind: 'DELETE', inputDiff: false },
     },
+    notes: ['data loss: Flavor small is deleted and created again'],
   };
   const answer = await client.diff(FLAVOR, 'small', 'id-small', { value: { name: 'small' } }, { value: { name: 'small2' } });
   assert.deepEqual(answer, {
@@ -128,7 +133,9 @@ test('Diff maps changes, replaces, deleteBeforeReplace and detailed kinds', asyn
     detailedDiff: ops.diffResult.detailedDiff,
   });
   assert.deepEqual(ops.callsOf('diff').at(-1)?.args, [FLAVOR, urnOf(FLAVOR, 'small'), 'id-small', { name: 'small' }, { name: 'small2' }]);
-  ops.diffResult = { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [] };
+  // Notes reach the engine's log as warnings on the resource, before the answer.
+  assert.deepEqual(engine.warningsOn(urnOf(FLAVOR, 'small')), ['data loss: Flavor small is deleted and created again']);
+  ops.diffResult = { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [], notes: [] };
   const none = await client.diff(FLAVOR, 'small', 'id-small', { value: { name: 'small' } }, { value: { name: 'small' } });
   assert.equal(none.changes, 'DIFF_NONE');
   assert.deepEqual(none.detailedDiff, {});

@@ -20,7 +20,7 @@ export class RecordingOperations implements ResourceOperations {
   /** Objects "in the cloud", by id. */
   readonly objects = new Map<string, Record<string, unknown>>();
   /** What the next diff answers. */
-  diffResult: DiffResult = { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [] };
+  diffResult: DiffResult = { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {}, diffs: [], notes: [] };
 
   private record(method: string, ...args: unknown[]): void {
     this.calls.push({ method, args });

@@ -1,6 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { ManifestFileField, ManifestIssue, ManifestSetIssue } from './manifest-checks.ts';
 import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
+import type { DescribedObject, ReferenceNamer } from './to-manifest.ts';
 import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
 
 /**
@@ -14,9 +15,9 @@ import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from '
  * - `listAll` MUST read every object of the kind the caller can see with
  *   one paged listing (the plan's snapshot); it MAY throw a 403 or
  *   EndpointNotFoundError, which the snapshot records as "unavailable".
- * - `stamp`, `unusable`, `fromManifest`, `references`, `provides`,
- *   `digestView`, `health`, `reportUnmanaged`, `builtFrom` and `onFailed`
- *   MUST be pure.
+ * - `stamp`, `unusable`, `fromManifest`, `toManifest`, `references`,
+ *   `provides`, `digestView`, `health`, `reportUnmanaged`, `builtFrom` and
+ *   `onFailed` MUST be pure.
  * - `stamp` returns the ownership the object carries IN THE CLOUD, or
  *   undefined when it carries none (a keypair: Nova keeps no metadata on
  *   it, so only the state store or the journal can say it is ours).
@@ -112,6 +113,22 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
   provides?(spec: ManifestSpec): SpecReference[];
   /** The manifest spec -> the resolved, normalized spec `create`/`diff`/`update` take. `name` is metadata.name. */
   fromManifest(name: string, spec: ManifestSpec, resolve: ReferenceResolver): Spec;
+  /**
+   * The manifest spec that declares `observed` as it is: the inverse of
+   * `fromManifest`, for `pulumi import` and for writing manifests of a live
+   * project. Optional. MUST be pure. Rules:
+   * - a manifest named `name` with this spec and `import: {id}` MUST plan as
+   *   an `import` without field changes (only the stamp changes of taking it over);
+   * - it MUST leave out ownership marks (`novaform:*` keys, a keypair's stamp),
+   *   `import`, `deletionPolicy` and `managementPolicy`;
+   * - it SHOULD leave out what equals the schema's default or what
+   *   `fromManifest` fills in, so that it reads like a hand-written manifest;
+   * - references SHOULD be written as `names` says, else by id;
+   * - what the spec cannot carry (user data hidden from the caller) MUST be
+   *   said in `notes`; an object no manifest can declare (a server in
+   *   ERROR) is `unexpressible`, with the reason.
+   */
+  toManifest?(observed: Observed, names: ReferenceNamer): DescribedObject<ManifestSpec>;
 
   /** The observed fields that decide a plan, when more than dropping `volatileFields` is needed (hash user data). Optional. */
   digestView?(observed: Observed): Record<string, unknown>;

@@ -4,6 +4,7 @@ import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { applyAggregateChanges, deleteAggregate, listAggregates, readAggregate, setAggregateMetadata } from './aggregate-api.ts';
 import { diffAggregate, isReservedAggregateKey } from './aggregate-diff.ts';
+import { aggregateToManifest } from './aggregate-manifest.ts';
 import { toAggregateObserved, type AggregateObserved } from './aggregate-observed.ts';
 import { normalizeAggregateSpec, type AggregateSpec } from './aggregate-spec.ts';
 
@@ -60,6 +61,8 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
     : []),
 
   fromManifest: (name, spec) => normalizeAggregateSpec(defined<AggregateSpec>({ name, ...spec })),
+
+  toManifest: aggregateToManifest,
 
   normalize: normalizeAggregateSpec,
 

@@ -5,6 +5,7 @@ import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates, type DiffContext, type FieldChange } from '../types.ts';
 import { applyFlavorChanges, completeFlavor, deleteFlavor, flavorGaps, postFlavor, readFlavor, setFlavorExtraSpecs, type FlavorGaps } from './flavor-api.ts';
 import { assertFlavorSpecSupported, diffFlavor } from './flavor-diff.ts';
+import { flavorToManifest } from './flavor-manifest.ts';
 import { toFlavorObserved, type FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
 
@@ -82,6 +83,8 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
     const { extraSpecs, ...rest } = spec;
     return normalizeFlavorSpec({ name, ...rest, ...(extraSpecs ? { extraSpecs: Object.fromEntries(Object.entries(extraSpecs).map(([k, v]) => [k, String(v)])) } : {}) });
   },
+
+  toManifest: flavorToManifest,
 
   normalize: normalizeFlavorSpec,
 

@@ -6,6 +6,7 @@ import type { KindModule } from '../kind.ts';
 import { keypairStamp, stampedPublicKey } from './keypair-stamp.ts';
 import { diffKeypair } from './keypair-diff.ts';
 import { keypairFingerprint } from './keypair-fingerprint.ts';
+import { keypairToManifest } from './keypair-manifest.ts';
 import { checkKeypairManifest, PUBLIC_KEY_FILE } from './keypair-public-key.ts';
 import { toKeypairObserved, type KeypairObserved } from './keypair-observed.ts';
 import { normalizeKeypairSpec, type KeypairSpec } from './keypair-spec.ts';
@@ -67,6 +68,8 @@ export const keypairHandler: KindModule<KeypairSpec, KeypairObserved, KeypairMan
   references: () => [],
 
   fromManifest: (name, spec) => normalizeKeypairSpec({ name, publicKey: spec.publicKey, ...(spec.type !== undefined ? { type: spec.type } : {}), ...(spec.deletionPolicy !== undefined ? { deletionPolicy: spec.deletionPolicy } : {}) }),
+
+  toManifest: keypairToManifest,
 
   normalize: normalizeKeypairSpec,
 

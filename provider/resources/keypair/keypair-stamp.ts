@@ -46,3 +46,16 @@ export function keypairStamp(publicKey: string): OwnershipStamp | undefined {
   if (found.stack === undefined || found.name === undefined) return undefined;
   return { stack: found.stack, name: found.name, retain: found.retain === 'true', imported: found.imported === 'true' };
 }
+
+/**
+ * The public key without novaform's stamp: the key as a manifest writes it
+ * (the owner's own comment kept). x509 keys carry no stamp. Pure.
+ *
+ * @example
+ * unstampedPublicKey('ssh-ed25519 AAAA… alice@laptop novaform:stack=web novaform:name=ops', 'ssh') // 'ssh-ed25519 AAAA… alice@laptop'
+ */
+export function unstampedPublicKey(publicKey: string, type: 'ssh' | 'x509'): string {
+  if (type !== 'ssh') return publicKey.trim();
+  const [keyType = '', blob = '', ...comment] = publicKey.trim().split(/\s+/);
+  return [keyType, blob, ...comment.filter((token) => !STAMP_TOKEN.test(token))].filter((part) => part !== '').join(' ');
+}

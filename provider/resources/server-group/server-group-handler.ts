@@ -4,6 +4,7 @@ import type { Clients } from '../../openstack/openstack-client.ts';
 import { listAll, type Collection } from '../../openstack/paging.ts';
 import type { KindModule } from '../kind.ts';
 import { diffServerGroup } from './server-group-diff.ts';
+import { serverGroupToManifest } from './server-group-manifest.ts';
 import { toServerGroupObserved, type ServerGroupObserved } from './server-group-observed.ts';
 import { normalizeServerGroupSpec, type ServerGroupSpec } from './server-group-spec.ts';
 
@@ -62,6 +63,8 @@ export const serverGroupHandler: KindModule<ServerGroupSpec, ServerGroupObserved
 
   // A group counts one server_groups quota item; its members count server_group_members when servers join.
   quotaDemand: async (step) => (step.action === 'create' || step.action === 'replace' ? { needs: { server_groups: step.action === 'create' ? 1 : 0 } } : undefined),
+
+  toManifest: serverGroupToManifest,
 
   normalize: normalizeServerGroupSpec,
 

@@ -9,6 +9,7 @@ import { createServer } from './server-create.ts';
 import { diffServer } from './server-diff.ts';
 import type { ServerObserved } from './server-observed.ts';
 import { listServers, readServer } from './server-read.ts';
+import { serverToManifest } from './server-manifest.ts';
 import { checkServerManifest, checkServerManifestSet } from './server-manifest-checks.ts';
 import { serverQuotaDemand } from './server-quota.ts';
 import { errorDecision, faultReason, serverReadiness } from './server-readiness.ts';
@@ -111,6 +112,7 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
       });
       return normalizeServerSpec(spec);
     },
+    toManifest: serverToManifest,
     digestView(observed) {
       // The network names count, the addresses do not; user data only as a digest.
       const view: Record<string, unknown> = { ...observed, addresses: Object.keys(observed.addresses ?? {}).sort() };

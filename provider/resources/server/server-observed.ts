@@ -48,6 +48,12 @@ export interface ServerObserved {
   readonly tags?: readonly string[];
   /** From 2.19; null when unset. */
   readonly description?: string | null;
+  /**
+   * `server_groups` (2.71+): the ids of the groups the server is in (at
+   * most one). Only a server's own GET shows it, never the detail listing:
+   * undefined there and below 2.71.
+   */
+  readonly serverGroups?: readonly string[];
   /** Ids from `os-extended-volumes:volumes_attached` (attaches in progress included). */
   readonly volumeIds: readonly string[];
   /** Network name → addresses; `{}` for a server without NICs (and while BUILD). */
@@ -139,6 +145,7 @@ export function toServerObserved(body: unknown): ServerObserved {
     metadata: stringMap(s.metadata),
     ...(Array.isArray(s.tags) ? { tags: s.tags.map(String).sort() } : {}),
     ...('description' in s ? { description: optionalString(s.description) ?? null } : {}),
+    ...(Array.isArray(s.server_groups) ? { serverGroups: s.server_groups.map(String) } : {}),
     volumeIds: (Array.isArray(s['os-extended-volumes:volumes_attached']) ? s['os-extended-volumes:volumes_attached'] : [])
       .map((v: unknown) => String(record(v).id)),
     addresses: record(s.addresses) as Record<string, unknown[]>,

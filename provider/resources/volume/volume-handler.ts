@@ -5,7 +5,8 @@ import type { KindModule } from '../kind.ts';
 import { stampOf, stampUpdates } from '../types.ts';
 import { applyVolumeChanges, deleteVolume, readVolume, setVolumeMetadata, volumeCreateBody } from './volume-api.ts';
 import { diffVolume } from './volume-diff.ts';
-import { toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
+import { volumeToManifest } from './volume-manifest.ts';
+import { isCinderMetadataKey, toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import { normalizeVolumeSpec, type VolumeSpec } from './volume-spec.ts';
 
 /**
@@ -51,6 +52,8 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
     return normalizeVolumeSpec(defined<VolumeSpec>({ name, ...rest, image: image !== undefined ? resolve('Image', image).id : undefined }));
   },
 
+  toManifest: volumeToManifest,
+
   normalize: normalizeVolumeSpec,
 
   // The source image is not a novaform kind: it is pinned at plan time.
@@ -85,7 +88,7 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
   },
 
   // Cinder keeps its attach bookkeeping in the volume's metadata.
-  mapFields: [{ field: 'metadata', cloudKey: (key) => key === 'readonly' || key === 'attached_mode' }],
+  mapFields: [{ field: 'metadata', cloudKey: isCinderMetadataKey }],
 
   builtFrom: (observed, reference) => (reference.target === 'Image' ? observed.imageId : undefined),
 

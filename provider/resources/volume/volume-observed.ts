@@ -45,6 +45,11 @@ export function toVolumeObserved(body: Record<string, any>): VolumeObserved {
   };
 }
 
+/** Keys Cinder itself keeps in a volume's metadata for its attachments: never a user's. */
+export function isCinderMetadataKey(key: string): boolean {
+  return key === 'readonly' || key === 'attached_mode';
+}
+
 /** Statuses a volume rests in; every operation ends in one of them. */
 const READY = new Set(['available', 'in-use']);
 /** How long Cinder usually takes per transition: a hint for the next poll. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { openCloudTarget } from '../../cli/cloud-target.ts';
+import { isStampChange } from '../../provider/resources/ownership.ts';
 import { isKind, KIND_NAMES, kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { loadManifestSources, type LoadResult, type ManifestDiagnostic } from '../../reconciler/manifests/index.ts';
@@ -11,7 +12,8 @@ import { openStackSession, type StackSession } from '../../reconciler/session/st
 import { stackNameFromDirectory, stackNameProblem } from '../../reconciler/stack.ts';
 import { packageSchema, secretProperties } from '../schema/package-schema.ts';
 import type { PulumiPackageSchema } from '../schema/schema-types.ts';
-import type { CheckFailure, DiffKind, DiffResult, ResourceOperations } from './resource-operations.ts';
+import { PlanError } from '../../reconciler/plan/plan-errors.ts';
+import type { CheckFailure, DiffKind, ReadResult, ResourceOperations } from './resource-operations.ts';
 
 /**
  * novaform's resources for Pulumi, on the YAML path's machinery: a Pulumi
@@ -82,6 +84,32 @@ export function withValue(value: unknown, path: readonly PathSegment[], to: unkn
 
 const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
 
+/**
+ * What a Pulumi resource with cloud id `id` adds to its manifest: Pulumi's
+ * state names the object (created here, or taken in by `pulumi import`,
+ * which is explicit), and Pulumi decides what is deleted (`retainOnDelete`
+ * is its way to keep one), so the default Retain of an import does not
+ * apply.
+ */
+function identity(id: string): { import: { id: string }; deletionPolicy: 'Delete' } {
+  return { import: { id }, deletionPolicy: 'Delete' };
+}
+
+/**
+ * The changes Pulumi shows: taking over an imported object (its ownership
+ * stamp) changes no input, so it is not one; it is written with the next
+ * update, or just before a delete.
+ */
+function inputChanges(changes: readonly PlannedChange[]): PlannedChange[] {
+  return changes.filter((change) => !isStampChange(change));
+}
+
+/** The inputs among a resource's outputs (what `outputsOf` added taken out). */
+function inputsOf(outputs: Record<string, unknown>): Record<string, unknown> {
+  const { cloudId: _cloudId, status: _status, ...inputs } = outputs;
+  return inputs;
+}
+
 export interface OperationsOptions {
   /** The program's directory (the plugin's working directory). */
   readonly cwd: string;
@@ -109,19 +137,31 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
     return opening;
   };
 
-  const load = async (type: string, urn: string, inputs: Record<string, unknown>): Promise<LoadResult> => {
+  const load = async (type: string, urn: string, inputs: Record<string, unknown>, id?: string): Promise<LoadResult> => {
     const kind = kindOfType(type);
-    const { name, ...spec } = inputs;
+    const { name, ...rest } = inputs;
+    const spec = id ? { ...rest, ...identity(id) } : rest;
     const text = stringify({ apiVersion: 'novaform/v1', kind, metadata: { name: typeof name === 'string' && name !== '' ? name : urnName(urn) }, spec });
     return loadManifestSources([{ path: join(options.cwd, 'Pulumi.yaml'), display: `${kind} ${urnName(urn)}`, text }]);
   };
 
-  /** Plans the one resource `inputs` declares; never prunes. */
-  const planOne = async (type: string, urn: string, inputs: Record<string, unknown>): Promise<{ executable: ExecutablePlan; step: PlannedStep }> => {
-    const loaded = await load(type, urn, inputs);
+  /**
+   * Plans the one resource `inputs` declares; never prunes. With `id` (the
+   * object Pulumi's state holds) the plan takes that object: it is the
+   * stack's already, or Pulumi imported it. When that object is gone the
+   * plan is the one without it (a create).
+   */
+  const planOne = async (type: string, urn: string, inputs: Record<string, unknown>, id?: string): Promise<{ executable: ExecutablePlan; step: PlannedStep }> => {
+    const loaded = await load(type, urn, inputs, id);
     if (loaded.errors.length > 0) throw new Error(loaded.errors.map((d) => `${propertyOf(d.path)}: ${d.message}`).join('; '));
     const s = await session(urn);
-    const executable = await s.plan({ documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, prune: false });
+    let executable: ExecutablePlan;
+    try {
+      executable = await s.plan({ documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, prune: false });
+    } catch (error) {
+      if (id && error instanceof PlanError && error.diagnostics.every((d) => d.code === 'import-not-found')) return planOne(type, urn, inputs);
+      throw error;
+    }
     const manifest = loaded.manifests[0]!;
     const step = executable.steps.find((x) => keyOf(x.resource) === keyOf({ kind: manifest.kind, name: manifest.metadata.name }))!;
     return { executable, step };
@@ -139,8 +179,25 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
   const outputsOf = (type: string, inputs: Record<string, unknown>, name: string, applied: { id: string; status?: string }, changes: readonly PlannedChange[] = []): Record<string, unknown> => {
     const hasStatus = kindModule(kindOfType(type)).health !== undefined;
     let outputs: Record<string, unknown> = { ...inputs, name, cloudId: applied.id, ...(hasStatus ? { status: applied.status ?? '' } : {}) };
-    for (const change of changes) outputs = withValue(outputs, parsePath(propertyOf(change.path)), change.from) as Record<string, unknown>;
+    for (const change of inputChanges(changes)) outputs = withValue(outputs, parsePath(propertyOf(change.path)), change.from) as Record<string, unknown>;
     return outputs;
+  };
+
+  /**
+   * `pulumi import`: the object `id` as the inputs that declare it (each
+   * kind module's `toManifest`), checked to plan as an import with no
+   * change, so the engine's Diff right after finds none.
+   */
+  const importRead = async (type: string, urn: string, id: string): Promise<ReadResult | undefined> => {
+    const kind = kindOfType(type);
+    const described = (await (await session(urn)).describe(kind, [id])).get(id);
+    if (described === undefined) return undefined;
+    if ('unexpressible' in described) throw new Error(`cannot import ${kindModule(kind).noun} ${id}: ${described.unexpressible}`);
+    const { import: _import, ...spec } = described.document.spec;
+    const inputs = { name: described.document.metadata.name, ...spec };
+    const { step } = await planOne(type, urn, inputs, id);
+    const status = (step.observed as { status?: unknown } | undefined)?.status;
+    return { id, outputs: outputsOf(type, inputs, described.document.metadata.name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs, notes: described.notes };
   };
 
   return {
@@ -167,15 +224,16 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       const name = typeof news.name === 'string' && news.name !== '' ? news.name : urnName(urn);
       return { inputs: { ...news, name }, failures: loaded.errors.map(failureOf) };
     },
-    async diff(type, urn, _id, olds, news) {
+    async diff(type, urn, id, olds, news) {
       const kind = kindOfType(type);
       const renamed = olds.name !== undefined && news.name !== undefined && olds.name !== news.name;
       if (renamed) {
         const notes = kindModule(kind).holdsData ? [`data loss: renaming ${kind} ${String(olds.name)} to ${String(news.name)} deletes it and creates another; what it holds is lost`] : [];
         return { changes: true, replaces: ['name'], deleteBeforeReplace: kindModule(kind).uniqueNames === true, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: true } }, diffs: ['name'], notes };
       }
-      const { step } = await planOne(type, urn, news);
-      const { action, changes, warnings } = step.resource;
+      const { step } = await planOne(type, urn, news, id);
+      const { action, warnings } = step.resource;
+      const changes = inputChanges(step.resource.changes);
       if (action === 'create') {
         // Gone from the cloud: Pulumi creates it again.
         return { changes: true, replaces: ['name'], deleteBeforeReplace: false, detailedDiff: { name: { kind: 'UPDATE_REPLACE', inputDiff: false } }, diffs: ['name'], notes: [`${kind} ${step.resource.name} is gone from the cloud: it is created again`] };
@@ -201,25 +259,34 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       return { id: applied.id, outputs: outputsOf(type, inputs, name, applied) };
     },
     async read(type, urn, id, inputs) {
-      if (inputs === undefined) throw new Error(`importing a ${kindOfType(type)} needs its inputs: give them in the program with the 'import' resource option`);
+      if (inputs === undefined) return importRead(type, urn, id);
       const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
-      const { step } = await planOne(type, urn, inputs);
+      const { step } = await planOne(type, urn, inputs, id);
       if (step.resource.action === 'create' || (step.resource.id !== null && step.resource.id !== id)) return undefined;
       const status = (step.observed as { status?: unknown } | undefined)?.status;
-      return { id, outputs: outputsOf(type, inputs, name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs };
+      return { id, outputs: outputsOf(type, inputs, name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs, notes: [] };
     },
     async update(type, urn, id, _olds, news, preview) {
       const name = typeof news.name === 'string' && news.name !== '' ? news.name : urnName(urn);
       if (preview) return { outputs: { ...news, name, cloudId: id } };
-      const { executable, step } = await planOne(type, urn, news);
+      const { executable, step } = await planOne(type, urn, news, id);
       return { outputs: outputsOf(type, news, name, await applyOne(urn, executable, step)) };
     },
-    async delete(type, urn, id) {
+    async delete(type, urn, id, outputs) {
       const kind = kindOfType(type);
       const s = await session(urn);
-      const planned = await s.planDestroy({});
-      const step = planned.steps.find((x) => x.resource.kind === kind && x.resource.id === id);
-      // Not the stack's (any more), or already gone: nothing of ours to delete.
+      const find = (plan: ExecutablePlan) => plan.steps.find((x) => x.resource.kind === kind && x.resource.id === id);
+      let planned = await s.planDestroy({});
+      if (!find(planned) && Object.keys(outputs).length > 0) {
+        // Taken in by `pulumi import` and not written since: it carries no
+        // ownership yet. Take it over as its import planned, then delete it.
+        const { executable, step } = await planOne(type, urn, inputsOf(outputs), id);
+        if (step.resource.action === 'create') return;
+        if (step.resource.action === 'import') await applyOne(urn, executable, step);
+        planned = await s.planDestroy({});
+      }
+      const step = find(planned);
+      // Not the stack's, or already gone: nothing of ours to delete.
       if (!step) return;
       await applyOne(urn, planned, step);
     },

@@ -218,6 +218,7 @@ export async function servePlugin(options: PluginOptions): Promise<RunningPlugin
       const result = await operations.read(type, request.getUrn(), request.getId(), isImport ? undefined : inputs.value);
       const response = new providerPb.ReadResponse();
       if (result === undefined) return response;
+      for (const note of result.notes) await engine.warn(request.getUrn(), note);
       const secrets = secretsFor(type, state.secrets, inputs.secrets);
       return response
         .setId(result.id)

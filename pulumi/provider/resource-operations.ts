@@ -36,6 +36,14 @@ export interface DiffResult {
   readonly notes: readonly string[];
 }
 
+export interface ReadResult {
+  readonly id: string;
+  readonly outputs: Record<string, unknown>;
+  readonly inputs: Record<string, unknown>;
+  /** What the inputs cannot carry (an import of a server: its admin password); logged as warnings. */
+  readonly notes: readonly string[];
+}
+
 export interface ResourceOperations {
   /** Checks provider configuration (`cloud`, `stack`, `stateDir`); failures name the key. */
   checkConfig(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }>;
@@ -46,8 +54,8 @@ export interface ResourceOperations {
   diff(type: string, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult>;
   /** `preview`: return the outputs known without creating anything (id ''). */
   create(type: string, urn: string, inputs: Record<string, unknown>, preview: boolean): Promise<{ id: string; outputs: Record<string, unknown> }>;
-  /** Refresh (with state) and import (without): undefined when the object is gone. */
-  read(type: string, urn: string, id: string, inputs: Record<string, unknown> | undefined): Promise<{ id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> } | undefined>;
+  /** Refresh (with state) and import (without: the inputs come from the cloud object): undefined when the object is gone. */
+  read(type: string, urn: string, id: string, inputs: Record<string, unknown> | undefined): Promise<ReadResult | undefined>;
   update(type: string, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>, preview: boolean): Promise<{ outputs: Record<string, unknown> }>;
   delete(type: string, urn: string, id: string, outputs: Record<string, unknown>): Promise<void>;
   /** Output properties to send as secrets. */

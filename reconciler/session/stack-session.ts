@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply-plan.ts';
 import type { ApplyOptions, ApplyResult } from '../apply/apply-types.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { describeObjects, type Description } from '../describe/describe-objects.ts';
 import { destroyStack, planDestroy, type DestroyResult, type PlanDestroyInput } from '../destroy.ts';
 import { detectDrift, type DetectDriftInput } from '../drift/detect-drift.ts';
 import type { DriftReport } from '../drift/drift-model.ts';
@@ -81,6 +83,8 @@ export interface StackSession {
   planDestroy(input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): Promise<ExecutablePlan>;
   /** Compares the cloud with the manifests. Reads only; `includeUnmanaged` reads the other stacks' records too. */
   drift(input: Pick<DetectDriftInput, 'documents' | 'unresolvedRefs' | 'ignore' | 'includeUnmanaged'>): Promise<DriftReport>;
+  /** Cloud objects of `kind` as the manifests that would import them (describe-objects.ts). Reads only. */
+  describe(kind: Kind, ids: readonly string[]): Promise<Map<string, Description>>;
   /** Checks `executable` against the project's quotas. Reads only. */
   preflight(executable: ExecutablePlan): Promise<QuotaPreflight>;
   /** Write mode: binds the state if needed, then applies an approved plan. */
@@ -199,6 +203,10 @@ function sessionOf(opened: Opened): StackSession {
       usable();
       const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.stateDir, stack) : undefined;
       return detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
+    },
+    describe(kind, ids) {
+      usable();
+      return describeObjects(target.clients, kind, ids);
     },
     preflight(executable) {
       usable();

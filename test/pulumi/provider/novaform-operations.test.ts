@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { novaformOperations } from '../../../pulumi/provider/novaform-operations.ts';
 import type { ResourceOperations } from '../../../pulumi/provider/resource-operations.ts';
+import { waitFor } from '../../../provider/resources/wait.ts';
 import { cliTarget } from '../../e2e/e2e-kit.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
 import { removeLeftovers } from '../leftovers.ts';
@@ -27,6 +28,8 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
   const flavorInputs = (extra: Record<string, unknown> = {}) => ({ name: `${p}-small`, vcpus: 1, ram: 256, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared' }, ...extra });
   let flavorId: string;
   let serverId: string;
+  let handFlavorId = '';
+  let handServerId = '';
 
   before(async () => {
     cloud = await openTestCloud({ name: 'pulops', engineConfig: { faults: { buildDelayMs: 100 } } });
@@ -99,6 +102,62 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
     const resize = await ops.diff('novaform:index:Server', urn('Server', 'web'), serverId, inputs, { ...inputs, flavor: `${p}-large` });
     assert.deepEqual(resize.replaces, []);
     assert.equal(resize.detailedDiff.flavor?.kind, 'UPDATE');
+  });
+
+  it('pulumi import: hand-made objects come back as their inputs, diff finds no change, and the cloud is untouched', async () => {
+    const api = cloud.admin;
+    const { body: made } = await api.compute.post('/flavors', { flavor: { name: `${p}-hand`, vcpus: 1, ram: 128, disk: 1 } });
+    handFlavorId = String(made.flavor.id);
+    await api.compute.post(`/flavors/${handFlavorId}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } });
+    const { body: images } = await api.image.get('/images', { query: { name: 'cirros' } });
+    const { body: booted } = await api.compute.post('/servers', { server: { name: `${p}-handvm`, flavorRef: handFlavorId, imageRef: images.images[0].id, networks: 'none' } });
+    handServerId = String(booted.server.id);
+    await waitFor(async () => (await api.compute.get(`/servers/${handServerId}`)).body.server as { status: string },
+      (s) => (s.status === 'ACTIVE' ? { state: 'ready' } : s.status === 'ERROR' ? { state: 'failed', reason: 'ERROR' } : { state: 'pending', retryAfterMs: 300, reason: s.status }),
+      { timeoutMs: 300_000, what: 'the hand-made server' });
+
+    const flavor = await ops.read('novaform:index:Flavor', urn('Flavor', 'hand'), handFlavorId, undefined);
+    assert.deepEqual(flavor?.inputs, { name: `${p}-hand`, vcpus: 1, ram: 128, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared' } });
+    assert.equal(flavor?.outputs.cloudId, handFlavorId);
+    const server = await ops.read('novaform:index:Server', urn('Server', 'handvm'), handServerId, undefined);
+    assert.equal(server?.inputs.flavor, `${p}-hand`);
+    assert.equal(server?.inputs.image, 'cirros');
+    assert.equal(server?.outputs.status, 'ACTIVE');
+    // What Pulumi does next with the inputs it got: Check, then Diff against the read outputs.
+    for (const [type, id, read] of [['novaform:index:Flavor', handFlavorId, flavor!], ['novaform:index:Server', handServerId, server!]] as const) {
+      const checked = await ops.check(type, urn(type.slice(15), 'x'), {}, read.inputs);
+      assert.deepEqual(checked.failures, [], type);
+      const diff = await ops.diff(type, urn(type.slice(15), 'x'), id, read.outputs, checked.inputs);
+      assert.equal(diff.changes, false, `${type}: ${JSON.stringify(diff.detailedDiff)}`);
+    }
+    // Read changes nothing: the flavor carries no ownership yet.
+    assert.equal((await extraSpecs(handFlavorId))['novaform:stack'], undefined);
+  });
+
+  it('pulumi import: the first update takes the object over; a delete of one never updated takes it over and deletes it', async () => {
+    const inputs = { name: `${p}-hand`, vcpus: 1, ram: 128, disk: 1, extraSpecs: { 'hw:cpu_policy': 'shared', 'hw:mem_page_size': 'small' } };
+    await ops.update('novaform:index:Flavor', urn('Flavor', 'hand'), handFlavorId, inputs, inputs, false);
+    const specs = await extraSpecs(handFlavorId);
+    assert.equal(specs['hw:mem_page_size'], 'small');
+    assert.equal(specs['novaform:stack'], 'opstest-dev');
+    const server = await ops.read('novaform:index:Server', urn('Server', 'handvm'), handServerId, undefined);
+    await ops.delete('novaform:index:Server', urn('Server', 'handvm'), handServerId, server!.outputs);
+    await waitFor(() => cloud.admin.compute.get(`/servers/${handServerId}`).then(() => 'there', (e: unknown) => (/404|not found/i.test(String(e)) ? 'gone' : 'there')),
+      (state) => (state === 'gone' ? { state: 'ready' } : { state: 'pending', retryAfterMs: 300, reason: 'deleting' }), { timeoutMs: 300_000, what: 'the server gone' });
+    await ops.delete('novaform:index:Flavor', urn('Flavor', 'hand'), handFlavorId, { ...inputs, cloudId: handFlavorId });
+    await assert.rejects(cloud.admin.compute.get(`/flavors/${handFlavorId}`), /404|not found/i);
+  });
+
+  it('pulumi import of another stack\'s object is refused, naming its owner', async () => {
+    const other = novaformOperations({ cwd: dir, env: cliTarget(cloud, dir).env, version: '0.0.0-test', log: () => undefined });
+    const { cloudArgs } = cliTarget(cloud, dir);
+    await other.configure({ stack: 'opstest-other', ...(cloudArgs.length > 0 ? { cloud: cloudArgs[1]! } : {}) });
+    try {
+      await assert.rejects(other.read('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, undefined), /opstest-dev/);
+      assert.equal((await extraSpecs(flavorId))['novaform:stack'], 'opstest-dev');
+    } finally {
+      await other.close();
+    }
   });
 
   it('deletes the server, then the flavor; a second delete is a no-op; close releases the stack', async () => {

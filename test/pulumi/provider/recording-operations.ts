@@ -68,7 +68,7 @@ export class RecordingOperations implements ResourceOperations {
     const outputs = this.objects.get(id);
     if (outputs === undefined) return undefined;
     const { id: _id, adminPass: _pw, ...rest } = outputs;
-    return { id, outputs, inputs: inputs ?? rest };
+    return { id, outputs, inputs: inputs ?? rest, notes: [] };
   }
 
   async update(type: string, urn: string, id: string, olds: Record<string, unknown>, news: Record<string, unknown>, preview: boolean) {

@@ -5,22 +5,11 @@
  * exports the server's `cloudId`. Config `prefix` keeps the cloud names of
  * one test run apart from another's; `publicKey` is the keypair's key.
  *
- * It registers `novaform:index:*` resources directly with
- * `pulumi.CustomResource` (the token and inputs novaform's SDK classes send),
- * so it depends on nothing but `@pulumi/pulumi`.
+ * It uses novaform's SDK as a user's program does (`novaform/pulumi`,
+ * resolved here as the package's reference to itself).
  */
 import * as pulumi from '@pulumi/pulumi';
-
-/** A novaform resource with the outputs every kind has. */
-class NovaformResource extends pulumi.CustomResource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly cloudId: pulumi.Output<string>;
-
-  constructor(kind: string, name: string, inputs: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    // Outputs not among the inputs are named (undefined) so the SDK resolves them as properties.
-    super(`novaform:index:${kind}`, name, { cloudId: undefined, ...inputs }, opts);
-  }
-}
+import { Flavor, Keypair, Server } from 'novaform/pulumi';
 
 const SIZES: Record<string, { ram: number }> = { small: { ram: 256 }, large: { ram: 512 } };
 
@@ -30,9 +19,9 @@ const sizing = SIZES[size];
 if (sizing === undefined) throw new pulumi.RunError(`config 'size' must be one of ${Object.keys(SIZES).join(', ')}, not '${size}'`);
 const prefix = config.require('prefix');
 
-const flavor = new NovaformResource('Flavor', 'flavor', { name: `${prefix}-${size}`, vcpus: 1, ram: sizing.ram, disk: 1 });
-const keypair = new NovaformResource('Keypair', 'key', { name: `${prefix}-key`, publicKey: config.require('publicKey') });
-const server = new NovaformResource('Server', 'web', {
+const flavor = new Flavor('flavor', { name: `${prefix}-${size}`, vcpus: 1, ram: sizing.ram, disk: 1 });
+const keypair = new Keypair('key', { name: `${prefix}-key`, publicKey: config.require('publicKey') });
+const server = new Server('web', {
   name: `${prefix}-web`,
   flavor: flavor.name,
   image: 'cirros',

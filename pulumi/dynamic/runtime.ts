@@ -16,6 +16,10 @@ import type { KindProvider } from './serialized-provider.ts';
  * plans, safe creates, ownership and stack session, nothing re-implemented.
  *
  * Rules:
+ * - `kindOperations(kind, project, stack)` is called by the provider text
+ *   stored in existing Pulumi states, which run whatever novaform is
+ *   installed when they are used: its name, arguments and the methods it
+ *   returns MUST NOT change incompatibly.
  * - One set of operations per process, shared by every kind and every
  *   serialized provider text (Pulumi deserializes one provider per text):
  *   one stack session, one stack lock, held until the process ends

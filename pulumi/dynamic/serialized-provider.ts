@@ -19,6 +19,9 @@ import type { Kind } from '../../provider/resources/types.ts';
  *   cannot be used: the package is ESM and Node 20 cannot require ESM.
  * - The methods are plain functions of their arguments: no `this`, so the
  *   serializer copies no prototype or class.
+ * - A runtime that cannot be loaded is a one-line error naming the
+ *   directory it was looked up from (and `--import tsx` when Node met a
+ *   `.ts` file: the package is not compiled to JS yet).
  *
  * Where the work happens: runtime.ts (one set of operations per process).
  */
@@ -34,7 +37,14 @@ export type KindProvider = Required<Pick<pulumi.dynamic.ResourceProvider, 'confi
  */
 export function kindProvider(kind: Kind, project: string, stack: string): KindProvider {
   // The specifier is a bare package name, resolved in the provider process (see above).
-  const runtime = () => import('novaform/pulumi/dynamic/runtime').then((m) => m.kindOperations(kind, project, stack));
+  const runtime = () =>
+    import('novaform/pulumi/dynamic/runtime').then(
+      (m) => m.kindOperations(kind, project, stack),
+      (error: NodeJS.ErrnoException) => {
+        const hint = error.code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (novaform is TypeScript: run pulumi with NODE_OPTIONS="--import tsx")' : '';
+        throw new Error(`novaform's dynamic provider cannot load novaform/pulumi/dynamic/runtime from ${process.cwd()}: ${error.message}${hint}`);
+      },
+    );
   return {
     configure: async (req) => (await runtime()).configure(req),
     check: async (olds, news) => (await runtime()).check(olds, news),

@@ -10,15 +10,19 @@
  * the manifests' messages (no cloud is needed to check).
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import * as pulumi from '@pulumi/pulumi';
 import { KIND_NAMES } from '../../../provider/resources/registry.ts';
 import { kindProvider } from '../../../pulumi/dynamic/serialized-provider.ts';
 import { REPO } from '../../cli/commands/apply-cli-kit.ts';
 
-const requireFromString = createRequire(import.meta.url)('require-from-string') as (code: string) => { handler: () => Record<string, (...args: unknown[]) => Promise<unknown>> };
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+const requireFromString = require('require-from-string') as (code: string) => { handler: () => Record<string, (...args: unknown[]) => Promise<unknown>> };
 
 // A credential in this process's environment MUST NOT reach the text.
 process.env.OS_PASSWORD = 'password-that-must-not-leak';
@@ -63,4 +67,13 @@ test('a value not known yet (a preview) is not validated, and its diff is left t
   const servers = requireFromString((await serialized(KIND_NAMES.find((k) => k === 'Server')!)).text).handler();
   // Planning would look the unknown flavor up in the cloud (none is configured here): the engine compares inputs instead.
   assert.deepEqual(await servers.diff!('id-1', { name: 'web', flavor: 'a', image: 'cirros' }, { name: 'web', flavor: unknown, image: 'cirros' }), {});
+});
+
+test('in a process without tsx the text fails in one line, saying where it looked and what to do', async () => {
+  const { text } = await serialized(KIND_NAMES.find((k) => k === 'Keypair')!);
+  // The dynamic-provider process as the Pulumi CLI starts it: plain node, the program's directory as cwd.
+  const script = `require(${JSON.stringify(require.resolve('require-from-string'))})(process.env.TEXT).handler().check({}, { name: 'k' }).then(() => console.log('loaded'), (e) => console.log(e.message));`;
+  const { stdout } = await run(process.execPath, ['-e', script], { cwd: REPO, env: { PATH: process.env.PATH ?? '', TEXT: text } });
+  assert.equal(stdout.trim().split('\n').length, 1, stdout);
+  assert.match(stdout.trim(), new RegExp(`^novaform's dynamic provider cannot load novaform/pulumi/dynamic/runtime from ${REPO}: .*\\.ts.* \\(novaform is TypeScript: run pulumi with NODE_OPTIONS="--import tsx"\\)$`));
 });

@@ -3,9 +3,10 @@
  * (engine-harness.ts): the `pulumi-nodejs` provider that serves every
  * `pulumi-nodejs:dynamic*` resource by deserializing the provider text in
  * the resource's `__provider` property. The Pulumi CLI starts it as
- * `pulumi-resource-pulumi-nodejs`, a shim that runs
- * `node ./node_modules/@pulumi/pulumi/cmd/dynamic-provider <engine>` in the
- * program's directory; here it is started the same way, with `--import tsx`
+ * `pulumi-resource-pulumi-nodejs`, a shell shim that resolves
+ * `@pulumi/pulumi/cmd/dynamic-provider` from its working directory (the
+ * program's) and runs it with `node ... <engine>`; here it is started the
+ * same way, in the program's directory, with `--import tsx`
  * so that the TypeScript novaform package it loads at run time can run
  * (until the package is compiled to JS; see pulumi/dynamic/README.md).
  * Test code only.

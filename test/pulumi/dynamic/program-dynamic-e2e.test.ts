@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from '../../cli/commands/apply-cli-kit.ts';
 import { cliTarget } from '../../e2e/e2e-kit.ts';
+import { unwrapStruct } from '../../../pulumi/provider/struct-values.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
 import { sshPublicKey } from '../../provider/resources/server/server-cloud-kit.ts';
 import { startDynamicProvider } from '../harness/dynamic-provider.ts';
-import { destroy, HarnessState, runProgram, type RunResult } from '../harness/engine-harness.ts';
+import { destroy, HarnessState, runProgram, type ResourceState, type RunResult } from '../harness/engine-harness.ts';
 import { removeLeftovers } from '../leftovers.ts';
 import type { StartedPlugin } from '../plugin-client.ts';
 import { isSerializedSecret } from '../sdk/pulumi-mocks.ts';
@@ -46,6 +47,8 @@ describe('a Pulumi program on the dynamic resources, through the real dynamic pr
   const stateOf = (name: string) => [...state.resources.values()].find((r) => r.name === name)!;
   const serverNow = async (id: string) => (await cloud.admin.compute.get(`/servers/${id}`)).body.server as { id: string; flavor: { original_name: string }; status: string; metadata: Record<string, string> };
   let serverId = '';
+  /** The flavor's state just before destroy. */
+  let flavorState: ResourceState;
 
   before(async () => {
     cloud = await openTestCloud({ name: 'puldyn', engineConfig: { faults: { buildDelayMs: 100 } } });
@@ -95,6 +98,16 @@ describe('a Pulumi program on the dynamic resources, through the real dynamic pr
     assert.equal(result.outputs.cloudId, serverId);
   });
 
+  it('a refresh (Read on the dynamic provider, with the state as the engine sends it) finds the server as it is', async () => {
+    const web = stateOf('web');
+    const read = await provider.client.read(web.type, web.name, web.id, { value: unwrapStruct(web.outputs).value });
+    assert.equal(read.id, serverId);
+    assert.equal(read.properties.value.status, 'ACTIVE');
+    assert.equal(read.properties.value.flavor, `${p}-small`);
+    assert.equal(read.inputs.value.name, `${p}-web`);
+    assert.equal(read.properties.value.__provider, web.outputs.__provider);
+  });
+
   it('a changed size replaces the flavor (delete first: names are unique) and resizes the same server onto it', async () => {
     const flavorBefore = stateOf('flavor').id;
     const result = await run('large');
@@ -113,6 +126,7 @@ describe('a Pulumi program on the dynamic resources, through the real dynamic pr
   });
 
   it('destroy deletes them all through the dynamic provider; the cloud no longer has them', async () => {
+    flavorState = stateOf('flavor');
     const deleted = await destroy({ dynamicProvider: provider, state });
     assert.deepEqual(deleted.filter((d) => d.type.startsWith('pulumi-nodejs:')).map((d) => d.name).slice(0, 1), ['web']);
     assert.equal(state.resources.size, 0);
@@ -121,5 +135,10 @@ describe('a Pulumi program on the dynamic resources, through the real dynamic pr
     const { body: flavors } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
     assert.equal((flavors.flavors as Array<{ name: string }>).filter((f) => f.name.startsWith(p)).length, 0);
     await assert.rejects(cloud.admin.compute.get(`/os-keypairs/${p}-key`), /404|not found/i);
+  });
+
+  it('a refresh of the deleted flavor answers an empty id: the engine drops it from the state', async () => {
+    const read = await provider.client.read(flavorState.type, flavorState.name, flavorState.id, { value: unwrapStruct(flavorState.outputs).value });
+    assert.equal(read.id, '');
   });
 });

@@ -199,14 +199,15 @@ export interface StartedPlugin {
 
 /**
  * Launches a plugin as the Pulumi engine does and connects to the port it prints.
+ * `options.cwd`: the plugin's working directory (the engine starts plugins in the program's directory).
  *
  * @example
  * const plugin = await startPlugin(process.execPath, ['--import', 'tsx', 'test/pulumi/provider/fixture-plugin.ts', '127.0.0.1:1'], process.env);
  * console.log(await plugin.client.getPluginInfo());
  * await plugin.stop();
  */
-export async function startPlugin(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<StartedPlugin> {
-  const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startPlugin(command: string, args: readonly string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): Promise<StartedPlugin> {
+  const child = spawn(command, [...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));

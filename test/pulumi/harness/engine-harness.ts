@@ -7,8 +7,10 @@
  * What it plays, from the SDK's own generated stubs (`@pulumi/pulumi/proto`):
  * - the ResourceMonitor gRPC service: SupportsFeature (secrets only),
  *   RegisterResource (custom `novaform:index:*` resources go to the provider
- *   plugin: Check, then Create when new, or Diff then Update / replace when
- *   the state holds it; components and the stack only get a URN),
+ *   plugin, custom `pulumi-nodejs:*` ones (dynamic resources) to a real
+ *   dynamic-provider process (dynamic-provider.ts): Check, then Create when
+ *   new, or Diff then Update / replace when the state holds it; components
+ *   and the stack only get a URN; `additionalSecretOutputs` are made secret),
  *   RegisterResourceOutputs (kept: the stack's are the program's outputs),
  *   SignalAndWaitForShutdown (answered at once);
  * - the Engine gRPC service: Log (collected), Get/SetRootResource (kept);
@@ -24,8 +26,9 @@
  *
  * What it does NOT play: no checkpoints or state files (the state is this
  * object, in memory), no previews (dry runs), no parallelism (one provider
- * operation at a time), no explicit or default provider resources (the one
- * plugin given, configured by the caller, serves every registration), no
+ * operation at a time), no explicit or default provider resources (the
+ * plugin and the dynamic provider given, configured by the caller, serve
+ * every registration of their package), no
  * Invoke / Call / ReadResource / resource references / output values /
  * transforms / hooks / aliases / protect / ignoreChanges / import (all
  * UNIMPLEMENTED or ignored), no retries, no refresh.
@@ -59,8 +62,10 @@ export interface RunOptions {
   readonly programPath: string;
   readonly project: string;
   readonly stack: string;
-  /** The provider plugin, already configured by the caller. */
-  readonly plugin: StartedPlugin;
+  /** The novaform provider plugin (`novaform:index:*`), already configured by the caller. */
+  readonly plugin?: StartedPlugin;
+  /** The dynamic-provider process (`pulumi-nodejs:*`), already configured: see dynamic-provider.ts. */
+  readonly dynamicProvider?: StartedPlugin;
   readonly state: HarnessState;
   /** Config keys without the project prefix: `{ size: 'small' }` is `<project>:size`. */
   readonly config?: Record<string, string>;
@@ -99,6 +104,26 @@ function unimplemented<Req, Res>(method: string): grpc.handleUnaryCall<Req, Res>
   return (_call, callback) => failWith(callback, grpc.status.UNIMPLEMENTED, `the test harness does not implement ${method}`);
 }
 
+/** The package of a type token: `novaform` of `novaform:index:Flavor`. */
+function packageOf(type: string): string {
+  return type.slice(0, type.indexOf(':'));
+}
+
+/** The provider calls for each package the caller gave a provider for. Pulumi's dynamic provider does not accept secrets. */
+function providersOf(options: { plugin?: StartedPlugin; dynamicProvider?: StartedPlugin }): Map<string, ProviderCalls> {
+  const providers = new Map<string, ProviderCalls>();
+  if (options.plugin) providers.set('novaform', new ProviderCalls(options.plugin));
+  if (options.dynamicProvider) providers.set('pulumi-nodejs', new ProviderCalls(options.dynamicProvider, false));
+  return providers;
+}
+
+/** The provider that serves `type`; throws for a package the harness was given no provider for. */
+function providerFor(providers: Map<string, ProviderCalls>, type: string): ProviderCalls {
+  const calls = providers.get(packageOf(type));
+  if (!calls) throw new Error(`the test harness has no provider for ${type} (it serves ${[...providers.keys()].map((p) => `${p}:*`).join(', ') || 'nothing'})`);
+  return calls;
+}
+
 /**
  * Runs a Pulumi program against the harness's engine, the way `pulumi up`
  * runs it (no preview), and resolves when the program's process has exited.
@@ -110,7 +135,7 @@ function unimplemented<Req, Res>(method: string): grpc.handleUnaryCall<Req, Res>
  */
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const { project, stack, state } = options;
-  const calls = new ProviderCalls(options.plugin);
+  const providers = providersOf(options);
   const registrations: Registration[] = [];
   const logs: LogEntry[] = [];
   const registered = new Set<string>();
@@ -136,11 +161,15 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         answer({ id: '', outputs: {}, step: 'register' });
         return;
       }
-      if (!type.startsWith('novaform:index:')) {
-        failWith(callback, grpc.status.UNIMPLEMENTED, `the test harness only serves novaform:index:* custom resources, not ${type}`);
+      let calls: ProviderCalls;
+      try {
+        calls = providerFor(providers, type);
+      } catch (error) {
+        failWith(callback, grpc.status.UNIMPLEMENTED, error);
         return;
       }
-      registerCustom(calls, state, { urn, type, name, dependencies }, req.getObject()?.toJavaScript() ?? {}).then(answer, (error: unknown) => failWith(callback, grpc.status.UNKNOWN, error));
+      const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
+      registerCustom(calls, state, { urn, type, name, dependencies, additionalSecretOutputs }, req.getObject()?.toJavaScript() ?? {}).then(answer, (error: unknown) => failWith(callback, grpc.status.UNKNOWN, error));
     },
     registerResourceOutputs: (call, callback) => {
       stackOutputs.set(call.request.getUrn(), call.request.getOutputs()?.toJavaScript() ?? {});
@@ -203,7 +232,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
     if (run.exitCode === 0) {
       for (const old of deletionOrder(state)) {
         if (registered.has(old.urn)) continue;
-        if (old.custom) await calls.delete(old);
+        if (old.custom) await providerFor(providers, old.type).delete(old);
         state.resources.delete(old.urn);
         registrations.push({ urn: old.urn, type: old.type, name: old.name, step: 'delete', id: old.id, outputs: {} });
       }
@@ -215,17 +244,17 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 }
 
 /**
- * Deletes what the state holds through the plugin's Delete, dependents
+ * Deletes what the state holds through its provider's Delete, dependents
  * before what they depend on, as `pulumi destroy` would.
  *
  * @example
  * await destroy({ plugin, state });
  */
-export async function destroy(options: { plugin: StartedPlugin; state: HarnessState }): Promise<Registration[]> {
-  const calls = new ProviderCalls(options.plugin);
+export async function destroy(options: { plugin?: StartedPlugin; dynamicProvider?: StartedPlugin; state: HarnessState }): Promise<Registration[]> {
+  const providers = providersOf(options);
   const deleted: Registration[] = [];
   for (const old of deletionOrder(options.state)) {
-    if (old.custom) await calls.delete(old);
+    if (old.custom) await providerFor(providers, old.type).delete(old);
     options.state.resources.delete(old.urn);
     deleted.push({ urn: old.urn, type: old.type, name: old.name, step: 'delete', id: old.id, outputs: {} });
   }

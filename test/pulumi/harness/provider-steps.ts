@@ -1,12 +1,18 @@
 /**
  * The engine's steps for one custom resource, as the test harness plays them
  * (see engine-harness.ts): Check, then Create when the state lacks it, or
- * Diff then Update / replace; Delete. Calls go to the plugin over gRPC with
- * the wire values (secret sentinels kept), one at a time.
+ * Diff then Update / replace; Delete. Calls go to the provider over gRPC,
+ * one at a time, with the wire values: secret sentinels kept for a provider
+ * that accepts secrets (novaform's plugin); for one that does not (Pulumi's
+ * dynamic provider answers Configure with acceptSecrets false) the values
+ * are sent plain and its outputs get the secretness of the inputs of the
+ * same name back, as the engine does. `additionalSecretOutputs` are made
+ * secret in the state for every provider.
  */
 import grpc from '@grpc/grpc-js';
 import providerPb from '@pulumi/pulumi/proto/provider_pb.js';
 import structPb from 'google-protobuf/google/protobuf/struct_pb.js';
+import { unwrapStruct, wrapPlain, type PropertyPath } from '../../../pulumi/provider/struct-values.ts';
 import type { StartedPlugin } from '../plugin-client.ts';
 import type { HarnessState, Props, ResourceState, Step } from './harness-state.ts';
 
@@ -16,10 +22,33 @@ function promised<Res>(start: (callback: (error: grpc.ServiceError | null, respo
   return new Promise((resolve, reject) => start((error, response) => (error ? reject(error) : resolve(response))));
 }
 
+/** `props` with the top-level properties `names` (those present) made secret; values already secret stay as they are. */
+export function withSecrets(props: Props, names: readonly string[]): Props {
+  const { value, secrets } = unwrapStruct(props);
+  const added: PropertyPath[] = names.filter((name) => value[name] !== undefined).map((name) => [name]);
+  return wrapPlain(value, { secrets: [...secrets, ...added], keepUnknowns: true });
+}
+
+/** The top-level properties of `props` that are secret, or hold one. */
+function secretNames(props: Props): string[] {
+  return [...new Set(unwrapStruct(props).secrets.map((path) => String(path[0])))];
+}
+
 /** Provider calls, one at a time (the harness has no parallelism). */
 export class ProviderCalls {
   private queue: Promise<unknown> = Promise.resolve();
-  constructor(private readonly plugin: StartedPlugin) {}
+  /** `acceptsSecrets`: what the provider's Configure answered. */
+  constructor(private readonly plugin: StartedPlugin, private readonly acceptsSecrets = true) {}
+
+  /** What the provider is sent: the wire value, or plain values for a provider that refuses secrets. */
+  private send(props: Props) {
+    return toStruct(this.acceptsSecrets ? props : unwrapStruct(props).value);
+  }
+
+  /** What the provider answered, with the secretness of `inputs` put back where the provider could not keep it. */
+  private answer(outputs: Props, inputs: Props): Props {
+    return this.acceptsSecrets ? outputs : withSecrets(outputs, secretNames(inputs));
+  }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run, run);
@@ -29,18 +58,18 @@ export class ProviderCalls {
 
   check(r: { urn: string; type: string; name: string }, olds: Props, news: Props): Promise<Props> {
     return this.serial(async () => {
-      const request = new providerPb.CheckRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOlds(toStruct(olds)).setNews(toStruct(news));
+      const request = new providerPb.CheckRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOlds(this.send(olds)).setNews(this.send(news));
       const response = await promised<InstanceType<typeof providerPb.CheckResponse>>((cb) => this.plugin.client.raw.check(request, cb));
       const failures = response.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
       if (failures.length > 0) throw new Error(`${r.type} ${r.name} is invalid: ${failures.join('; ')}`);
-      return response.getInputs()?.toJavaScript() ?? {};
+      return this.answer(response.getInputs()?.toJavaScript() ?? {}, news);
     });
   }
 
   diff(old: ResourceState, news: Props): Promise<{ changed: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     return this.serial(async () => {
       const request = new providerPb.DiffRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setOlds(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs)).setNews(toStruct(news));
+        .setOlds(this.send(old.outputs)).setOldInputs(this.send(old.inputs)).setNews(this.send(news));
       const response = await promised<InstanceType<typeof providerPb.DiffResponse>>((cb) => this.plugin.client.raw.diff(request, cb));
       const changes = response.getChanges();
       // DIFF_UNKNOWN: the engine compares the inputs itself.
@@ -53,38 +82,39 @@ export class ProviderCalls {
 
   create(r: { urn: string; type: string; name: string }, inputs: Props): Promise<{ id: string; outputs: Props }> {
     return this.serial(async () => {
-      const request = new providerPb.CreateRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(toStruct(inputs));
+      const request = new providerPb.CreateRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(this.send(inputs));
       const response = await promised<InstanceType<typeof providerPb.CreateResponse>>((cb) => this.plugin.client.raw.create(request, cb));
-      return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {} };
+      return { id: response.getId(), outputs: this.answer(response.getProperties()?.toJavaScript() ?? {}, inputs) };
     });
   }
 
   update(old: ResourceState, news: Props): Promise<Props> {
     return this.serial(async () => {
       const request = new providerPb.UpdateRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setOlds(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs)).setNews(toStruct(news));
+        .setOlds(this.send(old.outputs)).setOldInputs(this.send(old.inputs)).setNews(this.send(news));
       const response = await promised<InstanceType<typeof providerPb.UpdateResponse>>((cb) => this.plugin.client.raw.update(request, cb));
-      return response.getProperties()?.toJavaScript() ?? {};
+      return this.answer(response.getProperties()?.toJavaScript() ?? {}, news);
     });
   }
 
   delete(old: ResourceState): Promise<void> {
     return this.serial(async () => {
       const request = new providerPb.DeleteRequest().setUrn(old.urn).setType(old.type).setName(old.name).setId(old.id)
-        .setProperties(toStruct(old.outputs)).setOldInputs(toStruct(old.inputs));
+        .setProperties(this.send(old.outputs)).setOldInputs(this.send(old.inputs));
       await promised((cb) => this.plugin.client.raw.delete(request, cb));
     });
   }
 }
 
-export type Identity = { urn: string; type: string; name: string; dependencies: readonly string[] };
+export type Identity = { urn: string; type: string; name: string; dependencies: readonly string[]; additionalSecretOutputs?: readonly string[] };
 
 /** Check, then create, same, update or replace one custom resource; the state is updated as each call succeeds. */
 export async function registerCustom(calls: ProviderCalls, state: HarnessState, r: Identity, object: Props): Promise<ResourceState & { step: Step }> {
   const old = state.resources.get(r.urn);
   const inputs = await calls.check(r, old?.inputs ?? {}, object);
+  const { additionalSecretOutputs = [], ...identity } = r;
   const save = (id: string, outputs: Props) => {
-    const next: ResourceState = { ...r, custom: true, id, inputs, outputs };
+    const next: ResourceState = { ...identity, custom: true, id, inputs, outputs: withSecrets(outputs, additionalSecretOutputs) };
     state.resources.set(r.urn, next);
     return next;
   };

@@ -183,21 +183,27 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
     return outputs;
   };
 
-  /**
-   * `pulumi import`: the object `id` as the inputs that declare it (each
-   * kind module's `toManifest`), checked to plan as an import with no
-   * change, so the engine's Diff right after finds none.
-   */
-  const importRead = async (type: string, urn: string, id: string): Promise<ReadResult | undefined> => {
+  /** The object `id` as the inputs that declare it (its kind module's `toManifest`); undefined when the cloud has no such object. */
+  const describeOne = async (type: string, urn: string, id: string) => {
     const kind = kindOfType(type);
     const described = (await (await session(urn)).describe(kind, [id])).get(id);
     if (described === undefined) return undefined;
-    if ('unexpressible' in described) throw new Error(`cannot import ${kindModule(kind).noun} ${id}: ${described.unexpressible}`);
+    if ('unexpressible' in described) throw new Error(`cannot read ${kindModule(kind).noun} ${id} as inputs: ${described.unexpressible}`);
     const { import: _import, ...spec } = described.document.spec;
-    const inputs = { name: described.document.metadata.name, ...spec };
-    const { step } = await planOne(type, urn, inputs, id);
-    const status = (step.observed as { status?: unknown } | undefined)?.status;
-    return { id, outputs: outputsOf(type, inputs, described.document.metadata.name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs, notes: described.notes };
+    const status = described.observed.status;
+    return { name: described.document.metadata.name, inputs: { name: described.document.metadata.name, ...spec }, applied: { id, ...(typeof status === 'string' ? { status } : {}) }, notes: described.notes };
+  };
+
+  /**
+   * `pulumi import`: the object `id` as the inputs that declare it,
+   * checked to plan as an import with no change, so the engine's Diff
+   * right after finds none.
+   */
+  const importRead = async (type: string, urn: string, id: string): Promise<ReadResult | undefined> => {
+    const described = await describeOne(type, urn, id);
+    if (described === undefined) return undefined;
+    const { step } = await planOne(type, urn, described.inputs, id);
+    return { id, outputs: outputsOf(type, described.inputs, described.name, described.applied, step.resource.changes), inputs: described.inputs, notes: described.notes };
   };
 
   return {
@@ -261,7 +267,18 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
     async read(type, urn, id, inputs) {
       if (inputs === undefined) return importRead(type, urn, id);
       const name = typeof inputs.name === 'string' && inputs.name !== '' ? inputs.name : urnName(urn);
-      const { step } = await planOne(type, urn, inputs, id);
+      let planned: { step: PlannedStep };
+      try {
+        planned = await planOne(type, urn, inputs, id);
+      } catch (error) {
+        if (!(error instanceof PlanError)) throw error;
+        // The inputs no longer plan (what they refer to was deleted behind
+        // Pulumi's back), but the object can still be read as it is.
+        const described = await describeOne(type, urn, id);
+        if (described === undefined) return undefined;
+        return { id, outputs: outputsOf(type, { ...inputs, ...described.inputs }, name, described.applied), inputs, notes: [`read as the cloud has it; its inputs do not plan: ${error.message.split('\n')[0]}`, ...described.notes] };
+      }
+      const { step } = planned;
       if (step.resource.action === 'create' || (step.resource.id !== null && step.resource.id !== id)) return undefined;
       const status = (step.observed as { status?: unknown } | undefined)?.status;
       return { id, outputs: outputsOf(type, inputs, name, { id, ...(typeof status === 'string' ? { status } : {}) }, step.resource.changes), inputs, notes: [] };
@@ -280,7 +297,10 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       if (!find(planned) && Object.keys(outputs).length > 0) {
         // Taken in by `pulumi import` and not written since: it carries no
         // ownership yet. Take it over as its import planned, then delete it.
-        const { executable, step } = await planOne(type, urn, inputsOf(outputs), id);
+        const { executable, step } = await planOne(type, urn, inputsOf(outputs), id).catch((error: unknown) => {
+          if (!(error instanceof PlanError)) throw error;
+          throw new Error(`cannot delete ${kindModule(kind).noun} ${id}: it was imported and never updated, and taking it over needs its inputs to plan: ${error.message.split('\n')[0]}`);
+        });
         if (step.resource.action === 'create') return;
         if (step.resource.action === 'import') await applyOne(urn, executable, step);
         planned = await s.planDestroy({});

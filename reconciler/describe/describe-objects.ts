@@ -27,6 +27,8 @@ export type Description =
       readonly kind: Kind;
       readonly id: string;
       readonly document: { readonly apiVersion: 'novaform/v1'; readonly kind: Kind; readonly metadata: { readonly name: string }; readonly spec: Record<string, unknown> };
+      /** The object as read. */
+      readonly observed: CloudObject;
       /** What the document cannot carry (a server's admin password). */
       readonly notes: readonly string[];
     }
@@ -44,7 +46,7 @@ export function snapshotNamer(snapshot: CloudSnapshot): ReferenceNamer {
  *
  * @example
  * describeObserved('Flavor', [flavor], names)[0]
- * // { kind: 'Flavor', id: 'f1', document: { apiVersion: 'novaform/v1', kind: 'Flavor', metadata: { name: 'm1' }, spec: { vcpus: 1, ram: 512, disk: 1, import: { id: 'f1' } } }, notes: [] }
+ * // { kind: 'Flavor', id: 'f1', document: { apiVersion: 'novaform/v1', kind: 'Flavor', metadata: { name: 'm1' }, spec: { vcpus: 1, ram: 512, disk: 1, import: { id: 'f1' } } }, observed: flavor, notes: [] }
  */
 export function describeObserved(kind: Kind, objects: readonly CloudObject[], names: ReferenceNamer): Description[] {
   const module = kindModule(kind);
@@ -53,7 +55,7 @@ export function describeObserved(kind: Kind, objects: readonly CloudObject[], na
     if (!module.toManifest) return { kind, id, unexpressible: `novaform cannot describe a ${module.noun} as a manifest` };
     const result = module.toManifest(observed, names);
     if (!isDescribed(result)) return { kind, id, unexpressible: result.unexpressible };
-    return { kind, id, document: { apiVersion: 'novaform/v1', kind, metadata: { name: result.name }, spec: { ...result.spec, import: { id } } }, notes: result.notes };
+    return { kind, id, document: { apiVersion: 'novaform/v1', kind, metadata: { name: result.name }, spec: { ...result.spec, import: { id } } }, observed, notes: result.notes };
   });
 }
 

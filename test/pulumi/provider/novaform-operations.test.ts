@@ -160,6 +160,17 @@ describe('Pulumi resource operations', { timeout: 300_000 }, () => {
     }
   });
 
+  it('refresh of a server whose flavor was deleted behind its back reads the server as the cloud has it', async () => {
+    await cloud.admin.compute.delete(`/flavors/${flavorId}`);
+    const inputs = { name: `${p}-web`, flavor: `${p}-small`, image: 'cirros', networks: 'none' };
+    const read = await ops.read('novaform:index:Server', urn('Server', 'web'), serverId, inputs);
+    assert.equal(read?.id, serverId);
+    assert.equal(read?.outputs.status, 'ACTIVE');
+    assert.equal(read?.outputs.flavor, `${p}-small`);
+    assert.deepEqual(read?.inputs, inputs);
+    assert.match(read?.notes[0] ?? '', /^read as the cloud has it; its inputs do not plan: .*flavor/);
+  });
+
   it('deletes the server, then the flavor; a second delete is a no-op; close releases the stack', async () => {
     await ops.delete('novaform:index:Server', urn('Server', 'web'), serverId, {});
     await ops.delete('novaform:index:Flavor', urn('Flavor', 'small'), flavorId, {});

@@ -19,7 +19,8 @@ import { removeLeftovers } from '../leftovers.ts';
  * GetSchema, CheckConfig, Configure, Check (valid and invalid), Diff (no
  * change, in place, resize, rebuild, replace; the data-loss and restart
  * notes as warnings in the engine's log), Create, Read (refresh after a
- * change behind its back), Update (a resize that really resizes), Delete.
+ * change behind its back; import of a flavor the openstack CLI made),
+ * Update (a resize that really resizes), Delete.
  * The cloud is read through its API after each step.
  */
 const hasCli = spawnSync('openstack', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -141,9 +142,34 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     assert.equal((read.properties.value.extraSpecs as Record<string, string>)['hw:cpu_policy'], 'dedicated');
   });
 
+  it('import: Read with only an id returns the inputs of a flavor made with the openstack CLI; Check and Diff then find nothing to change', async () => {
+    // Made as another client would: the real CLI when it is here, else the cloud's API.
+    if (hasCli || requireCli) {
+      await promisify(execFile)('openstack', ['flavor', 'create', '--vcpus', '1', '--ram', '128', '--disk', '1', '--private', '--property', 'hw:cpu_policy=shared', `${p}-made`], { env: cliEnv, timeout: 60_000 });
+    } else {
+      const { body } = await cloud.admin.compute.post('/flavors', { flavor: { name: `${p}-made`, vcpus: 1, ram: 128, disk: 1, 'os-flavor-access:is_public': false } });
+      await cloud.admin.compute.post(`/flavors/${body.flavor.id}/os-extra_specs`, { extra_specs: { 'hw:cpu_policy': 'shared' } });
+    }
+    const { body } = await cloud.admin.compute.get('/flavors/detail', { query: { is_public: 'None' } });
+    ids.made = (body.flavors as Array<{ id: string; name: string }>).find((f) => f.name === `${p}-made`)!.id;
+    const read = await plugin.client.read(FLAVOR, 'made', ids.made);
+    assert.equal(read.id, ids.made);
+    assert.deepEqual(read.inputs.value, { name: `${p}-made`, vcpus: 1, ram: 128, disk: 1, isPublic: false, extraSpecs: { 'hw:cpu_policy': 'shared' } });
+    assert.equal(read.properties.value.cloudId, ids.made);
+    const checked = await plugin.client.check(FLAVOR, 'made', { value: {} }, { value: read.inputs.value });
+    assert.deepEqual(checked.failures, []);
+    const diff = await plugin.client.diff(FLAVOR, 'made', ids.made, { value: read.properties.value }, { value: checked.inputs.value });
+    assert.equal(diff.changes, 'DIFF_NONE');
+    const gone = await plugin.client.read(FLAVOR, 'nothing', '00000000-0000-0000-0000-000000000000');
+    assert.equal(gone.id, '', 'an id the cloud does not have reads as gone');
+  });
+
   it('deletes: the cloud no longer has them', async () => {
     await plugin.client.delete(SERVER, 'web', ids.web!, { value: {} });
     for (const name of ['small', 'large']) await plugin.client.delete(FLAVOR, name, ids[name]!, { value: {} });
+    // The imported flavor was never updated: its delete takes it over first (its outputs say how it was declared).
+    await plugin.client.delete(FLAVOR, 'made', ids.made!, { value: { name: `${p}-made`, vcpus: 1, ram: 128, disk: 1, isPublic: false, extraSpecs: { 'hw:cpu_policy': 'shared' }, cloudId: ids.made } });
+    await assert.rejects(cloud.admin.compute.get(`/flavors/${ids.made}`), /404|not found/i);
     await assert.rejects(cloud.admin.compute.get(`/flavors/${ids.small}`), /404|not found/i);
     const { body } = await cloud.admin.compute.get('/servers/detail');
     assert.equal((body.servers as Array<{ name: string }>).filter((s) => s.name === `${p}-web`).length, 0);

@@ -10,7 +10,9 @@
  *   plugin, custom `pulumi-nodejs:*` ones (dynamic resources) to a real
  *   dynamic-provider process (dynamic-provider.ts): Check, then Create when
  *   new, or Diff then Update / replace when the state holds it; components
- *   and the stack only get a URN; `additionalSecretOutputs` are made secret),
+ *   and the stack only get a URN; `additionalSecretOutputs` are made secret;
+ *   the `import` resource option: Read with only the id, Check, Diff, and
+ *   a refusal when the inputs do not match, as the engine's import step),
  *   RegisterResourceOutputs (kept: the stack's are the program's outputs),
  *   SignalAndWaitForShutdown (answered at once);
  * - the Engine gRPC service: Log (collected), Get/SetRootResource (kept);
@@ -30,8 +32,9 @@
  * plugin and the dynamic provider given, configured by the caller, serve
  * every registration of their package), no
  * Invoke / Call / ReadResource / resource references / output values /
- * transforms / hooks / aliases / protect / ignoreChanges / import (all
- * UNIMPLEMENTED or ignored), no retries, no refresh.
+ * transforms / hooks / aliases / protect / ignoreChanges (all
+ * UNIMPLEMENTED or ignored), no retries, no refresh, no `pulumi import`
+ * command (its code generation).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -169,7 +172,7 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
         return;
       }
       const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
-      registerCustom(calls, state, { urn, type, name, dependencies, additionalSecretOutputs }, req.getObject()?.toJavaScript() ?? {}).then(answer, (error: unknown) => failWith(callback, grpc.status.UNKNOWN, error));
+      registerCustom(calls, state, { urn, type, name, dependencies, additionalSecretOutputs }, req.getObject()?.toJavaScript() ?? {}, req.getImportid()).then(answer, (error: unknown) => failWith(callback, grpc.status.UNKNOWN, error));
     },
     registerResourceOutputs: (call, callback) => {
       stackOutputs.set(call.request.getUrn(), call.request.getOutputs()?.toJavaScript() ?? {});

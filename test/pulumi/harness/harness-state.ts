@@ -4,7 +4,7 @@
  * deletes MUST run in. No checkpoint is ever written.
  */
 export type Props = Record<string, unknown>;
-export type Step = 'create' | 'update' | 'replace' | 'same' | 'register' | 'delete';
+export type Step = 'create' | 'import' | 'update' | 'replace' | 'same' | 'register' | 'delete';
 
 /** One resource the harness holds, in wire form (sentinels kept) as the engine's state would. */
 export interface ResourceState {

@@ -80,6 +80,16 @@ export class ProviderCalls {
     });
   }
 
+  /** Read with only an id, as an import does: undefined when the provider finds no such object. */
+  readForImport(r: { urn: string; type: string; name: string }, id: string): Promise<{ id: string; outputs: Props; inputs: Props } | undefined> {
+    return this.serial(async () => {
+      const request = new providerPb.ReadRequest().setUrn(r.urn).setType(r.type).setName(r.name).setId(id);
+      const response = await promised<InstanceType<typeof providerPb.ReadResponse>>((cb) => this.plugin.client.raw.read(request, cb));
+      if (response.getId() === '') return undefined;
+      return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {}, inputs: response.getInputs()?.toJavaScript() ?? {} };
+    });
+  }
+
   create(r: { urn: string; type: string; name: string }, inputs: Props): Promise<{ id: string; outputs: Props }> {
     return this.serial(async () => {
       const request = new providerPb.CreateRequest().setUrn(r.urn).setType(r.type).setName(r.name).setProperties(this.send(inputs));
@@ -108,11 +118,27 @@ export class ProviderCalls {
 
 export type Identity = { urn: string; type: string; name: string; dependencies: readonly string[]; additionalSecretOutputs?: readonly string[] };
 
-/** Check, then create, same, update or replace one custom resource; the state is updated as each call succeeds. */
-export async function registerCustom(calls: ProviderCalls, state: HarnessState, r: Identity, object: Props): Promise<ResourceState & { step: Step }> {
+/**
+ * Check, then create, same, update or replace one custom resource; the
+ * state is updated as each call succeeds. With `importId` and no state, it
+ * imports as the engine does for the `import` resource option: Read with
+ * only the id, Check the program's inputs against the read inputs, Diff
+ * against the read outputs, and refuse when the inputs do not match.
+ */
+export async function registerCustom(calls: ProviderCalls, state: HarnessState, r: Identity, object: Props, importId = ''): Promise<ResourceState & { step: Step }> {
   const old = state.resources.get(r.urn);
-  const inputs = await calls.check(r, old?.inputs ?? {}, object);
   const { additionalSecretOutputs = [], ...identity } = r;
+  if (old === undefined && importId !== '') {
+    const read = await calls.readForImport(r, importId);
+    if (read === undefined) throw new Error(`resource '${importId}' does not exist`);
+    const inputs = await calls.check(r, read.inputs, object);
+    const imported: ResourceState = { ...identity, custom: true, id: read.id, inputs: read.inputs, outputs: withSecrets(read.outputs, additionalSecretOutputs) };
+    const diff = await calls.diff(imported, inputs);
+    if (diff.changed) throw new Error(`inputs to import do not match the existing resource; importing this resource will fail`);
+    state.resources.set(r.urn, { ...imported, inputs });
+    return { ...imported, inputs, step: 'import' };
+  }
+  const inputs = await calls.check(r, old?.inputs ?? {}, object);
   const save = (id: string, outputs: Props) => {
     const next: ResourceState = { ...identity, custom: true, id, inputs, outputs: withSecrets(outputs, additionalSecretOutputs) };
     state.resources.set(r.urn, next);

@@ -27,9 +27,11 @@ import type { CheckFailure, DiffKind, ReadResult, ResourceOperations } from './r
  * - References (a server's `flavor: "m1.small"`) resolve in the cloud at
  *   plan time: Pulumi orders the creates, so what a resource refers to
  *   exists when it is planned.
+ * - A resource with a cloud id is planned with it (`identity`).
  * - Read (refresh) plans the resource against its last inputs: outputs are
  *   the inputs with every field the cloud has otherwise set to the cloud's
- *   value, so an out-of-band change shows in the refresh's diff.
+ *   value, so an out-of-band change shows in the refresh's diff. Read
+ *   without inputs (`pulumi import`) describes the object as its inputs.
  */
 
 /** `novaform:index:Flavor` -> `Flavor`. */

@@ -9,6 +9,7 @@ import { DEFAULT_HANDLERS, type AnyHandler } from './handlers.ts';
 import { matchDeclared, type ImportRequest } from './match-observed.ts';
 import { observedDigest } from './observed-digest.ts';
 import { kindOfPin, pinReferences } from './pin-references.ts';
+import { labelChanges } from './change-labels.ts';
 import { dataLossWarnings, toPlannedChange } from './plan-action.ts';
 import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
 import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
@@ -231,7 +232,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
       results.set(key, { action: withheld ? 'noop' : action, observed: match.observed });
       add(key, {
         kind, name, id: match.observed?.id ?? null, action: withheld ? 'noop' : action, dataLoss: withheld ? false : outcome.dataLoss,
-        changes: outcome.changes.map(toPlannedChange), dependsOn: dependsOn.get(key)!,
+        changes: labelChanges(outcome.changes.map(toPlannedChange), kindModule(kind).references(manifest.spec), snapshot), dependsOn: dependsOn.get(key)!,
         deletionPolicy, warnings: [...match.warnings, ...outcome.warnings, ...(withheld ? [`managementPolicy: observe: ${withheld} not done; the cloud is left as it is`] : [])],
         ...(withheld ? { withheld } : {}),
         ...(match.observed ? { observedDigest: observedDigest(kind, match.observed) } : {}),

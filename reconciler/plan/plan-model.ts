@@ -12,6 +12,8 @@ export interface PlannedChange {
   readonly to: unknown;
   readonly apply: ApplyMode;
   readonly dataLoss: boolean;
+  /** How a person names `from` / `to` when they are cloud ids (an image: `cirros (9c1e…)`); display only. */
+  readonly labels?: { readonly from?: string; readonly to?: string };
 }
 
 export interface ResourceKey {

@@ -40,7 +40,7 @@ export function formatValue(value: unknown): string {
 function changeLine(change: PlannedChange, action: PlanAction): string {
   const named = change.apply === 'update' || (['resize', 'rebuild'].includes(change.apply) && change.apply === action);
   const how = change.apply === 'replace' ? ' (forces replacement)' : named ? '' : ` (${change.apply})`;
-  return `${change.path}: ${formatValue(change.from)} -> ${formatValue(change.to)}${how}`;
+  return `${change.path}: ${change.labels?.from ?? formatValue(change.from)} -> ${change.labels?.to ?? formatValue(change.to)}${how}`;
 }
 
 /**

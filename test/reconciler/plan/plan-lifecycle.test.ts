@@ -98,7 +98,7 @@ describe('planStack: a stack through its life', () => {
     assert.deepEqual(web.changes.map((c) => [c.path, c.from, c.to, c.apply, c.dataLoss]), [['spec.image', pinned.get('Image/cirros')?.id ?? web.changes[0]!.from, pinned.get('Image/debian-12')!.id, 'rebuild', true]]);
     assert.deepEqual(web.warnings, ['data loss: rebuilding Server web-1 wipes its root disk (spec.image)']);
     const text = renderPlan(plan);
-    assert.match(text, /  ! rebuild Server web-1 \(.+\)\n      spec\.image: \S+ -> \S+\n      WARNING: data loss: rebuilding Server web-1 wipes its root disk \(spec\.image\)\n/);
+    assert.match(text, /  ! rebuild Server web-1 \(.+\)\n      spec\.image: cirros \([0-9a-f-]+\) -> debian-12 \([0-9a-f-]+\)\n      WARNING: data loss: rebuilding Server web-1 wipes its root disk \(spec\.image\)\n/);
     await kit.apply(await kit.plan());
     assert.equal((await kit.plan()).plan.summary.noop, 6);
   });

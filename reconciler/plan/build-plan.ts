@@ -10,10 +10,10 @@ import { matchDeclared, type ImportRequest } from './match-observed.ts';
 import { observedDigest } from './observed-digest.ts';
 import { kindOfPin, pinReferences } from './pin-references.ts';
 import { labelChanges } from './change-labels.ts';
-import { dataLossWarnings, toPlannedChange } from './plan-action.ts';
+import { dataLossWarnings, summarize, toPlannedChange } from './plan-action.ts';
 import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
 import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
-import { PLAN_ACTIONS, type Plan, type PlanAction, type PlannedResource, type ResourceKey } from './plan-model.ts';
+import { type Plan, type PlanAction, type PlannedResource, type ResourceKey } from './plan-model.ts';
 import { orderSteps } from './plan-order.ts';
 import { pruneCandidates, type PruneCandidate } from './prune.ts';
 import { objectsOf, type CloudSnapshot } from './read-cloud.ts';
@@ -254,7 +254,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
 
   warnAttached(snapshot, deletedIdsByKey, resources, steps);
   const actions = ordered.order.map((key) => resources.get(key)!);
-  const summary = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, actions.filter((r) => r.action === a).length])) as Record<PlanAction, number>;
+  const summary = summarize(actions);
   const plan: Plan = {
     version: 1, stack, cloud: input.cloudName, createdAt: (input.now?.() ?? new Date()).toISOString(),
     actions, summary, manifests: { ...input.manifestDigests },

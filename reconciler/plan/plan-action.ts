@@ -1,6 +1,6 @@
 import { kindModule } from '../../provider/resources/registry.ts';
 import type { ApplyMode, FieldChange, Kind } from '../../provider/resources/types.ts';
-import type { PlanAction, PlannedChange } from './plan-model.ts';
+import { PLAN_ACTIONS, type PlanAction, type PlannedChange, type PlannedResource } from './plan-model.ts';
 
 /**
  * Pure: a resource's field changes -> its one plan action (DESIGN.md
@@ -57,4 +57,9 @@ export function dataLossWarnings(kind: Kind, name: string, action: PlanAction, c
   if (action === 'replace') return [`data loss: ${kind} ${name} is deleted and created again; what it holds is lost ${cause}`];
   if (action === 'rebuild') return [`data loss: rebuilding ${kind} ${name} wipes its root disk ${cause}`];
   return [`data loss: ${kind} ${name} ${cause}`];
+}
+
+/** The number of resources per action (a plan's `summary`). */
+export function summarize(actions: readonly Pick<PlannedResource, 'action'>[]): Record<PlanAction, number> {
+  return Object.fromEntries(PLAN_ACTIONS.map((a) => [a, actions.filter((r) => r.action === a).length])) as Record<PlanAction, number>;
 }

@@ -75,4 +75,6 @@ export interface Plan {
    * fresh plan equals the saved one.
    */
   readonly manifests: Readonly<Record<string, string>>;
+  /** `--target`: the resources the plan was narrowed to (narrow-plan.ts); absent for a whole plan. */
+  readonly targets?: readonly string[];
 }

@@ -43,6 +43,9 @@ export function parseSavedPlan(text: string): Plan {
   if (typeof plan.stack !== 'string' || typeof plan.cloud !== 'string' || !Array.isArray(plan.actions) || !plan.manifests || typeof plan.manifests !== 'object') {
     throw new SavedPlanError('not a plan file: stack, cloud, actions and manifests are required');
   }
+  if (plan.targets !== undefined && (!Array.isArray(plan.targets) || plan.targets.some((t) => typeof t !== 'string'))) {
+    throw new SavedPlanError('not a plan file: targets must be a list of KIND/NAME');
+  }
   for (const action of plan.actions) {
     if (!action || typeof action.kind !== 'string' || typeof action.name !== 'string' || !PLAN_ACTIONS.includes(action.action)) {
       throw new SavedPlanError(`not a plan file: an action is malformed (${JSON.stringify(action).slice(0, 120)})`);
@@ -85,6 +88,8 @@ export function verifySavedPlan(saved: Plan, fresh: ExecutablePlan | Plan, manif
   if (saved.version !== 1) return `plan file version ${String(saved.version)} is not supported`;
   if (saved.stack !== now.stack) return `the plan is for stack '${saved.stack}', not '${now.stack}'`;
   if (saved.cloud !== now.cloud) return `the plan was made for cloud '${saved.cloud}', not '${now.cloud}'`;
+  const targets = (plan: Plan) => (plan.targets ?? []).join(', ') || 'the whole stack';
+  if (targets(saved) !== targets(now)) return `the plan was made for ${targets(saved)}, not ${targets(now)}`;
   const files = manifestChanges(saved.manifests, manifestDigests);
   if (files.length > 0) return `the manifests changed since the plan was made: ${files.join(', ')}`;
   const key = (r: PlannedResource) => `${r.kind}/${r.name}`;

@@ -142,10 +142,22 @@ describe('os-volume_attachments', () => {
     // Already attached (the attach still in progress counts): the real Zed cloud names the servers, for this server or another.
     assertFault(await demo.post(attachments(server.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
     assertFault(await demo.post(attachments(other.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
-    // Detaching before the attach completed: Cinder refuses (the volume is not in-use yet).
-    assertFault(await demo.delete(attachments(server.id, `/${volumeId}`)), 400, /^Invalid volume: Invalid input received: Invalid volume: Unable to detach volume\. Volume status must be 'in-use' and attach_status must be 'attached' to detach\. \(HTTP 400\)/);
     await waitForVolume(demo, volumeId, 'in-use');
     assertFault(await demo.post(attachments(other.id), { volumeAttachment: { volumeId } }), 400, `Invalid volume: volume ${volumeId} is already attached to instances: ${server.id}`);
+  });
+
+  it('refuses a detach before the attach completed (Cinder: the volume is not in-use yet)', async () => {
+    // Its own engine with a slow attach (3 s), so the detach surely comes first even on a loaded machine.
+    const slow = await startActionsEngine({ config: { faults: { buildDelayMs: 3_000 } } });
+    try {
+      const client = await slow.login('demo');
+      const server = await createActiveServer(client);
+      const volumeId = await createVolume(client);
+      await client.post(attachments(server.id), { volumeAttachment: { volumeId } });
+      assertFault(await client.delete(attachments(server.id, `/${volumeId}`)), 400, /^Invalid volume: Invalid input received: Invalid volume: Unable to detach volume\. Volume status must be 'in-use' and attach_status must be 'attached' to detach\. \(HTTP 400\)/);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('needs a server in an attachable state, unlocked for members', async () => {

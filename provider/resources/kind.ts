@@ -168,6 +168,12 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    * orders a member's removal before its addition elsewhere. Optional.
    */
   zoneMembers?(observed: Observed, declared?: ManifestSpec): ZoneMembers;
+  /**
+   * How `--replace` renews an object in place (a server booted from an
+   * image: `rebuild`, which wipes its root disk); undefined, or no member:
+   * delete and create (forced-change.ts). MUST be pure. Optional.
+   */
+  renewal?(observed: Observed): 'rebuild' | undefined;
   /** The error policy of an object that settled failed. Optional: without it a failed object fails the step. */
   onFailed?(spec: Spec, observed: Observed): FailurePolicy;
 

@@ -1,4 +1,5 @@
 import { describeChanges, needsReplace, unapprovedChanges } from './change-guard.ts';
+import { isForcedChange } from '../../provider/resources/forced-change.ts';
 import { stampChanges, isStampChange } from '../../provider/resources/ownership.ts';
 import { createStep } from './create-step.ts';
 import { currentId, diffContext, labelOf, statusOf, waitReady, type StepContext, type StepOutcome } from './step-context.ts';
@@ -30,7 +31,10 @@ export async function updateStep(ctx: StepContext, spec: unknown): Promise<StepO
   if (!current) {
     throw new StepError(`${labelOf(ctx.step)} (${currentId(ctx.step) ?? 'no id'}) no longer exists in the cloud; run plan again`);
   }
-  const changes = [...handler.diff(spec, current, diffContext(ctx, ctx.step.lastApplied)), ...stampChanges(handler, current, ctx.step.owner)];
+  const diffed = handler.diff(spec, current, diffContext(ctx, ctx.step.lastApplied));
+  // A forced change (--replace) is the plan's alone: the cloud never shows it.
+  const forced = ctx.step.changes.filter((c) => isForcedChange(c) && !diffed.some((d) => d.apply === c.apply));
+  const changes = [...diffed, ...forced, ...stampChanges(handler, current, ctx.step.owner)];
   const replace = needsReplace(changes);
   if (replace.length > 0) {
     throw new StepError(`${labelOf(ctx.step)}: the cloud changed since the plan and ${describeChanges(replace)} now needs a replace; run plan again`);

@@ -9,7 +9,9 @@ import { DEFAULT_HANDLERS, type AnyHandler } from './handlers.ts';
 import { matchDeclared, type ImportRequest } from './match-observed.ts';
 import { observedDigest } from './observed-digest.ts';
 import { kindOfPin, pinReferences } from './pin-references.ts';
+import { suggest } from '../manifests/suggest.ts';
 import { labelChanges } from './change-labels.ts';
+import { TargetError } from './narrow-plan.ts';
 import { dataLossWarnings, summarize, toPlannedChange } from './plan-action.ts';
 import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
 import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
@@ -41,6 +43,8 @@ export interface BuildPlanInput {
   readonly unresolvedRefs?: readonly UnresolvedRef[];
   /** Plan deletes for owned, undeclared resources. MUST be false under --selector (the rest of the stack is not declared, not gone). Default true. */
   readonly prune?: boolean;
+  /** `--replace`: declared resources to renew although nothing differs (forced-change.ts). */
+  readonly replace?: readonly ResourceKey[];
   readonly now?: () => Date;
   /** How long a create with an unknown outcome may take to show in listings before the plan creates again (default 2 min). */
   readonly createGraceMs?: number;
@@ -95,6 +99,12 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   };
   const declared = new Map(input.documents.map((m) => [keyString({ kind: m.kind, name: m.metadata.name }), m]));
   const declaredKeys = new Set(declared.keys());
+  const forced = new Set((input.replace ?? []).map(keyString));
+  for (const key of forced) {
+    if (declaredKeys.has(key)) continue;
+    const meant = suggest(key, [...declaredKeys]);
+    throw new TargetError(`--replace ${key}: no manifest declares it${meant ? ` (did you mean ${meant}?)` : ''}`);
+  }
 
   const nowMs = (input.now?.() ?? new Date()).getTime();
   const match = (kind: Kind, name: string, spec?: { import?: ImportRequest }) => matchDeclared({
@@ -220,7 +230,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
         fail(key, manifest, 'invalid-spec', (error as Error).message);
         continue;
       }
-      const outcome = diffResource({ manifest, handler: handlers[kind], owner, spec, observed: match.observed, lastApplied: record?.lastApplied, computeAtLeast: input.computeAtLeast });
+      const outcome = diffResource({ manifest, handler: handlers[kind], owner, spec, observed: match.observed, lastApplied: record?.lastApplied, forced: forced.has(key), computeAtLeast: input.computeAtLeast });
       if ('code' in outcome) { diagnostics.push(outcome); failed.add(key); continue; }
       const action = match.via === 'import' && outcome.action !== 'replace' ? 'import' : outcome.action;
       if (match.via === 'import' && outcome.action === 'replace') {
@@ -258,6 +268,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
   const plan: Plan = {
     version: 1, stack, cloud: input.cloudName, createdAt: (input.now?.() ?? new Date()).toISOString(),
     actions, summary, manifests: { ...input.manifestDigests },
+    ...(forced.size > 0 ? { replace: [...forced].sort() } : {}),
   };
   return { plan, steps: ordered.order.map((key) => ({ ...steps.get(key)!, resource: resources.get(key)! })), pinned: pins.pinned };
 }

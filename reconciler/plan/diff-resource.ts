@@ -1,3 +1,4 @@
+import { forcedChange } from '../../provider/resources/forced-change.ts';
 import { stampChanges } from '../../provider/resources/ownership.ts';
 import { UnsupportedChangeError, type FieldChange, type Owner } from '../../provider/resources/types.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
@@ -29,6 +30,8 @@ export interface DiffInput {
   /** The stack's ownership the object must carry (and its deletionPolicy, stamped as the retain mark). */
   readonly owner: Owner;
   readonly lastApplied?: unknown;
+  /** `--replace`: renew the object even when nothing differs (forced-change.ts). */
+  readonly forced?: boolean;
   computeAtLeast(major: number, minor: number): boolean;
 }
 
@@ -95,6 +98,12 @@ export function diffResource(input: DiffInput): DiffOutcome | PlanDiagnostic {
   const failed = failedObject(handler, spec, observed);
   if (failed.change) changes = [...changes, failed.change];
   if (failed.warning) warnings.push(failed.warning);
+  if (input.forced) {
+    const forced = forcedChange(handler, observed);
+    // A change that already renews the object as strongly (a new image rebuilds; a replace) needs no forcing.
+    if (!changes.some((c) => c.apply === 'replace' || c.apply === forced.apply)) changes = [...changes, forced];
+    warnings.push(`--replace: ${forced.apply === 'rebuild' ? 'rebuilt in place' : 'deleted and created again'} as asked`);
+  }
   changes = [...changes, ...stampChanges(handler, observed, input.owner)];
   const action = actionOf(changes);
   return {

@@ -77,4 +77,6 @@ export interface Plan {
   readonly manifests: Readonly<Record<string, string>>;
   /** `--target`: the resources the plan was narrowed to (narrow-plan.ts); absent for a whole plan. */
   readonly targets?: readonly string[];
+  /** `--replace`: the resources renewed although nothing differed; absent when none. */
+  readonly replace?: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { isForcedChange } from '../../provider/resources/forced-change.ts';
 import type { Plan, PlanAction, PlannedChange, PlannedResource } from './plan-model.ts';
 
 /**
@@ -38,6 +39,7 @@ export function formatValue(value: unknown): string {
 
 /** A resize under a rebuild (or the reverse) is named: the resource's action names only the stronger one. */
 function changeLine(change: PlannedChange, action: PlanAction): string {
+  if (isForcedChange(change)) return `${change.apply === 'replace' ? 'replacement' : change.apply} requested with --replace`;
   const named = change.apply === 'update' || (['resize', 'rebuild'].includes(change.apply) && change.apply === action);
   const how = change.apply === 'replace' ? ' (forces replacement)' : named ? '' : ` (${change.apply})`;
   return `${change.path}: ${change.labels?.from ?? formatValue(change.from)} -> ${change.labels?.to ?? formatValue(change.to)}${how}`;

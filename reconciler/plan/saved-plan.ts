@@ -46,6 +46,9 @@ export function parseSavedPlan(text: string): Plan {
   if (plan.targets !== undefined && (!Array.isArray(plan.targets) || plan.targets.some((t) => typeof t !== 'string'))) {
     throw new SavedPlanError('not a plan file: targets must be a list of KIND/NAME');
   }
+  if (plan.replace !== undefined && (!Array.isArray(plan.replace) || plan.replace.some((t) => typeof t !== 'string'))) {
+    throw new SavedPlanError('not a plan file: replace must be a list of KIND/NAME');
+  }
   for (const action of plan.actions) {
     if (!action || typeof action.kind !== 'string' || typeof action.name !== 'string' || !PLAN_ACTIONS.includes(action.action)) {
       throw new SavedPlanError(`not a plan file: an action is malformed (${JSON.stringify(action).slice(0, 120)})`);
@@ -90,6 +93,8 @@ export function verifySavedPlan(saved: Plan, fresh: ExecutablePlan | Plan, manif
   if (saved.cloud !== now.cloud) return `the plan was made for cloud '${saved.cloud}', not '${now.cloud}'`;
   const targets = (plan: Plan) => (plan.targets ?? []).join(', ') || 'the whole stack';
   if (targets(saved) !== targets(now)) return `the plan was made for ${targets(saved)}, not ${targets(now)}`;
+  const replaced = (plan: Plan) => (plan.replace ?? []).join(', ') || 'nothing';
+  if (replaced(saved) !== replaced(now)) return `the plan was made with --replace ${replaced(saved)}, not ${replaced(now)}`;
   const files = manifestChanges(saved.manifests, manifestDigests);
   if (files.length > 0) return `the manifests changed since the plan was made: ${files.join(', ')}`;
   const key = (r: PlannedResource) => `${r.kind}/${r.name}`;

@@ -78,7 +78,7 @@ export interface StackSession {
   /** What plans read: the stack's records (none while moving). */
   readonly records: SessionRecords;
   /** Plans the stack against the manifests. Reads only. */
-  plan(input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune'>): Promise<ExecutablePlan>;
+  plan(input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune' | 'replace'>): Promise<ExecutablePlan>;
   /** The plan that deletes what the stack owns, keeping `retain`. Reads only. */
   planDestroy(input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): Promise<ExecutablePlan>;
   /** Compares the cloud with the manifests. Reads only; `includeUnmanaged` reads the other stacks' records too. */

@@ -120,6 +120,8 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
       return view;
     },
     onFailed: errorDecision,
+    // A rebuild keeps the id, addresses and volumes; a volume-backed server (no image) is replaced.
+    renewal: (observed) => (observed.imageId !== undefined ? 'rebuild' : undefined),
     attachments: (observed) => observed.volumeIds,
     detaches: (changes) => changes.flatMap((c) => (c.apply === 'detach' ? [(c.from as { volumeId?: string } | undefined)?.volumeId].filter((id): id is string => id !== undefined) : [])),
     // Drift: the readiness the executor waits on, plus a server stopped while its manifest wants it running.

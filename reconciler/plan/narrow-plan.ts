@@ -1,4 +1,4 @@
-import { isKind } from '../../provider/resources/registry.ts';
+import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
 import { suggest } from '../manifests/suggest.ts';
 import type { ExecutablePlan, PlannedStep } from './executable-plan.ts';
 import { keyOf } from './executable-plan.ts';
@@ -37,8 +37,8 @@ export function parseTarget(text: string): ResourceKey {
   const kind = slash > 0 ? text.slice(0, slash) : '';
   const name = slash > 0 ? text.slice(slash + 1) : '';
   if (!isKind(kind) || name === '') {
-    const meant = suggest(kind || text, ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server']);
-    throw new TargetError(`'${text}' is not KIND/NAME${meant && kind !== '' ? ` (did you mean ${meant}/${name || 'NAME'}?)` : ''}: KIND is Flavor, Keypair, Volume, Aggregate, ServerGroup or Server`);
+    const meant = suggest(kind || text, KIND_NAMES);
+    throw new TargetError(`'${text}' is not KIND/NAME${meant && kind !== '' ? ` (did you mean ${meant}/${name || 'NAME'}?)` : ''}: KIND is one of ${KIND_NAMES.join(', ')}`);
   }
   return { kind, name };
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { describeCloud } from '../../reconciler/state/cloud-binding.ts';
@@ -106,14 +108,24 @@ export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<
   if (keys.length === 0) throw new CliError(`state rm needs at least one KIND/NAME (as novaform state list shows them)\nUsage: ${STATE_RM_USAGE}`, 1);
   const lockWaitMs = positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000;
   const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
-  io.stdout.write(`Forgetting ${keys.map((k) => `${k.kind}/${k.name}`).join(', ')} in stack '${project.stack}': nothing is deleted in the cloud.\n${forgetConsequences(project.stack)}\n`);
+  // Unknown keys are said before anything is asked; the lock is taken only once there is something to forget.
+  const snapshot = await openStateReadOnly(stateDir, project.stack);
+  const known = keys.filter((k) => snapshot.get(k.kind, k.name) !== undefined);
+  await snapshot.close();
+  const missing = keys.filter((k) => !known.includes(k)).map((k) => `${k.kind}/${k.name}`);
+  for (const key of missing) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
+  if (known.length === 0) return 1;
+  if (!values.yes && io.stdin.isTTY !== true) {
+    throw new CliError('refusing to forget state records without a confirmation: stdin is not a terminal; use --yes when not on a terminal', 1);
+  }
+  io.stdout.write(`Forgetting ${known.map((k) => `${k.kind}/${k.name}`).join(', ')} in stack '${project.stack}': nothing is deleted in the cloud.\n${forgetConsequences(project.stack)}\n`);
   if (!(await confirm(io, 'Forget these records?', values.yes))) {
     io.stdout.write('Nothing was forgotten.\n');
     return 1;
   }
   let outcome;
   try {
-    outcome = await forgetRecords(stateDir, project.stack, keys, {
+    outcome = await forgetRecords(stateDir, project.stack, known, {
       command: 'novaform state rm', lockWaitMs,
       onWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${lockWaitMs / 1000}s...\n`),
     });
@@ -123,7 +135,7 @@ export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<
   }
   for (const record of outcome.removed) io.stdout.write(`forgot ${record.kind}/${record.name} (cloud id ${record.cloudId}); it is still in the cloud\n`);
   for (const key of outcome.unknown) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
-  return outcome.unknown.length > 0 ? 1 : 0;
+  return outcome.unknown.length + missing.length > 0 ? 1 : 0;
 }
 
 /** KIND/NAME arguments and paths (a known kind before the first `/`, else an existing path). */
@@ -137,9 +149,13 @@ function splitKeys(args: readonly string[], cwd: string): { keys: { kind: Kind; 
       keys.push({ kind, name: arg.slice(slash + 1) });
       continue;
     }
+    if (existsSync(resolve(cwd, arg))) {
+      paths.push(arg);
+      continue;
+    }
     const near = kind === undefined ? undefined : KIND_NAMES.find((k) => k.toLowerCase() === kind.toLowerCase());
-    if (near !== undefined && near !== kind) throw new CliError(`'${arg}': unknown kind '${kind}'; did you mean ${near}/${arg.slice(slash + 1)}?`, 1);
-    paths.push(arg);
+    if (near !== undefined) throw new CliError(`'${arg}': unknown kind '${kind}'; did you mean ${near}/${arg.slice(slash + 1)}?`, 1);
+    throw new CliError(`'${arg}' is neither KIND/NAME (KIND one of ${KIND_NAMES.join(', ')}) nor an existing path`, 1);
   }
   return { keys, paths };
 }

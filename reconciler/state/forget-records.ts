@@ -15,12 +15,21 @@ import { openState } from './state-store.ts';
  * - An event `Forgotten` is recorded per removed record.
  *
  * What forgetting means is the planner's matching (provider/resources/match.ts),
- * not this module's: every kind stamps its objects with the stack's
- * ownership IN THE CLOUD (metadata, extra specs, a keypair's key comment),
- * and a plan finds a stamped object with no record. So while the object
- * keeps its stamp, the next plan re-adopts it when a manifest still
- * declares it, and deletes it when none does (unless it is stamped Retain).
- * `forgetConsequences` says this in words.
+ * not this module's, and it depends on whether the object carries the
+ * stack's ownership stamp IN THE CLOUD (`forgetConsequences` says it in
+ * words):
+ * - stamped (servers, volumes, aggregates, flavors, ssh keypairs): a plan
+ *   finds it by its stamp with no record, so while a manifest declares it
+ *   it is re-adopted (and the next apply records it again); once none
+ *   does, an apply deletes it unless it is stamped Retain. Forgetting alone
+ *   does not let go of it.
+ * - unstamped (server groups, x509 keypairs: Nova keeps nowhere to put a
+ *   stamp): the record was the only evidence, so the stack lets go of it:
+ *   a manifest still declaring it makes the plan fail with "not ours"
+ *   (take it back with `import`); with no manifest it is left alone.
+ * Removing the stamp in the cloud is deliberately NOT done here: it is a
+ * cloud write, it needs the cloud, and a stale or wrong record (the usual
+ * reason to forget one) must be removable without it.
  *
  * @example
  * const { removed, unknown } = await forgetRecords('/repo/.novaform', 'web', [{ kind: 'Volume', name: 'data' }], { command: 'novaform state rm' });
@@ -54,14 +63,15 @@ export async function forgetRecords(
 
 /**
  * What forgetting records of `stack` means for the next plan, in words
- * (true for every kind: each stamps its objects in the cloud).
+ * (see forgetRecords: stamped and unstamped objects differ).
  *
  * @example
- * forgetConsequences('web') // 'The objects stay in the cloud, untouched, and still carry stack 'web' ownership …'
+ * forgetConsequences('web') // 'The objects stay in the cloud, untouched. One that carries stack 'web' ownership …'
  */
 export function forgetConsequences(stack: string): string {
-  return `The objects stay in the cloud, untouched, and still carry stack '${stack}' ownership there (novaform:stack / novaform:name; a keypair in its key comment), `
-    + 'so the next plan finds them again: one a manifest still declares is re-adopted as if never forgotten; '
-    + 'one no manifest declares is deleted by the next apply, unless stamped deletionPolicy Retain. '
-    + 'To let novaform go of an object for good, remove its manifest AND its ownership stamp in the cloud (a keypair: recreate it).';
+  return `The objects stay in the cloud, untouched. One that carries stack '${stack}' ownership in the cloud `
+    + '(novaform:stack / novaform:name: servers, volumes, aggregates, flavors; ssh keypairs in their key comment) is found again by the next plan: '
+    + 'while a manifest declares it, it is re-adopted (and the next apply records it again); once no manifest does, it is deleted by the next apply, unless stamped deletionPolicy Retain. '
+    + 'To let go of such an object for good, remove its manifest AND its ownership stamp in the cloud. '
+    + 'One that carries no stamp (server groups, x509 keypairs) was the stack\'s only through its record: a manifest still declaring it now fails to plan as "not ours" (take it back with spec.import), and with no manifest it is left alone.';
 }

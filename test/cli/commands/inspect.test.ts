@@ -162,6 +162,26 @@ describe('novaform state, get, outputs, graph, stacks (in-process, engine over H
     assert.equal(data.lastApplied, null);
   });
 
+  it('state rm of an unstamped object (a server group) lets go of it: a plan calls it not ours, and leaves it alone once undeclared', async () => {
+    await kit.write({ 'group.yaml': 'apiVersion: novaform/v1\nkind: ServerGroup\nmetadata:\n  name: qs-spread\nspec:\n  policy: anti-affinity\n' });
+    try {
+      const applied = await kit.run('apply', ['.', '--yes']);
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.equal((await inspect(kit, 'state rm', ['ServerGroup/qs-spread', '--yes'])).code, 0);
+      const plan = await kit.run('plan', ['.']);
+      assert.equal(plan.code, 1);
+      assert.match(plan.stderr, /server group named 'qs-spread' .* was not created by novaform/);
+      assert.match(plan.stderr, /import: \{id: /);
+    } finally {
+      await kit.write({ 'group.yaml': null });
+    }
+    const mark = kit.mark();
+    const plan = await kit.run('plan', ['.', '--output', 'json']);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.equal(JSON.parse(plan.stdout).actions.some((a: { name: string }) => a.name === 'qs-spread'), false, 'left alone');
+    assert.deepEqual(kit.writesSince(mark), []);
+  });
+
   it('graph and stacks work offline on the same project', async () => {
     const dot = await inspect(kit, 'graph', ['.']);
     assert.equal(dot.code, 0, dot.stderr);
@@ -175,6 +195,8 @@ describe('novaform state, get, outputs, graph, stacks (in-process, engine over H
     const stacks = JSON.parse((await inspect(kit, 'stacks', ['-o', 'json'])).stdout);
     assert.equal(stacks.stacks.length, 1);
     assert.equal(stacks.stacks[0].stack, 'quickstart');
-    assert.equal(stacks.stacks[0].resources, 6);
+    const records = JSON.parse((await inspect(kit, 'state list', ['-o', 'json'])).stdout).resources.length;
+    assert.equal(stacks.stacks[0].resources, records);
+    assert.equal(records, 7, 'the quickstart, qs-secret, and qs-data recorded again by the last apply');
   });
 });

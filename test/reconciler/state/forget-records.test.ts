@@ -55,5 +55,6 @@ describe('forgetRecords', () => {
     assert.match(text, /stack 'web' ownership/);
     assert.match(text, /re-adopted/);
     assert.match(text, /deleted by the next apply, unless stamped deletionPolicy Retain/);
+    assert.match(text, /no stamp \(server groups, x509 keypairs\).*take it back with spec.import/);
   });
 });

@@ -25,7 +25,10 @@ import type { SessionTarget } from './session-target.ts';
  * parse, prompt and print around it.
  *
  * - `read` (plan, drift): the state read-only (no lock, no write, no
- *   compaction), so it works while an apply holds the stack.
+ *   compaction), so it works while an apply holds the stack. The one file
+ *   a read may create is the stack's digest key (state/digest-key.ts,
+ *   atomically, once), which keys the secret digests of every plan and
+ *   drift report the session returns.
  * - `write` (apply, destroy): the stack's lock first (nothing is read or
  *   written without it), then the state read-write; the lock is checked
  *   again right before every delete and replace step.

@@ -202,17 +202,17 @@ function sessionOf(opened: Opened): StackSession {
     async plan(input) {
       usable();
       const executable = await planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}) });
-      return keyPlanDigests(executable, await digestKey());
+      return keyPlanDigests(executable, digestKey);
     },
     async planDestroy(input) {
       usable();
-      return keyPlanDigests(await planDestroy(destroyInput(input)), await digestKey());
+      return keyPlanDigests(await planDestroy(destroyInput(input)), digestKey);
     },
     async drift(input) {
       usable();
       const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.stateDir, stack) : undefined;
       const report = await detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
-      return keyDriftDigests(report, await digestKey());
+      return keyDriftDigests(report, digestKey);
     },
     describe(kind, ids) {
       usable();

@@ -19,6 +19,10 @@ import { isSecretField } from './state-redact.ts';
  *   same `hmac:` value in every plan of the stack, so a saved plan still
  *   verifies against a fresh one and plans still tell "changed" by
  *   comparing digests.
+ * - The key is read or made only when a report has a secret digest to key
+ *   (`hasSecretDigests`): a plan or drift without one writes nothing, so
+ *   `plan` on a fresh checkout still creates no file. Creates show no
+ *   field changes, so the first secret digest comes after an apply.
  * - A state folder that cannot be written (a read-only checkout) gets a key
  *   for this process only: its digests then match nothing saved, which is
  *   safe (a saved plan is called stale), never a leak.
@@ -82,6 +86,14 @@ export function isSecretPath(path: string): boolean {
   const quoted = /\["((?:[^"\\]|\\.)*)"\]$/.exec(path);
   const leaf = quoted ? quoted[1]! : path.slice(path.lastIndexOf('.') + 1);
   return isSecretField(leaf);
+}
+
+/** True when some change under a secret path holds a plain digest in one of `fields`: keying it needs the key. */
+export function hasSecretDigests<T extends { readonly path: string }>(changes: readonly T[], fields: readonly (keyof T & string)[]): boolean {
+  return changes.some((change) => isSecretPath(change.path) && fields.some((field) => {
+    const value = (change as Record<string, unknown>)[field];
+    return typeof value === 'string' && PLAIN_DIGEST.test(value);
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DriftReport } from '../drift/drift-model.ts';
 import type { ExecutablePlan } from '../plan/executable-plan.ts';
 import type { PlannedResource } from '../plan/plan-model.ts';
-import { keyChanges } from './digest-key.ts';
+import { hasSecretDigests, keyChanges } from './digest-key.ts';
 
 /**
  * Plans and drift reports as they leave a stack session: every secret
@@ -16,13 +16,17 @@ import { keyChanges } from './digest-key.ts';
  */
 
 /**
- * The plan with its actions' secret digests keyed; steps point at the keyed actions.
+ * The plan with its actions' secret digests keyed; steps point at the
+ * keyed actions. `key` is asked for only when there is something to key
+ * (digest-key.ts: a plan without secrets writes nothing).
  *
  * @example
- * const keyed = keyPlanDigests(await planStack(input), await stackDigestKey(stateDir, 'web'));
+ * const keyed = await keyPlanDigests(await planStack(input), () => stackDigestKey(stateDir, 'web'));
  * keyed.plan.actions[0].changes[0].to // 'hmac:…' for spec.userData
  */
-export function keyPlanDigests(executable: ExecutablePlan, key: Buffer): ExecutablePlan {
+export async function keyPlanDigests(executable: ExecutablePlan, getKey: () => Promise<Buffer>): Promise<ExecutablePlan> {
+  if (!hasSecretDigests(executable.plan.actions.flatMap((a) => a.changes), ['from', 'to'])) return executable;
+  const key = await getKey();
   const keyed = new Map<PlannedResource, PlannedResource>();
   const keyResource = (resource: PlannedResource): PlannedResource => {
     const known = keyed.get(resource);
@@ -37,11 +41,13 @@ export function keyPlanDigests(executable: ExecutablePlan, key: Buffer): Executa
 }
 
 /**
- * The drift report with its changes' secret digests keyed.
+ * The drift report with its changes' secret digests keyed (`key` asked for only when needed).
  *
  * @example
- * keyDriftDigests(report, key).resources[0].changes[0].actual // 'hmac:…' for spec.userData
+ * (await keyDriftDigests(report, () => stackDigestKey(stateDir, 'web'))).resources[0].changes[0].actual // 'hmac:…' for spec.userData
  */
-export function keyDriftDigests(report: DriftReport, key: Buffer): DriftReport {
+export async function keyDriftDigests(report: DriftReport, getKey: () => Promise<Buffer>): Promise<DriftReport> {
+  if (!hasSecretDigests(report.resources.flatMap((r) => r.changes), ['desired', 'actual'])) return report;
+  const key = await getKey();
   return { ...report, resources: report.resources.map((r) => ({ ...r, changes: keyChanges(key, r.changes, ['desired', 'actual']) })) };
 }

@@ -53,7 +53,7 @@ describe('novaform inspect commands end to end (real process, embedded engine)',
     const stateDir = join(project, '.novaform', 'state', 'quickstart');
     for (const dir of [join(project, '.novaform'), stateDir, join(project, '.novaform', 'engine')]) assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
     for (const name of await readdir(stateDir)) assert.equal((await stat(join(stateDir, name))).mode & 0o777, 0o600, name);
-    assert.ok((await readdir(stateDir)).includes('digest.key'));
+    assert.equal((await readdir(stateDir)).includes('digest.key'), false, 'no plan showed a secret digest, so no key was made');
   });
 
   it('state rm forgets a record without deleting; the next plan finds the object again and changes nothing', () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DIGEST_KEY_FILE, isSecretPath, keyChanges, keyedDigest, stackDigestKey } from '../../../reconciler/state/digest-key.ts';
+import { DIGEST_KEY_FILE, hasSecretDigests, isSecretPath, keyChanges, keyedDigest, stackDigestKey } from '../../../reconciler/state/digest-key.ts';
 
 const dirs: string[] = [];
 after(async () => { await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))); });
@@ -66,5 +66,14 @@ describe('keyChanges', () => {
     assert.equal(isSecretPath('spec.metadata["db.password"]'), true);
     assert.equal(isSecretPath('spec.metadata["owner"]'), false);
     assert.equal(isSecretPath('spec.flavor'), false);
+  });
+});
+
+describe('hasSecretDigests', () => {
+  it('is true only for a plain digest under a secret path, so plans without one need no key', () => {
+    assert.equal(hasSecretDigests([{ path: 'spec.userData', from: null, to: 'sha256:bbbbbbbbbbbbbbbb' }], ['from', 'to']), true);
+    assert.equal(hasSecretDigests([{ path: 'spec.userData', from: 'hmac:00', to: null }], ['from', 'to']), false);
+    assert.equal(hasSecretDigests([{ path: 'spec.image', from: 'sha256:bbbbbbbbbbbbbbbb', to: 'x' }], ['from', 'to']), false);
+    assert.equal(hasSecretDigests([], ['from', 'to']), false);
   });
 });

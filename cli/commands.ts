@@ -90,4 +90,46 @@ export const commands: CommandSpec[] = [
     usage: 'novaform resume [PATH...] [--stack NAME]',
     load: async () => ({ run: (await import('./commands/suspend.ts')).runResume }),
   },
+  {
+    path: ['state', 'list'],
+    summary: 'List the stack\'s state records: kind, name, cloud id, deletionPolicy, last applied (no cloud call)',
+    usage: 'novaform state list [PATH...] [--stack NAME] [--output text|json]',
+    load: async () => ({ run: (await import('./commands/state.ts')).runList }),
+  },
+  {
+    path: ['state', 'show'],
+    summary: 'Show one state record in full (secrets as the state holds them: digests)',
+    usage: 'novaform state show KIND/NAME [PATH...] [--stack NAME] [--output text|json]',
+    load: async () => ({ run: (await import('./commands/state.ts')).runShow }),
+  },
+  {
+    path: ['state', 'rm'],
+    summary: 'Forget state records without deleting anything in the cloud (the next plan finds stamped objects again)',
+    usage: 'novaform state rm KIND/NAME... [PATH...] [--stack NAME] [--yes] [--lock-wait SECONDS]',
+    load: async () => ({ run: (await import('./commands/state.ts')).runRm }),
+  },
+  {
+    path: ['get'],
+    summary: 'Each resource of the stack with its id, cloud status, last apply and drift (reads only)',
+    usage: 'novaform get [PATH...] [--stack NAME] [--os-cloud NAME|embedded] [--output text|json] [--rebind]',
+    load: () => import('./commands/get.ts'),
+  },
+  {
+    path: ['outputs'],
+    summary: 'Ids, status, addresses and volume attachments of the stack\'s resources (reads only)',
+    usage: 'novaform outputs [PATH...] [--stack NAME] [--os-cloud NAME|embedded] [--output text|json] [--show-secrets] [--rebind]',
+    load: () => import('./commands/outputs.ts'),
+  },
+  {
+    path: ['graph'],
+    summary: 'Draw the manifests\' dependency graph as DOT, Mermaid or SVG (offline)',
+    usage: 'novaform graph PATH... [--stack NAME] [--format dot|mermaid|svg]',
+    load: () => import('./commands/graph.ts'),
+  },
+  {
+    path: ['stacks'],
+    summary: 'List the stacks kept under a directory: records, bound cloud, last apply',
+    usage: 'novaform stacks [DIR] [--output text|json]',
+    load: () => import('./commands/stacks.ts'),
+  },
 ];

@@ -22,9 +22,10 @@ export function isTempName(name: string): boolean {
  * await writeFileAtomic('/p/.novaform/controller/web/status.json', '{ "version": 1 }\n');
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  // The controller's files sit in the stack's .novaform folder: private like the state (reconciler/state/private-files.ts).
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  const file = await open(temp, 'wx', 0o644);
+  const file = await open(temp, 'wx', 0o600);
   try {
     try {
       await file.writeFile(content);

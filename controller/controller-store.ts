@@ -203,7 +203,7 @@ export function openControllerStore(projectDir: string, stack: string, options: 
     suspended: () => readJsonFile<SuspendMarker>(join(dir, SUSPENDED)),
 
     watch(onChange) {
-      mkdirSync(approvalsDir, { recursive: true });
+      mkdirSync(approvalsDir, { recursive: true, mode: 0o700 });
       let stopped = false;
       let last: string | undefined;
       let timer: NodeJS.Timeout | undefined;

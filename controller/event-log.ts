@@ -105,8 +105,8 @@ export function openEventLog(path: string, keep = 1000): EventLog {
         ...(event.key !== undefined ? { key: event.key } : {}), message: redactMessage(event.message),
       };
       const line = `${scan.torn ? '\n' : ''}${JSON.stringify(stored)}\n`;
-      await mkdir(dirname(path), { recursive: true });
-      await appendFile(path, line);
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await appendFile(path, line, { mode: 0o600 });
       scan = { size: scan.size + Buffer.byteLength(line), lastSeq: stored.seq, lines: scan.lines + 1, torn: false };
       if (scan.lines > 2 * keep) scan = await compact();
       return stored;

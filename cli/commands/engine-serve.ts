@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { CliError } from '../cli-error.ts';
  * for the engine's users, the split every OpenStack tool understands.
  */
 async function writeCloudFiles(engine: RunningEngine, dir: string): Promise<{ clouds: string; secure: string; text: string }> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const cloudName = (user: string) => (user === 'admin' ? 'novaform-engine' : `novaform-engine-${user}`);
   const clouds = ['clouds:'];
   const secure = ['clouds:'];
@@ -33,12 +33,29 @@ async function writeCloudFiles(engine: RunningEngine, dir: string): Promise<{ cl
   const cloudsPath = join(dir, 'clouds.yaml');
   const securePath = join(dir, 'secure.yaml');
   const text = `${clouds.join('\n')}\n`;
-  await writeFile(cloudsPath, text);
+  await writeFile(cloudsPath, text, { mode: 0o600 });
   await writeFile(securePath, `${secure.join('\n')}\n`, { mode: 0o600 });
   await chmod(securePath, 0o600);
   return { clouds: cloudsPath, secure: securePath, text };
 }
 
+/**
+ * Removes what `writeCloudFiles` wrote: the files name this run's port and
+ * hold the users' passwords, and mean nothing once the engine is gone. The
+ * data directory itself stays (it is the engine's data); a temp folder goes.
+ */
+async function removeCloudFiles(files: { clouds: string; secure: string }, tempDir: string | undefined): Promise<void> {
+  await rm(files.secure, { force: true });
+  await rm(files.clouds, { force: true });
+  if (tempDir) await rm(tempDir, { recursive: true, force: true });
+}
+
+/**
+ * `novaform engine serve`: runs the embedded engine until SIGINT or
+ * SIGTERM, with a clouds.yaml and a secure.yaml (0600) for it; on either
+ * signal it stops the engine and removes both files (and the temp folder
+ * they were in, with --memory).
+ */
 export async function run(argv: string[]): Promise<number> {
   let values;
   try {
@@ -77,7 +94,9 @@ export async function run(argv: string[]): Promise<number> {
     if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} on ${values.host} is already in use; pick another with --port (0 = any free port)`);
     throw new CliError(err.message);
   }
-  const files = await writeCloudFiles(engine, dataDir ?? (await mkdtemp(join(tmpdir(), 'novaform-engine-'))));
+  // In memory, the files go to a fresh 0700 temp folder, removed with them at exit.
+  const tempDir = dataDir ? undefined : await mkdtemp(join(tmpdir(), 'novaform-engine-'));
+  const files = await writeCloudFiles(engine, dataDir ?? tempDir!);
   process.stdout.write(
     [
       `novaform engine listening on ${engine.url} (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
@@ -91,11 +110,15 @@ export async function run(argv: string[]): Promise<number> {
     ].join('\n'),
   );
 
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await engine.close();
+  try {
+    await new Promise<void>((resolveStop) => {
+      const stop = () => resolveStop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await engine.close();
+  } finally {
+    await removeCloudFiles(files, tempDir);
+  }
   return 0;
 }

@@ -22,8 +22,10 @@ export class Collection<T extends { id: string }> {
   ) {}
 
   static async open<T extends { id: string }>(name: string, dataDir: string | undefined): Promise<Collection<T>> {
+    // 0600 datafiles in a 0700 folder: they hold users' passwords and tokens. nedb-promises passes `modes` on; its typings leave it out.
+    const persisted = { filename: `${dataDir}/${name}.db`, autoload: false, modes: { fileMode: 0o600, dirMode: 0o700 } };
     const db = dataDir
-      ? Datastore.create({ filename: `${dataDir}/${name}.db`, autoload: false })
+      ? Datastore.create(persisted)
       : Datastore.create({ inMemoryOnly: true });
     await db.load();
     const collection = new Collection<T>(name, db);

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { Collection } from './collection.ts';
 import type { ApplicationCredential, Project, RoleAssignment, Token, User } from '../identity/identity-model.ts';
 import type { Aggregate, ComputeHost, Flavor, Keypair, Migration, QuotaOverride, Server, ServerGroup } from '../compute/compute-model.ts';
@@ -37,7 +37,11 @@ export interface Store {
 
 /** Opens the store under `dataDir`, or in memory only when `dataDir` is undefined. */
 export async function openStore(dataDir: string | undefined): Promise<Store> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+  if (dataDir) {
+    // The engine's data holds users' passwords and tokens: 0700 here, 0600 datafiles (collection.ts), whatever the umask.
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await chmod(dataDir, 0o700);
+  }
   const open = <T extends { id: string }>(name: string) => Collection.open<T>(name, dataDir);
   const [projects, users, roleAssignments, applicationCredentials, tokens, flavors, keypairs, aggregates, hosts,
     servers, migrations, quotas, serverGroups, volumes, volumeTypes, images, counters] = await Promise.all([

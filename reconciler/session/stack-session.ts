@@ -9,6 +9,8 @@ import type { DriftReport } from '../drift/drift-model.ts';
 import type { ExecutablePlan } from '../plan/executable-plan.ts';
 import { planStack, type PlanStackInput } from '../plan/plan-stack.ts';
 import { preflightQuota, type QuotaPreflight } from '../quota-preflight.ts';
+import { stackDigestKey } from '../state/digest-key.ts';
+import { keyDriftDigests, keyPlanDigests } from '../state/keyed-reports.ts';
 import { checkBinding, identityOf, sameCloud, type CloudIdentity } from '../state/cloud-binding.ts';
 import { otherStacksRecords } from '../state/other-stacks-records.ts';
 import { openStateReadOnly } from '../state/read-only-state.ts';
@@ -23,7 +25,10 @@ import type { SessionTarget } from './session-target.ts';
  * parse, prompt and print around it.
  *
  * - `read` (plan, drift): the state read-only (no lock, no write, no
- *   compaction), so it works while an apply holds the stack.
+ *   compaction), so it works while an apply holds the stack. The one file
+ *   a read may create is the stack's digest key (state/digest-key.ts,
+ *   atomically, once), which keys the secret digests of every plan and
+ *   drift report the session returns.
  * - `write` (apply, destroy): the stack's lock first (nothing is read or
  *   written without it), then the state read-write; the lock is checked
  *   again right before every delete and replace step.
@@ -185,24 +190,29 @@ function sessionOf(opened: Opened): StackSession {
     }
     return { store: opened.store, lock: opened.lock };
   };
+  // Secret digests in plans and drift reports are keyed per stack (state/digest-key.ts); read or made once per session.
+  let key: Promise<Buffer> | undefined;
+  const digestKey = () => (key ??= stackDigestKey(opened.stateDir, stack));
   const destroyInput = (input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): PlanDestroyInput => ({
     clients: target.clients, stack, state: records, cloudName: target.cloudName, ...input,
   });
   return {
     stack, mode, target, moving, records,
     ...(opened.boundTo ? { boundTo: opened.boundTo } : {}),
-    plan(input) {
+    async plan(input) {
       usable();
-      return planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}) });
+      const executable = await planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}) });
+      return keyPlanDigests(executable, digestKey);
     },
-    planDestroy(input) {
+    async planDestroy(input) {
       usable();
-      return planDestroy(destroyInput(input));
+      return keyPlanDigests(await planDestroy(destroyInput(input)), digestKey);
     },
     async drift(input) {
       usable();
       const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.stateDir, stack) : undefined;
-      return detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
+      const report = await detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
+      return keyDriftDigests(report, digestKey);
     },
     describe(kind, ids) {
       usable();

@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes } fr
 import { hostname as osHostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { stackDir } from './state-store.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 
 /**
  * A lock file per stack so two novaform processes never act on one stack at
@@ -112,7 +113,7 @@ function isStale(seen: Seen, maxAgeMs: number): boolean {
 async function writeTemp(path: string, content: string): Promise<string> {
   // A name no marker prefix matches: removeMarkers must never delete another taker's temp file.
   const temp = join(dirname(path), `.tmp-${randomUUID()}`);
-  const file = await open(temp, 'wx');
+  const file = await open(temp, 'wx', PRIVATE_FILE_MODE);
   try {
     await file.writeFile(content);
     await file.sync();
@@ -210,7 +211,7 @@ export async function acquireLockFile(path: string, subject: string, options: Lo
     token: randomUUID(),
   };
   const mine = `${JSON.stringify(holder)}\n`;
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   heldHere.add(holder.token!);
 
   let waiting = false;

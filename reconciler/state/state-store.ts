@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pendingCreateIn } from './pending-create.ts';
+import { ensurePrivateDir } from './private-files.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { describeCloud, identityOf, type CloudBinding, type CloudIdentity } from './cloud-binding.ts';
 import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
@@ -123,7 +123,8 @@ export function stackDir(dir: string, stack: string): string {
  */
 export async function openState(dir: string, stack: string, options: StateOptions = {}): Promise<StateStore> {
   const path = stackDir(dir, stack);
-  await mkdir(path, { recursive: true });
+  // 0700 folders, 0600 datafiles (private-files.ts): the state is the user's alone.
+  await ensurePrivateDir(path);
   const maxJournal = options.maxJournal ?? 500;
   const maxEvents = options.maxEvents ?? 1000;
   const now = () => (options.now ? options.now() : new Date()).toISOString();

@@ -1,4 +1,5 @@
 import Datastore from 'nedb-promises';
+import { PRIVATE_NEDB_MODES } from './private-files.ts';
 
 /**
  * One nedb-promises datafile holding JSON-serializable rows keyed by `id`,
@@ -13,6 +14,8 @@ import Datastore from 'nedb-promises';
  *   awaited a write MAY rely on it being on disk (the journal's promise).
  * - nedb runs one datafile's operations in call order; `seq` preserves
  *   insertion order across reopen (nedb's own order is not stable).
+ * - The datafile is 0600 in a 0700 folder (private-files.ts); opening
+ *   compacts it into a new 0600 file, so an older 0644 one is tightened.
  * - Opening compacts the datafile (nedb rewrites it on load), so only one
  *   process MUST have a given table open: the stack lock guarantees that.
  */
@@ -23,7 +26,9 @@ export class StateTable<T extends { id: string }> {
   private constructor(private readonly db: Datastore<Record<string, unknown>>) {}
 
   static async open<T extends { id: string }>(filename: string): Promise<StateTable<T>> {
-    const db = Datastore.create({ filename, autoload: false });
+    // nedb-promises passes `modes` on to @seald-io/nedb; its typings leave the option out.
+    const options = { filename, autoload: false, modes: { ...PRIVATE_NEDB_MODES } };
+    const db = Datastore.create(options);
     await db.load();
     const table = new StateTable<T>(db);
     const docs = await db.find<Record<string, unknown>>({}).sort({ seq: 1 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +24,26 @@ describe('controller store', () => {
 
   before(async () => { root = await mkdtemp(join(tmpdir(), 'novaform-controller-store-')); });
   after(async () => rm(root, { recursive: true, force: true }));
+
+  it('writes its files 0600 in 0700 folders, whatever the umask', async () => {
+    const dir = await project();
+    const previous = process.umask(0o000);
+    try {
+      const store = openControllerStore(dir, 'web');
+      await store.appendEvent(event('A'));
+      await store.writeStatus(statusDoc('web', [resource('Server', 'web-1', 'Ready')]));
+      await store.grantApproval({ key: 'Server/web-1', fingerprint: 'sha256:1', approvedAt: T0, by: 'cli:ops@host' });
+      const folder = controllerDir(dir, 'web');
+      const mode = async (path: string) => (await stat(path)).mode & 0o777;
+      assert.equal(await mode(folder), 0o700);
+      for (const name of ['events.jsonl', 'status.json']) assert.equal(await mode(join(folder, name)), 0o600, name);
+      const approvals = join(folder, (await readdir(folder)).find((n) => n.startsWith('approval'))!);
+      assert.equal(await mode(approvals), 0o700);
+      for (const name of await readdir(approvals)) assert.equal(await mode(join(approvals, name)), 0o600, name);
+    } finally {
+      process.umask(previous);
+    }
+  });
 
   it('lives in .novaform/controller/STACK and refuses a stack name that could leave it', () => {
     assert.equal(controllerDir('/srv/infra', 'web'), '/srv/infra/.novaform/controller/web');

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 const cli = (args: string[], cwd?: string) => spawnSync(process.execPath, ['bin/novaform.js', ...args], { encoding: 'utf8', cwd, timeout: 30_000 });
 
 /** Starts `novaform engine serve` and resolves once it has printed its export line. */
-function serve(args: string[]) {
+function serve(args: string[], signal: NodeJS.Signals = 'SIGTERM') {
   const child = spawn(process.execPath, ['bin/novaform.js', 'engine', 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   const ready = new Promise<string>((resolve, reject) => {
@@ -20,7 +20,7 @@ function serve(args: string[]) {
   });
   const stop = async () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
+    child.kill(signal);
     return exited;
   };
   return { ready, stop };
@@ -65,6 +65,39 @@ describe('novaform engine serve', () => {
     const projects = await fetch(`${url2}/v3/auth/projects`, { headers: { 'X-Auth-Token': token } });
     assert.equal(projects.status, 200);
     await second.stop();
+  });
+
+  it('removes the clouds.yaml and secure.yaml it wrote when SIGTERM stops it, keeping the data directory', async () => {
+    const data = join(dir, 'cleanup-term');
+    const engine = serve(['--data', data]);
+    const out = await engine.ready;
+    const clouds = /OS_CLIENT_CONFIG_FILE=(\S+)/.exec(out)![1]!;
+    const secure = /OS_CLIENT_SECURE_FILE=(\S+)/.exec(out)![1]!;
+    assert.equal(clouds, join(data, 'clouds.yaml'));
+    assert.equal((await stat(secure)).mode & 0o777, 0o600);
+    assert.equal(await engine.stop(), 0);
+    await assert.rejects(stat(clouds), { code: 'ENOENT' });
+    await assert.rejects(stat(secure), { code: 'ENOENT' });
+    assert.ok((await stat(join(data, 'servers.db'))).isFile(), 'the engine data stays');
+  });
+
+  it('removes its temp folder with both files when SIGINT stops an in-memory engine', async () => {
+    const engine = serve(['--memory'], 'SIGINT');
+    const out = await engine.ready;
+    const clouds = /OS_CLIENT_CONFIG_FILE=(\S+)/.exec(out)![1]!;
+    const folder = join(clouds, '..');
+    assert.equal((await stat(folder)).mode & 0o777, 0o700);
+    assert.equal(await engine.stop(), 0);
+    await assert.rejects(stat(folder), { code: 'ENOENT' });
+  });
+
+  it('creates its data 0600 in a 0700 folder (users\' passwords and tokens)', async () => {
+    const data = join(dir, 'private', 'engine');
+    const engine = serve(['--data', data]);
+    await engine.ready;
+    assert.equal(await engine.stop(), 0);
+    assert.equal((await stat(data)).mode & 0o777, 0o700);
+    for (const name of ['users.db', 'tokens.db', 'servers.db']) assert.equal((await stat(join(data, name))).mode & 0o777, 0o600, name);
   });
 
   it('rejects bad flags with exit code 2 and a usage line', () => {

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { findStacks } from '../../reconciler/state/find-stacks.ts';
+import { CliError } from '../cli-error.ts';
+import { parseFlags } from './controller-cli.ts';
+import { existingPaths, json, outputFlag, processInspectIo, table, type InspectIo } from './inspect-common.ts';
+
+export const STACKS_USAGE = 'novaform stacks [DIR] [--output text|json]';
+
+/**
+ * `novaform stacks`: the stacks kept under DIR (default `.`): every
+ * `.novaform/state/<stack>/` folder below it (node_modules and .git are
+ * skipped, symbolic links not followed), with its project folder, record
+ * count per kind, the cloud it is bound to, and the last apply. Read-only,
+ * no cloud call. Exit 0 (none found included); 1 on error.
+ */
+export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' } }, STACKS_USAGE);
+  const output = outputFlag(values.output);
+  if (positionals.length > 1) throw new CliError(`stacks takes at most one DIR\nUsage: ${STACKS_USAGE}`, 1);
+  const [dir] = existingPaths(positionals, io.cwd);
+  const stacks = await findStacks(resolve(io.cwd, dir!));
+  if (output === 'json') {
+    io.stdout.write(json({ version: 1, stacks }));
+    return 0;
+  }
+  if (stacks.length === 0) {
+    io.stdout.write(`no stacks under ${dir} (no .novaform/state folders)\n`);
+    return 0;
+  }
+  io.stdout.write(table(['STACK', 'PROJECT', 'RESOURCES', 'CLOUD', 'LAST APPLIED'], stacks.map((s) => [
+    s.stack, s.project, `${s.resources}${s.resources > 0 ? ` (${Object.entries(s.kinds).map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`,
+    s.cloud ?? 'not bound (never applied)', s.lastApplied ?? '-',
+  ])));
+  return 0;
+}

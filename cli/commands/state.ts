@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
+import type { Kind } from '../../provider/resources/types.ts';
+import { describeCloud } from '../../reconciler/state/cloud-binding.ts';
+import { forgetConsequences, forgetRecords } from '../../reconciler/state/forget-records.ts';
+import { openStateReadOnly } from '../../reconciler/state/read-only-state.ts';
+import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
+import type { ResourceRecord } from '../../reconciler/state/state-model.ts';
+import { CliError } from '../cli-error.ts';
+import { confirm, positiveInt, processIo, type ApplyIo } from './apply-common.ts';
+import { parseFlags } from './controller-cli.ts';
+import { existingPaths, json, outputFlag, processInspectIo, stackFlag, stackOf, table, type InspectIo } from './inspect-common.ts';
+
+export const STATE_LIST_USAGE = 'novaform state list [PATH...] [--stack NAME] [--output text|json]';
+export const STATE_SHOW_USAGE = 'novaform state show KIND/NAME [PATH...] [--stack NAME] [--output text|json]';
+export const STATE_RM_USAGE = 'novaform state rm KIND/NAME... [PATH...] [--stack NAME] [--yes] [--lock-wait SECONDS]';
+
+/**
+ * `novaform state list|show|rm`: the stack's state records, read from
+ * `.novaform/state/<stack>/` without the cloud. list and show read the
+ * state read-only (no lock: they work while an apply runs); rm takes the
+ * stack's lock and forgets records without touching the cloud.
+ * Secrets appear as the state holds them: `sha256:` digests, never text.
+ */
+
+/** One record as list prints it in JSON (show prints the whole record). */
+function summary(record: ResourceRecord) {
+  return {
+    kind: record.kind, name: record.name, id: record.cloudId, deletionPolicy: record.deletionPolicy,
+    imported: record.imported === true, lastApplied: record.updatedAt,
+  };
+}
+
+/** `novaform state list`: every record of the stack. Exit 0 (an empty or never-applied stack lists nothing). */
+export async function runList(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, output: { type: 'string', short: 'o' } }, STATE_LIST_USAGE);
+  const output = outputFlag(values.output);
+  const { project, stateDir } = await stackOf(existingPaths(positionals, io.cwd), stackFlag(values.stack), io.cwd);
+  const state = await openStateReadOnly(stateDir, project.stack);
+  try {
+    const records = state.resources();
+    const binding = state.cloud();
+    if (output === 'json') {
+      io.stdout.write(json({ version: 1, stack: project.stack, cloud: binding ?? null, resources: records.map(summary) }));
+      return 0;
+    }
+    if (records.length === 0) {
+      io.stdout.write(`stack '${project.stack}': no records (never applied here, or everything was destroyed or forgotten)\n`);
+      return 0;
+    }
+    io.stdout.write(`stack '${project.stack}'${binding ? `, applied to ${describeCloud(binding)}` : ''}: ${records.length} record${records.length === 1 ? '' : 's'}\n`);
+    io.stdout.write(table(['KIND', 'NAME', 'CLOUD ID', 'POLICY', 'LAST APPLIED'], records.map((r) => [
+      r.kind, r.name, r.cloudId, `${r.deletionPolicy}${r.imported ? ' (imported)' : ''}`, r.updatedAt,
+    ])));
+    return 0;
+  } finally {
+    await state.close();
+  }
+}
+
+/** `novaform state show KIND/NAME`: one record in full. Exit 0; 1 when the stack has no such record. */
+export async function runShow(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, output: { type: 'string', short: 'o' } }, STATE_SHOW_USAGE);
+  const output = outputFlag(values.output);
+  const { keys, paths } = splitKeys(positionals, io.cwd);
+  if (keys.length !== 1) throw new CliError(`state show needs exactly one KIND/NAME\nUsage: ${STATE_SHOW_USAGE}`, 1);
+  const { kind, name } = keys[0]!;
+  const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
+  const state = await openStateReadOnly(stateDir, project.stack);
+  try {
+    const record = state.get(kind, name);
+    if (!record) throw new CliError(`stack '${project.stack}' has no record of ${kind}/${name} (novaform state list shows what it has)`, 1);
+    const journal = state.journal().filter((e) => e.kind === kind && e.name === name).slice(-5);
+    if (output === 'json') {
+      io.stdout.write(json({ version: 1, stack: project.stack, record, journal }));
+      return 0;
+    }
+    io.stdout.write([
+      `${record.kind}/${record.name}`,
+      `  cloud id:        ${record.cloudId}`,
+      `  deletionPolicy:  ${record.deletionPolicy}${record.imported ? ' (imported)' : ''}`,
+      `  last applied:    ${record.updatedAt}`,
+      '  last-applied spec (secrets as sha256 digests):',
+      ...JSON.stringify(record.lastApplied, null, 2).split('\n').map((l) => `    ${l}`),
+      ...(journal.length > 0 ? ['  recent calls:', ...journal.map((e) => `    ${e.at} ${e.operation} ${e.status}${e.error ? `: ${e.error}` : ''}`)] : []),
+      '',
+    ].join('\n'));
+    return 0;
+  } finally {
+    await state.close();
+  }
+}
+
+/**
+ * `novaform state rm KIND/NAME...`: forgets records, never deletes in
+ * the cloud. Prints what forgetting means (the objects keep their
+ * ownership stamp in the cloud: forget-records.ts), then asks as apply
+ * does: a terminal is asked, anything else needs `--yes`. Takes the
+ * stack's lock. Exit 0; 1 when a KIND/NAME has no record (the others are
+ * still forgotten) or on refusal.
+ */
+export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    stack: { type: 'string' }, yes: { type: 'boolean', default: false }, 'lock-wait': { type: 'string' },
+  }, STATE_RM_USAGE);
+  const { keys, paths } = splitKeys(positionals, io.cwd);
+  if (keys.length === 0) throw new CliError(`state rm needs at least one KIND/NAME (as novaform state list shows them)\nUsage: ${STATE_RM_USAGE}`, 1);
+  const lockWaitMs = positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000;
+  const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
+  // Unknown keys are said before anything is asked; the lock is taken only once there is something to forget.
+  const snapshot = await openStateReadOnly(stateDir, project.stack);
+  const known = keys.filter((k) => snapshot.get(k.kind, k.name) !== undefined);
+  await snapshot.close();
+  const missing = keys.filter((k) => !known.includes(k)).map((k) => `${k.kind}/${k.name}`);
+  for (const key of missing) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
+  if (known.length === 0) return 1;
+  if (!values.yes && io.stdin.isTTY !== true) {
+    throw new CliError('refusing to forget state records without a confirmation: stdin is not a terminal; use --yes when not on a terminal', 1);
+  }
+  io.stdout.write(`Forgetting ${known.map((k) => `${k.kind}/${k.name}`).join(', ')} in stack '${project.stack}': nothing is deleted in the cloud.\n${forgetConsequences(project.stack)}\n`);
+  if (!(await confirm(io, 'Forget these records?', values.yes))) {
+    io.stdout.write('Nothing was forgotten.\n');
+    return 1;
+  }
+  let outcome;
+  try {
+    outcome = await forgetRecords(stateDir, project.stack, known, {
+      command: 'novaform state rm', lockWaitMs,
+      onWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${lockWaitMs / 1000}s...\n`),
+    });
+  } catch (error) {
+    if (error instanceof StackLockedError) throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
+    throw error;
+  }
+  for (const record of outcome.removed) io.stdout.write(`forgot ${record.kind}/${record.name} (cloud id ${record.cloudId}); it is still in the cloud\n`);
+  for (const key of outcome.unknown) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
+  return outcome.unknown.length + missing.length > 0 ? 1 : 0;
+}
+
+/** KIND/NAME arguments and paths (a known kind before the first `/`, else an existing path). */
+function splitKeys(args: readonly string[], cwd: string): { keys: { kind: Kind; name: string }[]; paths: string[] } {
+  const keys: { kind: Kind; name: string }[] = [];
+  const paths: string[] = [];
+  for (const arg of args) {
+    const slash = arg.indexOf('/');
+    const kind = slash > 0 ? arg.slice(0, slash) : undefined;
+    if (kind !== undefined && isKind(kind) && slash < arg.length - 1) {
+      keys.push({ kind, name: arg.slice(slash + 1) });
+      continue;
+    }
+    if (existsSync(resolve(cwd, arg))) {
+      paths.push(arg);
+      continue;
+    }
+    const near = kind === undefined ? undefined : KIND_NAMES.find((k) => k.toLowerCase() === kind.toLowerCase());
+    if (near !== undefined) throw new CliError(`'${arg}': unknown kind '${kind}'; did you mean ${near}/${arg.slice(slash + 1)}?`, 1);
+    throw new CliError(`'${arg}' is neither KIND/NAME (KIND one of ${KIND_NAMES.join(', ')}) nor an existing path`, 1);
+  }
+  return { keys, paths };
+}

@@ -9,6 +9,7 @@ import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconcile
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
 import { applyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import {
@@ -103,7 +104,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     return exitCodeOf(io, result.ok, result.results, cancel, 'apply', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }

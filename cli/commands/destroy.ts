@@ -4,6 +4,7 @@ import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
 import { destroyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import {
@@ -57,7 +58,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     return exitCodeOf(io, outcome.ok, outcome.rounds.flatMap((r) => r.results), cancel, 'destroy', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }

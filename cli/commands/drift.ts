@@ -10,6 +10,7 @@ import { loadManifests, ManifestPathError, type LoadResult } from '../../reconci
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
 import { driftCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession, reportDiagnostics, resolveProject } from './apply-common.ts';
@@ -72,7 +73,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
       return 1;
     }
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }

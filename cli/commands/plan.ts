@@ -7,6 +7,7 @@ import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { serializePlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
 import { planCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession, reportDiagnostics } from './apply-common.ts';
@@ -72,7 +73,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
       return 1;
     }
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }

@@ -15,6 +15,7 @@ import { TokenBucket } from '../../controller/token-bucket.ts';
 import { STATE_DIR } from '../../reconciler/session/stack-session.ts';
 import { CliError } from '../cli-error.ts';
 import { watchCommand } from '../commands.ts';
+import { logLevel } from '../log-level.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { parseDuration } from '../duration.ts';
 import { openCliSession, processIo, resolveProject, type ApplyIo } from './apply-common.ts';
@@ -35,7 +36,6 @@ interface WatchOptions {
 }
 
 const DEFAULT_LISTEN = '127.0.0.1:9477';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function duration(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -101,8 +101,7 @@ function jittered(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
   const options = parseWatchOptions(argv);
-  const level = io.env.NOVAFORM_LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(level)) throw new CliError(`NOVAFORM_LOG_LEVEL: '${level}' is not one of ${LOG_LEVELS.join(', ')}`, 1);
+  const level = logLevel(io.env);
   const log = createLogger({ destination: io.stderr as NodeJS.WritableStream, level: level as 'info' });
   const project = await resolveProject(options.git ? [io.cwd] : options.paths, options.stack, io.cwd);
   const stop = new AbortController();
@@ -161,7 +160,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
   try {
     const cli = await openCliSession({
       paths: options.git ? [io.cwd] : options.paths, stack: project.stack, cloud: options.cloud, mode: 'write', lockWaitMs: options.lockWaitMs,
-      command: 'novaform watch', io, signal: stop.signal,
+      command: 'novaform watch', io, signal: stop.signal, requestLog: (line) => log.debug({ component: 'http' }, line),
       hooks: {
         beforeAttempt: (signal) => bucket.take(signal),
         attempted: (info) => metrics.cloudCall(info),

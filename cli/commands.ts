@@ -280,7 +280,7 @@ export const versionCommand = defineCommand({
   summary: 'Print novaform\'s version (also: novaform --version)',
   args: [],
   flags: {},
-  exitCodes: { 0: 'printed' },
+  exitCodes: { 0: 'printed', 2: 'usage error' },
   usageExitCode: 2,
   examples: ['novaform version'],
   load: () => import('./commands/version.ts'),

@@ -39,7 +39,6 @@ export function parseCommandLine<Flags extends FlagTable>(command: CommandSpec<F
     throw new CliError(`${message}; see: novaform ${name} --help`, command.usageExitCode);
   };
   const table: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...command.flags };
-  const byShort = new Map(Object.entries(table).flatMap(([long, spec]) => (spec.short ? [[spec.short, long] as const] : [])));
   const { tokens } = parseArgs({
     args: [...argv], strict: false, allowPositionals: true, tokens: true,
     options: Object.fromEntries(Object.entries(table).map(([long, spec]) => [long, { type: spec.type, ...(spec.short ? { short: spec.short } : {}) }])),
@@ -52,7 +51,8 @@ export function parseCommandLine<Flags extends FlagTable>(command: CommandSpec<F
       continue;
     }
     if (token.kind !== 'option') continue;
-    const long = token.rawName.startsWith('--') ? token.name : byShort.get(token.name);
+    // parseArgs names a known short alias by its long name; an unknown one by its letter.
+    const long = Object.hasOwn(table, token.name) ? token.name : undefined;
     const spec = long === undefined ? undefined : table[long];
     if (long === undefined || spec === undefined) {
       const known = Object.keys(command.flags).map((f) => `--${f}`);

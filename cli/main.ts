@@ -1,33 +1,37 @@
 import { CliError } from './cli-error.ts';
 import { commands } from './commands.ts';
+import { oneLine } from './error-hints.ts';
+import { takeGlobalFlags, type GlobalOptions } from './global-flags.ts';
+import { commandHelp, generalHelp, groupHelp } from './help-text.ts';
+import { packageVersion } from './package-version.ts';
+import { resolveCommand } from './resolve-command.ts';
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.path.join(' ').length));
-  return [
-    'novaform: infrastructure as code for OpenStack Compute',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `novaform <command> --help` for a command\'s options.',
-  ].join('\n');
-}
-
-/** The only place that exits the process: commands return exit codes or throw CliError. */
-async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(`${usage()}\n`);
+/**
+ * The only place that exits the process: commands return exit codes or
+ * throw CliError. Global flags are taken out first (global-flags.ts);
+ * `--help` anywhere before `--` shows the help of the command it follows.
+ */
+async function main(globals: GlobalOptions): Promise<number> {
+  const words = globals.argv;
+  if (words[0] === '--version' || words[0] === '-V') {
+    process.stdout.write(`novaform ${packageVersion()}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.path.every((word, i) => argv[i] === word));
-  if (!command) throw new CliError(`unknown command: ${argv.join(' ')}\n\n${usage()}`, 2);
-  const rest = argv.slice(command.path.length);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+  if (words.length === 0) {
+    process.stdout.write(generalHelp(commands));
     return 0;
   }
-  const module = await command.load();
-  return module.run(rest);
+  const found = resolveCommand(words, commands);
+  if (found.type === 'group') {
+    process.stdout.write(groupHelp(found.prefix, commands));
+    return 0;
+  }
+  if (globals.help) {
+    process.stdout.write(commandHelp(found.spec));
+    return 0;
+  }
+  const module = await found.spec.load();
+  return module.run(found.rest);
 }
 
 /**
@@ -39,15 +43,21 @@ function exitWhenFlushed(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-main(process.argv.slice(2)).then(
+const globals = takeGlobalFlags(process.argv.slice(2), process.env);
+main(globals).then(
   (code) => exitWhenFlushed(code),
   (error: unknown) => {
     if (error instanceof CliError) {
       process.stderr.write(`novaform: ${error.message}\n`);
+      const cause = error.cause instanceof Error ? error.cause : error;
+      if (globals.debug) process.stderr.write(`${cause.stack ?? cause.message}\n`);
       exitWhenFlushed(error.exitCode);
-    } else {
-      process.stderr.write(`novaform: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      exitWhenFlushed(1);
+      return;
     }
+    // Ordinary mistakes arrive as CliErrors; anything else still gets one line, and the trace only on request.
+    process.stderr.write(globals.debug
+      ? `novaform: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+      : `novaform: ${oneLine(error)} (run again with --debug for the stack trace)\n`);
+    exitWhenFlushed(1);
   },
 );

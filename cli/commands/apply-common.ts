@@ -13,6 +13,8 @@ import type { Cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
 import { describeDuration, parseDuration } from '../duration.ts';
 import { NoCloudUnderCiError, openCloudTarget } from '../cloud-target.ts';
+import { oneLine } from '../error-hints.ts';
+import { requestLogOn } from '../log-level.ts';
 
 /**
  * What the stack commands (plan, drift, apply, destroy) share: their I/O,
@@ -96,8 +98,11 @@ export async function openCliSession(options: {
   hooks?: HttpHooks;
   /** Replaces the one-line "waiting for the lock" message. */
   onLockWait?: (holder: LockHolder) => void;
+  /** Where the redacted request log goes when NOVAFORM_LOG=debug (`--debug`); default stderr. */
+  requestLog?: (line: string) => void;
 }): Promise<CliSession> {
   const { io } = options;
+  const requestLog = requestLogOn(io.env) ? (options.requestLog ?? ((line: string) => io.stderr.write(`novaform: debug: ${line}\n`))) : undefined;
   const lockWaitMs = options.lockWaitMs ?? 0;
   const project = await resolveProject(options.paths, options.stack, io.cwd);
   try {
@@ -109,6 +114,7 @@ export async function openCliSession(options: {
       connect: () => openCloudTarget({
         cloud: options.cloud, env: io.env, cwd: io.cwd, projectDir: project.projectDir, log: (line) => io.stderr.write(`${line}\n`),
         ...(options.hooks ? { hooks: options.hooks } : {}),
+        ...(requestLog ? { logger: { debug: requestLog } } : {}),
       }),
     });
     if (session.moving) {
@@ -122,7 +128,7 @@ export async function openCliSession(options: {
     }
     // The operator's to fix (the cloud's settings, the cloud itself, the binding): one line, no stack trace.
     const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
-    if (refusals.some((type) => error instanceof type)) throw new CliError((error as Error).message, 1);
+    if (refusals.some((type) => error instanceof type)) throw new CliError(oneLine(error), 1, { cause: error });
     throw error;
   }
 }

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseSelector, SelectorSyntaxError, type LabelSelector } from '../../reconciler/manifests/index.ts';
 import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
@@ -10,11 +9,12 @@ import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconcile
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
+import { applyCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import {
   confirm, exitCodeOf, loadValid, openCliSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
-
-export const APPLY_USAGE = 'novaform apply PATH...|PLANFILE.json [--yes] [--parallelism N] [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--lock-wait SECONDS] [--timeout DURATION] [--rebind]';
 
 interface ApplyFlags {
   readonly positionals: string[];
@@ -104,7 +104,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     return exitCodeOf(io, result.ok, result.results, cancel, 'apply', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }
@@ -145,26 +145,7 @@ async function manifestPathsOf(saved: Plan, file: string, io: ApplyIo): Promise<
 }
 
 function parseFlags(argv: string[]): ApplyFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: {
-        yes: { type: 'boolean', short: 'y', default: false },
-        parallelism: { type: 'string' },
-        stack: { type: 'string' },
-        selector: { type: 'string', short: 'l', multiple: true, default: [] },
-        'os-cloud': { type: 'string' },
-        'lock-wait': { type: 'string' },
-        timeout: { type: 'string' },
-        rebind: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${APPLY_USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new CliError(`apply needs at least one PATH (manifests) or a saved PLANFILE.json\nUsage: ${APPLY_USAGE}`, 2);
+  const { values, positionals } = parseCommandLine(applyCommand, argv);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);
     if (problem) throw new CliError(`--stack: ${problem}`, 2);

@@ -5,9 +5,9 @@ import { describeApproval } from '../../controller/status-text.ts';
 import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
-import { cliActor, currentStatus, openStoreFor, parseFlags, processControllerIo, type ControllerIo } from './controller-cli.ts';
-
-export const APPROVE_USAGE = 'novaform approve KIND/NAME... [PATH...] [--stack NAME]';
+import { approveCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
+import { cliActor, currentStatus, openStoreFor, processControllerIo, type ControllerIo } from './controller-cli.ts';
 
 /** A manifest name: printable, no leading or trailing whitespace (schemas/envelope.schema.json `name`). */
 const NAME = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$/;
@@ -54,13 +54,13 @@ export function splitArguments(args: readonly string[], cwd: string): { keys: st
  * approved.
  */
 export async function run(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' } }, APPROVE_USAGE);
+  const { values, positionals } = parseCommandLine(approveCommand, argv);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);
     if (problem) throw new CliError(`--stack: ${problem}`, 1);
   }
   const { keys, paths: given } = splitArguments(positionals, io.cwd);
-  if (keys.length === 0) throw new CliError(`approve needs at least one KIND/NAME (as novaform status lists them)\nUsage: ${APPROVE_USAGE}`, 1);
+  if (keys.length === 0) throw new CliError(`approve needs at least one KIND/NAME (as novaform status lists them); see: novaform approve --help`, 1);
   const { store, paths } = await openStoreFor(given, values.stack, io.cwd);
   const { status, live } = await currentStatus(store, { stackGiven: values.stack !== undefined, paths, io });
 

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ControllerStatus } from '../../controller/controller-model.ts';
 import { openControllerStore, type ControllerStore } from '../../controller/controller-store.ts';
 import { ago } from '../../controller/status-text.ts';
@@ -30,15 +29,6 @@ export function processControllerIo(): ControllerIo {
 
 /** How long `/status` may take before the controller counts as not answering. */
 export const LIVE_TIMEOUT_MS = 2000;
-
-/** parseArgs with the CLI's one-line usage errors. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${usage}`, 1);
-  }
-}
 
 /** The controller folder of the stack `paths` (default `.`) and `--stack` name; a PATH that does not exist is an error. */
 export async function openStoreFor(paths: readonly string[], stack: string | undefined, cwd: string): Promise<{ store: ControllerStore; paths: string[] }> {

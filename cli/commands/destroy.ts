@@ -1,15 +1,15 @@
-import { parseArgs } from 'node:util';
 import { deletesAnything } from '../../reconciler/destroy.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
+import { destroyCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import {
   confirm, exitCodeOf, loadValid, openCliSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
-
-export const DESTROY_USAGE = 'novaform destroy PATH... [--yes] [--parallelism N] [--stack NAME] [--os-cloud NAME|embedded] [--lock-wait SECONDS] [--timeout DURATION] [--rebind]';
 
 /**
  * `novaform destroy`: deletes everything the stack owns (its state records
@@ -58,32 +58,14 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     return exitCodeOf(io, outcome.ok, outcome.rounds.flatMap((r) => r.results), cancel, 'destroy', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }
 }
 
 function parseFlags(argv: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: {
-        yes: { type: 'boolean', short: 'y', default: false },
-        parallelism: { type: 'string' },
-        stack: { type: 'string' },
-        'os-cloud': { type: 'string' },
-        'lock-wait': { type: 'string' },
-        timeout: { type: 'string' },
-        rebind: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${DESTROY_USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new CliError(`destroy needs at least one PATH (the stack's manifests or project directory)\nUsage: ${DESTROY_USAGE}`, 2);
+  const { values, positionals } = parseCommandLine(destroyCommand, argv);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);
     if (problem) throw new CliError(`--stack: ${problem}`, 2);

@@ -1,7 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { driftExitCode, type DriftReport } from '../../reconciler/drift/drift-model.ts';
 import { IGNORE_FILE, IgnoreFileError, parseIgnoreRules, type IgnoreRule } from '../../reconciler/drift/ignore-rules.ts';
 import { renderDriftJunit } from '../../reconciler/drift/render-drift-junit.ts';
@@ -11,10 +10,11 @@ import { loadManifests, ManifestPathError, type LoadResult } from '../../reconci
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
+import { driftCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession, reportDiagnostics, resolveProject } from './apply-common.ts';
 import { wantsColor, type PlanIo } from './plan.ts';
-
-export const DRIFT_USAGE = 'novaform drift PATH... [--stack NAME] [--os-cloud NAME|embedded] [--output text|json|markdown|junit] [--out FILE]... [--include-unmanaged] [--rebind]';
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'junit';
 const FORMATS: readonly DriftFormat[] = ['text', 'json', 'markdown', 'junit'];
@@ -73,7 +73,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
       return 1;
     }
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }
@@ -138,26 +138,7 @@ async function load(options: DriftOptions, io: PlanIo): Promise<LoadResult> {
 }
 
 function parseOptions(argv: string[]): DriftOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: 'string' },
-        'os-cloud': { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        out: { type: 'string', multiple: true, default: [] },
-        'include-unmanaged': { type: 'boolean', default: false },
-        rebind: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${DRIFT_USAGE}`, 1);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new CliError(`drift needs at least one PATH (a manifest file or directory)\nUsage: ${DRIFT_USAGE}`, 1);
+  const { values, positionals } = parseCommandLine(driftCommand, argv);
   if (!FORMATS.includes(values.output as DriftFormat)) throw new CliError(`--output: expected ${FORMATS.join(', ')}, got '${values.output}'`, 1);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);

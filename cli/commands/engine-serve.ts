@@ -1,10 +1,11 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfigFile, type EngineConfigInput } from '../../engine/config.ts';
 import { startEngine, type RunningEngine } from '../../engine/server.ts';
 import { CliError } from '../cli-error.ts';
+import { engineServeCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 
 /**
  * Writes clouds.yaml (no secrets) and secure.yaml (passwords, mode 0600)
@@ -57,22 +58,7 @@ async function removeCloudFiles(files: { clouds: string; secure: string }, tempD
  * they were in, with --memory).
  */
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '8774' },
-        data: { type: 'string' },
-        memory: { type: 'boolean', default: false },
-        config: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: novaform engine serve [--host 127.0.0.1] [--port 8774] [--data DIR | --memory] [--config FILE]`, 2);
-  }
+  const { values } = parseCommandLine(engineServeCommand, argv);
   if (values.memory && values.data) throw new CliError('--data and --memory are exclusive: pick one', 2);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: expected an integer 0-65535, got ${values.port}`, 2);

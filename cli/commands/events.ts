@@ -2,9 +2,9 @@ import type { ControllerEvent } from '../../controller/controller-model.ts';
 import { eventLine } from '../../controller/status-text.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
-import { openStoreFor, parseFlags, processControllerIo, type ControllerIo } from './controller-cli.ts';
-
-export const EVENTS_USAGE = 'novaform events [PATH...] [--stack NAME] [--since SEQ] [--limit N] [--follow] [--output text|json]';
+import { eventsCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
+import { openStoreFor, processControllerIo, type ControllerIo } from './controller-cli.ts';
 
 /** How often `--follow` looks for new events. */
 const FOLLOW_POLL_MS = 300;
@@ -51,13 +51,7 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
  * Text: `TIME LEVEL REASON KEY MESSAGE`; json: one event (JSON) per line.
  */
 export async function run(argv: string[], io: EventsIo = processControllerIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    stack: { type: 'string' },
-    since: { type: 'string' },
-    limit: { type: 'string' },
-    follow: { type: 'boolean', short: 'f', default: false },
-    output: { type: 'string', short: 'o', default: 'text' },
-  }, EVENTS_USAGE);
+  const { values, positionals } = parseCommandLine(eventsCommand, argv);
   const output = values.output as EventsFormat;
   if (!FORMATS.includes(output)) throw new CliError(`--output: expected ${FORMATS.join(' or ')}, got '${values.output}'`, 1);
   if (values.stack !== undefined) {

@@ -1,11 +1,10 @@
 import { stackInventory, type Inventory, type InventoryEntry } from '../../reconciler/inspect/stack-inventory.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { CliError } from '../cli-error.ts';
+import { getCommand, type outputsCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession } from './apply-common.ts';
-import { parseFlags } from './controller-cli.ts';
 import { existingPaths, json, optionalManifests, outputFlag, processInspectIo, stackFlag, table, type InspectIo } from './inspect-common.ts';
-
-export const GET_USAGE = 'novaform get [PATH...] [--stack NAME] [--os-cloud NAME|embedded] [--output text|json] [--rebind]';
 
 /**
  * Opens the stack of `[PATH...]` read-only (no lock, no write: it runs
@@ -13,17 +12,15 @@ export const GET_USAGE = 'novaform get [PATH...] [--stack NAME] [--os-cloud NAME
  * `get` and `outputs`. Returns undefined (after printing why) when the
  * manifests are invalid or do not plan.
  */
-export async function readInventory(argv: string[], io: InspectIo, extra: { 'show-secrets'?: { type: 'boolean'; default: boolean } }, usage: string, command: string) {
-  const { values, positionals } = parseFlags(argv, {
-    stack: { type: 'string' }, 'os-cloud': { type: 'string' }, output: { type: 'string', short: 'o' }, rebind: { type: 'boolean', default: false }, ...extra,
-  }, usage);
-  const output = outputFlag(values.output as string | undefined);
+export async function readInventory(argv: string[], io: InspectIo, spec: typeof getCommand | typeof outputsCommand, command: string) {
+  const { values, positionals } = parseCommandLine(spec as typeof getCommand, argv);
+  const output = outputFlag(values.output);
   const paths = existingPaths(positionals, io.cwd);
-  const stack = stackFlag(values.stack as string | undefined);
+  const stack = stackFlag(values.stack);
   const loaded = await optionalManifests(paths, io, `no ${command.replace('novaform ', '')}`);
   if (!loaded) return undefined;
   const { session } = await openCliSession({
-    paths, ...(stack ? { stack } : {}), ...(values['os-cloud'] ? { cloud: values['os-cloud'] as string } : {}), mode: 'read', command, rebind: values.rebind as boolean, io,
+    paths, ...(stack ? { stack } : {}), ...(values['os-cloud'] ? { cloud: values['os-cloud'] } : {}), mode: 'read', command, rebind: values.rebind, io,
   });
   try {
     const inventory = await stackInventory(session, { documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs });
@@ -50,7 +47,7 @@ export async function readInventory(argv: string[], io: InspectIo, extra: { 'sho
  * Exit 0; 1 on error.
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const read = await readInventory(argv, io, {}, GET_USAGE, 'novaform get');
+  const read = await readInventory(argv, io, getCommand, 'novaform get');
   if (!read) return 1;
   io.stdout.write(read.output === 'json' ? json(getJson(read.inventory)) : getText(read.inventory));
   return 0;

@@ -2,10 +2,9 @@ import type { ResourcePhase } from '../../controller/controller-model.ts';
 import { renderGraphSvg } from '../../controller/http/graph-svg.ts';
 import { manifestGraph, renderDot, renderMermaid, type ManifestGraph } from '../../reconciler/inspect/manifest-graph.ts';
 import { CliError } from '../cli-error.ts';
-import { parseFlags } from './controller-cli.ts';
+import { graphCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { existingPaths, optionalManifests, processInspectIo, stackFlag, stackOf, type InspectIo } from './inspect-common.ts';
-
-export const GRAPH_USAGE = 'novaform graph PATH... [--stack NAME] [--format dot|mermaid|svg]';
 
 type GraphFormat = 'dot' | 'mermaid' | 'svg';
 const FORMATS: readonly GraphFormat[] = ['dot', 'mermaid', 'svg'];
@@ -19,10 +18,9 @@ const FORMATS: readonly GraphFormat[] = ['dot', 'mermaid', 'svg'];
  * graph library. Exit 0; 1 on invalid manifests or a bad flag.
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, format: { type: 'string', short: 'f', default: 'dot' } }, GRAPH_USAGE);
+  const { values, positionals } = parseCommandLine(graphCommand, argv);
   const format = values.format as GraphFormat;
-  if (!FORMATS.includes(format)) throw new CliError(`--format: expected ${FORMATS.join(', ')}, got '${values.format}'`, 1);
-  if (positionals.length === 0) throw new CliError(`graph needs at least one PATH (a manifest file or directory)\nUsage: ${GRAPH_USAGE}`, 1);
+  if (!FORMATS.includes(format)) throw new CliError(`--format: expected ${FORMATS.join(', ')}, got '${values.format}'`, 2);
   const paths = existingPaths(positionals, io.cwd);
   const loaded = await optionalManifests(paths, io, 'no graph');
   if (!loaded) return 1;

@@ -24,7 +24,7 @@ export type OutputFormat = 'text' | 'json';
 /** `--output`: text or json; anything else is a one-line error. */
 export function outputFlag(value: string | undefined): OutputFormat {
   const output = value ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new CliError(`--output: expected text or json, got '${output}'`, 1);
+  if (output !== 'text' && output !== 'json') throw new CliError(`--output: expected text or json, got '${output}'`, 2);
   return output;
 }
 
@@ -32,7 +32,7 @@ export function outputFlag(value: string | undefined): OutputFormat {
 export function stackFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const problem = stackNameProblem(value);
-  if (problem) throw new CliError(`--stack: ${problem}`, 1);
+  if (problem) throw new CliError(`--stack: ${problem}`, 2);
   return value;
 }
 

@@ -1,8 +1,7 @@
 import type { Inventory } from '../../reconciler/inspect/stack-inventory.ts';
+import { outputsCommand } from '../commands.ts';
 import { readInventory } from './get.ts';
 import { json, processInspectIo, type InspectIo } from './inspect-common.ts';
-
-export const OUTPUTS_USAGE = 'novaform outputs [PATH...] [--stack NAME] [--os-cloud NAME|embedded] [--output text|json] [--show-secrets] [--rebind]';
 
 /**
  * Where a server's adminPass is: nowhere. Nova returns it once, in the
@@ -21,9 +20,9 @@ export const ADMIN_PASS_NOTE = 'adminPass: not kept by novaform (Nova returns it
  * is its adminPass, which novaform never keeps (ADMIN_PASS_NOTE).
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const read = await readInventory(argv, io, { 'show-secrets': { type: 'boolean', default: false } }, OUTPUTS_USAGE, 'novaform outputs');
+  const read = await readInventory(argv, io, outputsCommand, 'novaform outputs');
   if (!read) return 1;
-  const showSecrets = read.values['show-secrets'] === true;
+  const showSecrets = (read.values as { 'show-secrets'?: boolean })['show-secrets'] === true;
   io.stdout.write(read.output === 'json' ? json(outputsJson(read.inventory, showSecrets)) : outputsText(read.inventory, showSecrets));
   return 0;
 }

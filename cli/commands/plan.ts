@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
@@ -8,9 +7,10 @@ import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { serializePlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
+import { oneLine } from '../error-hints.ts';
+import { planCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession, reportDiagnostics } from './apply-common.ts';
-
-export const PLAN_USAGE = 'novaform plan PATH... [--stack NAME] [--selector key=value]... [--os-cloud NAME|embedded] [--output text|json] [--out FILE] [--rebind]';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface PlanIo {
@@ -73,7 +73,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
       return 1;
     }
     if (error instanceof CliError) throw error;
-    throw new CliError((error as Error).message, 1);
+    throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
   }
@@ -100,26 +100,7 @@ async function load(options: PlanOptions, io: PlanIo): Promise<LoadResult> {
 }
 
 function parseOptions(argv: string[]): PlanOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stack: { type: 'string' },
-        selector: { type: 'string', short: 'l', multiple: true, default: [] },
-        'os-cloud': { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'text' },
-        out: { type: 'string' },
-        rebind: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${PLAN_USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new CliError(`plan needs at least one PATH (a manifest file or directory)\nUsage: ${PLAN_USAGE}`, 2);
+  const { values, positionals } = parseCommandLine(planCommand, argv);
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output: expected text or json, got '${values.output}'`, 2);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);

@@ -1,22 +1,15 @@
-import { parseArgs } from 'node:util';
 import { combinedSchema, kindSchema, KINDS } from '../../schemas/index.ts';
 import { suggest } from '../../reconciler/manifests/suggest.ts';
 import { CliError } from '../cli-error.ts';
-
-export const SCHEMA_USAGE = `novaform schema [KIND]   (KIND: ${KINDS.join(', ')}; none = the combined schema)`;
+import { schemaCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 
 /**
  * `novaform schema [KIND]`: prints the JSON Schema (draft 2020-12) of one
  * kind's manifests, or the combined schema for every kind, self-contained.
  */
 export async function run(argv: string[]): Promise<number> {
-  let positionals: string[];
-  try {
-    ({ positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${SCHEMA_USAGE}`, 2);
-  }
-  if (positionals.length > 1) throw new CliError(`expected at most one KIND, got ${positionals.length}\nUsage: ${SCHEMA_USAGE}`, 2);
+  const { positionals } = parseCommandLine(schemaCommand, argv);
   const wanted = positionals[0];
   if (wanted === undefined) {
     process.stdout.write(`${JSON.stringify(combinedSchema(), null, 2)}\n`);

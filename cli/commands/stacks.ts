@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { findStacks } from '../../reconciler/state/find-stacks.ts';
 import { CliError } from '../cli-error.ts';
-import { parseFlags } from './controller-cli.ts';
+import { stacksCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { existingPaths, json, outputFlag, processInspectIo, table, type InspectIo } from './inspect-common.ts';
-
-export const STACKS_USAGE = 'novaform stacks [DIR] [--output text|json]';
 
 /**
  * `novaform stacks`: the stacks kept under DIR (default `.`): every
@@ -14,9 +13,9 @@ export const STACKS_USAGE = 'novaform stacks [DIR] [--output text|json]';
  * no cloud call. Exit 0 (none found included); 1 on error.
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { output: { type: 'string', short: 'o' } }, STACKS_USAGE);
+  const { values, positionals } = parseCommandLine(stacksCommand, argv);
   const output = outputFlag(values.output);
-  if (positionals.length > 1) throw new CliError(`stacks takes at most one DIR\nUsage: ${STACKS_USAGE}`, 1);
+  if (positionals.length > 1) throw new CliError('stacks takes at most one DIR; see: novaform stacks --help', 2);
   const [dir] = existingPaths(positionals, io.cwd);
   const stacks = await findStacks(resolve(io.cwd, dir!));
   if (output === 'json') {

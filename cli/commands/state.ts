@@ -8,13 +8,11 @@ import { openStateReadOnly } from '../../reconciler/state/read-only-state.ts';
 import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
 import type { ResourceRecord } from '../../reconciler/state/state-model.ts';
 import { CliError } from '../cli-error.ts';
+import { stateListCommand, stateRmCommand, stateShowCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { confirm, positiveInt, processIo, type ApplyIo } from './apply-common.ts';
-import { parseFlags } from './controller-cli.ts';
 import { existingPaths, json, outputFlag, processInspectIo, stackFlag, stackOf, table, type InspectIo } from './inspect-common.ts';
 
-export const STATE_LIST_USAGE = 'novaform state list [PATH...] [--stack NAME] [--output text|json]';
-export const STATE_SHOW_USAGE = 'novaform state show KIND/NAME [PATH...] [--stack NAME] [--output text|json]';
-export const STATE_RM_USAGE = 'novaform state rm KIND/NAME... [PATH...] [--stack NAME] [--yes] [--lock-wait SECONDS]';
 
 /**
  * `novaform state list|show|rm`: the stack's state records, read from
@@ -34,7 +32,7 @@ function summary(record: ResourceRecord) {
 
 /** `novaform state list`: every record of the stack. Exit 0 (an empty or never-applied stack lists nothing). */
 export async function runList(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, output: { type: 'string', short: 'o' } }, STATE_LIST_USAGE);
+  const { values, positionals } = parseCommandLine(stateListCommand, argv);
   const output = outputFlag(values.output);
   const { project, stateDir } = await stackOf(existingPaths(positionals, io.cwd), stackFlag(values.stack), io.cwd);
   const state = await openStateReadOnly(stateDir, project.stack);
@@ -61,10 +59,10 @@ export async function runList(argv: string[], io: InspectIo = processInspectIo()
 
 /** `novaform state show KIND/NAME`: one record in full. Exit 0; 1 when the stack has no such record. */
 export async function runShow(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, output: { type: 'string', short: 'o' } }, STATE_SHOW_USAGE);
+  const { values, positionals } = parseCommandLine(stateShowCommand, argv);
   const output = outputFlag(values.output);
   const { keys, paths } = splitKeys(positionals, io.cwd);
-  if (keys.length !== 1) throw new CliError(`state show needs exactly one KIND/NAME\nUsage: ${STATE_SHOW_USAGE}`, 1);
+  if (keys.length !== 1) throw new CliError('state show needs exactly one KIND/NAME; see: novaform state show --help', 2);
   const { kind, name } = keys[0]!;
   const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
   const state = await openStateReadOnly(stateDir, project.stack);
@@ -101,11 +99,9 @@ export async function runShow(argv: string[], io: InspectIo = processInspectIo()
  * still forgotten) or on refusal.
  */
 export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    stack: { type: 'string' }, yes: { type: 'boolean', default: false }, 'lock-wait': { type: 'string' },
-  }, STATE_RM_USAGE);
+  const { values, positionals } = parseCommandLine(stateRmCommand, argv);
   const { keys, paths } = splitKeys(positionals, io.cwd);
-  if (keys.length === 0) throw new CliError(`state rm needs at least one KIND/NAME (as novaform state list shows them)\nUsage: ${STATE_RM_USAGE}`, 1);
+  if (keys.length === 0) throw new CliError('state rm needs at least one KIND/NAME (as novaform state list shows them); see: novaform state rm --help', 2);
   const lockWaitMs = positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000;
   const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
   // Unknown keys are said before anything is asked; the lock is taken only once there is something to forget.

@@ -1,10 +1,9 @@
 import { renderStatusText, statusExitCode } from '../../controller/status-text.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
-import { currentStatus, openStoreFor, parseFlags, processControllerIo, type ControllerIo } from './controller-cli.ts';
-
-export const STATUS_USAGE = 'novaform status [PATH...] [--stack NAME] [--controller URL] [--output text|json]'
-  + ' (exit 0; 2 when a resource is Stalled, ApprovalNeeded or BackingOff, or the manifests are invalid; 1 on error)';
+import { statusCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
+import { currentStatus, openStoreFor, processControllerIo, type ControllerIo } from './controller-cli.ts';
 
 type StatusFormat = 'text' | 'json';
 const FORMATS: readonly StatusFormat[] = ['text', 'json'];
@@ -21,11 +20,7 @@ const FORMATS: readonly StatusFormat[] = ['text', 'json'];
  * on it; 1 on any error (usage included, as 2 already has a meaning).
  */
 export async function run(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, {
-    stack: { type: 'string' },
-    controller: { type: 'string' },
-    output: { type: 'string', short: 'o', default: 'text' },
-  }, STATUS_USAGE);
+  const { values, positionals } = parseCommandLine(statusCommand, argv);
   const output = values.output as StatusFormat;
   if (!FORMATS.includes(output)) throw new CliError(`--output: expected ${FORMATS.join(' or ')}, got '${values.output}'`, 1);
   if (values.stack !== undefined) {

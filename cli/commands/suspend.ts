@@ -1,9 +1,8 @@
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
-import { cliActor, openStoreFor, parseFlags, processControllerIo, type ControllerIo } from './controller-cli.ts';
-
-export const SUSPEND_USAGE = 'novaform suspend [PATH...] [--stack NAME] [--reason TEXT]';
-export const RESUME_USAGE = 'novaform resume [PATH...] [--stack NAME]';
+import { resumeCommand, suspendCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
+import { cliActor, openStoreFor, processControllerIo, type ControllerIo } from './controller-cli.ts';
 
 function checkStack(stack: string | undefined): void {
   if (stack === undefined) return;
@@ -19,7 +18,7 @@ function checkStack(stack: string | undefined): void {
  * first marker (who and why).
  */
 export async function run(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' }, reason: { type: 'string' } }, SUSPEND_USAGE);
+  const { values, positionals } = parseCommandLine(suspendCommand, argv);
   checkStack(values.stack);
   const { store } = await openStoreFor(positionals, values.stack, io.cwd);
   const already = await store.suspended().catch(() => undefined);
@@ -35,7 +34,7 @@ export async function run(argv: string[], io: ControllerIo = processControllerIo
 
 /** `novaform resume`: removes the suspend marker; the controller starts a pass. */
 export async function runResume(argv: string[], io: ControllerIo = processControllerIo()): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { stack: { type: 'string' } }, RESUME_USAGE);
+  const { values, positionals } = parseCommandLine(resumeCommand, argv);
   checkStack(values.stack);
   const { store } = await openStoreFor(positionals, values.stack, io.cwd);
   io.stdout.write(await store.resume() ? `resumed stack '${store.stack}'\n` : `stack '${store.stack}' is not suspended\n`);

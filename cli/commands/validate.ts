@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { KINDS } from '../../schemas/index.ts';
 import {
   formatDiagnostic,
@@ -12,8 +11,8 @@ import {
   type LoadResult,
 } from '../../reconciler/manifests/index.ts';
 import { CliError } from '../cli-error.ts';
-
-export const VALIDATE_USAGE = 'novaform validate PATH... [--selector key=value]... [--output text|json] [--max-file-size 1MiB] [--max-total-size 10MiB]';
+import { validateCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 
 /**
  * `novaform validate`: loads and checks manifests offline, like a compiler.
@@ -53,24 +52,7 @@ function summary(result: LoadResult, selector: LabelSelector): string {
 }
 
 function parseOptions(argv: string[]): { paths: string[]; output: 'text' | 'json'; selector: LabelSelector; limits: Partial<LoadLimits> } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        selector: { type: 'string', short: 'l', multiple: true, default: [] },
-        output: { type: 'string', short: 'o', default: 'text' },
-        'max-file-size': { type: 'string' },
-        'max-total-size': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nUsage: ${VALIDATE_USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new CliError(`validate needs at least one PATH (a manifest file or directory)\nUsage: ${VALIDATE_USAGE}`, 2);
+  const { values, positionals } = parseCommandLine(validateCommand, argv);
   if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output: expected text or json, got '${values.output}'`, 2);
   let selector: LabelSelector;
   try {

@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseAutoApprove } from '../../controller/approval-policy.ts';
 import { Controller, type ControllerOptions } from '../../controller/controller.ts';
 import type { ControllerStatus } from '../../controller/controller-model.ts';
@@ -15,11 +14,11 @@ import { watchManifests } from '../../controller/sources/manifest-watcher.ts';
 import { TokenBucket } from '../../controller/token-bucket.ts';
 import { STATE_DIR } from '../../reconciler/session/stack-session.ts';
 import { CliError } from '../cli-error.ts';
+import { watchCommand } from '../commands.ts';
+import { logLevel } from '../log-level.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { parseDuration } from '../duration.ts';
 import { openCliSession, processIo, resolveProject, type ApplyIo } from './apply-common.ts';
-
-export const WATCH_USAGE = 'novaform watch PATH... | --git URL [--branch main] [--path DIR] [--interval 1m]  [--resync 5m] [--listen 127.0.0.1:9477] [--os-cloud NAME] [--stack NAME] '
-  + '[--auto-approve resize,rebuild,replace,delete,data-loss,detach,power-off|all] [--allow-ui-approve] [--no-prune] [--dry-run] [--max-rate 10] [--lock-wait DURATION]';
 
 interface WatchOptions {
   readonly paths: string[];
@@ -37,7 +36,6 @@ interface WatchOptions {
 }
 
 const DEFAULT_LISTEN = '127.0.0.1:9477';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function duration(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -54,23 +52,9 @@ function listenAddress(text: string): { host: string; port: number } {
 }
 
 export function parseWatchOptions(argv: string[]): WatchOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: {
-        git: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, interval: { type: 'string' },
-        resync: { type: 'string' }, listen: { type: 'string' }, 'os-cloud': { type: 'string' }, stack: { type: 'string' },
-        'auto-approve': { type: 'string' }, 'allow-ui-approve': { type: 'boolean' }, 'no-prune': { type: 'boolean' },
-        'dry-run': { type: 'boolean' }, 'max-rate': { type: 'string' }, 'lock-wait': { type: 'string' }, 'no-listen': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\nusage: ${WATCH_USAGE}`, 1);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(watchCommand, argv);
   if (values.git && positionals.length > 0) throw new CliError('give either PATH... or --git URL, not both', 1);
-  if (!values.git && positionals.length === 0) throw new CliError(`nothing to watch: give PATH... or --git URL\nusage: ${WATCH_USAGE}`, 1);
+  if (!values.git && positionals.length === 0) throw new CliError('nothing to watch: give PATH... or --git URL; see: novaform watch --help', 1);
   if (!values.git && (values.branch || values.path || values.interval)) throw new CliError('--branch, --path and --interval go with --git', 1);
   let autoApprove;
   try {
@@ -117,8 +101,7 @@ function jittered(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
   const options = parseWatchOptions(argv);
-  const level = io.env.NOVAFORM_LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(level)) throw new CliError(`NOVAFORM_LOG_LEVEL: '${level}' is not one of ${LOG_LEVELS.join(', ')}`, 1);
+  const level = logLevel(io.env);
   const log = createLogger({ destination: io.stderr as NodeJS.WritableStream, level: level as 'info' });
   const project = await resolveProject(options.git ? [io.cwd] : options.paths, options.stack, io.cwd);
   const stop = new AbortController();
@@ -177,7 +160,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
   try {
     const cli = await openCliSession({
       paths: options.git ? [io.cwd] : options.paths, stack: project.stack, cloud: options.cloud, mode: 'write', lockWaitMs: options.lockWaitMs,
-      command: 'novaform watch', io, signal: stop.signal,
+      command: 'novaform watch', io, signal: stop.signal, requestLog: (line) => log.debug({ component: 'http' }, line),
       hooks: {
         beforeAttempt: (signal) => bucket.take(signal),
         attempted: (info) => metrics.cloudCall(info),

@@ -154,7 +154,7 @@ export class HttpClient {
       const result = await this.attempt<T>(method, request, headers, body, ctx);
       if ('response' in result) return result.response;
       const delayMs = retryDelayMs(result.outcome, { method, idempotent: request.idempotent }, attempt, this.retry, this.random);
-      if (delayMs === undefined) throw result.error;
+      if (delayMs === undefined) throw this.beyondCap(result.outcome, result.error, method, request, attempt) ?? result.error;
       // No time for another attempt: the cloud's last answer says more than "deadline exceeded".
       if (delayMs >= remainingMs(ctx) && doneReason(ctx) === undefined) throw result.error;
       this.options.logger?.debug(retryLine(method, request.url, result.error.cloudMessage, delayMs, attempt + 1, this.retry.maxRetries));
@@ -167,6 +167,24 @@ export class HttpClient {
         throw interruptedRequest(reason, { method, url: request.url, sent: false, outcomeUnknown: false });
       }
     }
+  }
+
+  /**
+   * The error to throw when only the cap on Retry-After stopped a retry:
+   * the cloud's answer, saying that it asked for a longer wait than
+   * novaform takes (`retry.maxRetryAfterMs`), so the user knows why it
+   * gave up at once. Undefined when something else stopped it.
+   */
+  private beyondCap(outcome: AttemptOutcome, error: OpenStackError, method: string, request: HttpRequest, attempt: number): OpenStackError | undefined {
+    if (outcome.kind !== 'http' || outcome.retryAfterMs === undefined || outcome.retryAfterMs <= this.retry.maxRetryAfterMs) return undefined;
+    const uncapped = { ...this.retry, maxRetryAfterMs: Number.POSITIVE_INFINITY };
+    if (retryDelayMs(outcome, { method, idempotent: request.idempotent }, attempt, uncapped, this.random) === undefined) return undefined;
+    const seconds = (ms: number) => `${Math.ceil(ms / 1000)}s`;
+    return new OpenStackError({
+      method, url: error.url, status: error.status, requestId: error.requestId, retryAfterMs: error.retryAfterMs,
+      cloudMessage: `${error.cloudMessage}; the cloud asked to retry after ${seconds(outcome.retryAfterMs)}, longer than novaform waits `
+        + `(at most ${seconds(this.retry.maxRetryAfterMs)}), so it gave up; try again later`,
+    });
   }
 
   private async attempt<T>(method: string, request: HttpRequest, headers: Record<string, string>, body: string | Uint8Array | undefined, ctx: OpContext):

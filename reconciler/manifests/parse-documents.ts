@@ -1,4 +1,4 @@
-import { isAlias, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
 import { documentLocation, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
@@ -7,7 +7,12 @@ import { documentLocation, offsetLocation, type YamlDocumentSource } from './yam
  * Multi-document YAML (and JSON, which YAML 1.2 contains) with positions.
  * Each document is checked for syntax errors, duplicate mapping keys and
  * alias expansion (a "billion laughs" file is refused, not expanded).
+ * Nesting deeper than MAX_NESTING is refused with its place, before any
+ * recursive reader (toJS, the schema validator) could run out of stack.
  */
+
+/** Lists and mappings nested deeper than this are refused; manifests nest a handful of levels. */
+export const MAX_NESTING = 100;
 
 export interface ParsedDocument {
   /** Position in the file's stream of documents (empty ones included). */
@@ -37,7 +42,9 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
   const diagnostics: ManifestDiagnostic[] = [];
   for (const [index, doc] of docs.entries()) {
     const source: YamlDocumentSource = { file, doc, lineCounter };
-    const problems = [...yamlProblems(source), ...duplicateKeys(source)];
+    const syntax = yamlProblems(source);
+    const tooDeep = syntax.length === 0 ? nestingProblem(source) : undefined;
+    const problems = tooDeep ? [tooDeep] : [...syntax, ...duplicateKeys(source)];
     diagnostics.push(...problems);
     if (problems.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     try {
@@ -66,9 +73,40 @@ export function parseYamlStream(text: string): { docs: Document.Parsed[]; lineCo
 }
 
 function yamlProblems(source: YamlDocumentSource): ManifestDiagnostic[] {
-  return [...source.doc.errors, ...source.doc.warnings].map((problem) =>
-    diagnostic(offsetLocation(source.file, source.lineCounter, problem.pos[0]), 'yaml-syntax', '', `YAML: ${firstLine(problem.message)}`),
-  );
+  return [...source.doc.errors, ...source.doc.warnings].map((problem) => {
+    const at = offsetLocation(source.file, source.lineCounter, problem.pos[0]);
+    // The parser itself recurses: thousands of nested lists end its stack where they get too deep.
+    if (/maximum call stack/i.test(problem.message)) return tooDeepDiagnostic(at, '');
+    return diagnostic(at, 'yaml-syntax', '', `YAML: ${firstLine(problem.message)}`);
+  });
+}
+
+function tooDeepDiagnostic(at: SourceLocation, path: string): ManifestDiagnostic {
+  return diagnostic(at, 'yaml-syntax', path, `lists and mappings are nested too deeply here (more than ${MAX_NESTING} levels); refusing the document`, {
+    hints: ['manifests nest a few levels; look for runaway brackets or indentation'],
+  });
+}
+
+/** The first node nested deeper than MAX_NESTING, as a diagnostic (walked with an explicit stack, so depth cannot overflow it). */
+function nestingProblem(source: YamlDocumentSource): ManifestDiagnostic | undefined {
+  const stack: Array<{ node: unknown; depth: number; path: PathSegment[] }> = [{ node: source.doc.contents, depth: 0, path: [] }];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_NESTING) {
+      const offset = node.range?.[0];
+      const at = offset === undefined ? documentLocation(source) : offsetLocation(source.file, source.lineCounter, offset);
+      // The path where it starts to run away is enough: a hundred [0]s say nothing more.
+      return tooDeepDiagnostic(at, formatPath(path.slice(0, 4)));
+    }
+    if (isSeq(node)) node.items.forEach((item, index) => stack.push({ node: item, depth: depth + 1, path: [...path, index] }));
+    else {
+      for (const pair of node.items) {
+        stack.push({ node: pair.value, depth: depth + 1, path: [...path, isScalar(pair.key) ? String(pair.key.value) : '?'] });
+      }
+    }
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

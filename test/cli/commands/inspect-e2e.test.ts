@@ -76,7 +76,7 @@ describe('novaform inspect commands end to end (real process, embedded engine)',
     assert.match(bad.stderr, /^novaform: 'Nope\/x' is neither KIND\/NAME/);
     assert.doesNotMatch(bad.stderr, /\n\s+at /);
     const output = cli(['get', '--output', 'yaml']);
-    assert.equal(output.status, 1);
+    assert.equal(output.status, 2, 'a usage error');
     assert.match(output.stderr, /--output: expected text or json/);
   });
 });

@@ -190,7 +190,7 @@ describe('novaform state, get, outputs, graph, stacks (in-process, engine over H
     assert.match(svg.stdout, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg.stdout, /data-key="Server\/qs-web"/);
     const bad = await inspect(kit, 'graph', ['.', '--format', 'png']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2, 'a usage error');
     assert.match(bad.stderr, /--format: expected dot, mermaid, svg/);
     const stacks = JSON.parse((await inspect(kit, 'stacks', ['-o', 'json'])).stdout);
     assert.equal(stacks.stacks.length, 1);

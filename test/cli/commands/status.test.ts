@@ -113,7 +113,7 @@ describe('novaform status', () => {
       [['status', '--controller', gone.url], /^novaform: cannot read the controller's status: no answer at http:\/\/127\.0\.0\.1:\d+\/status \(.*ECONNREFUSED.*\)\n$/],
       [['status', '--controller', 'ftp://x'], /^novaform: --controller: expected an http or https URL, got 'ftp:\/\/x'\n$/],
       [['status', '--output', 'yaml'], /^novaform: --output: expected text or json, got 'yaml'\n$/],
-      [['status', '--bogus'], /^novaform: Unknown option '--bogus'.*\nUsage: novaform status /],
+      [['status', '--bogus'], /^novaform: unknown flag --bogus for novaform status; see: novaform status --help\n$/],
       [['status', 'nowhere'], /^novaform: no such file or directory: nowhere\n$/],
       [['status', '--stack', '../x'], /^novaform: --stack: '\.\.\/x' is not a valid stack name/],
     ];

@@ -84,7 +84,7 @@ describe('novaform validate', () => {
   it('exits 2 for usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [['validate'], /needs at least one PATH/],
-      [['validate', 'good', '--bogus'], /Unknown option '--bogus'/],
+      [['validate', 'good', '--bogus'], /^novaform: unknown flag --bogus for novaform validate; see: novaform validate --help\n$/],
       [['validate', 'good', '--output', 'xml'], /--output: expected text or json/],
       [['validate', 'good', '--selector', 'tier'], /--selector: expected key=value, got 'tier'/],
       [['validate', 'missing'], /missing: no such file or directory/],

@@ -31,8 +31,8 @@ export function processControllerIo(): ControllerIo {
 /** How long `/status` may take before the controller counts as not answering. */
 export const LIVE_TIMEOUT_MS = 2000;
 
-/** parseArgs with the CLI's one-line usage errors. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+/** parseArgs with the CLI's one-line usage errors (the return type is spelled out for the build's declarations). */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>> {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (error) {

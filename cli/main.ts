@@ -3,7 +3,7 @@ import { commands } from './commands.ts';
 import { oneLine } from './error-hints.ts';
 import { takeGlobalFlags, type GlobalOptions } from './global-flags.ts';
 import { commandHelp, generalHelp, groupHelp } from './help-text.ts';
-import { packageVersion } from './package-version.ts';
+import { packageVersion } from '../schemas/package-files.ts';
 import { resolveCommand } from './resolve-command.ts';
 
 /**

@@ -1,13 +1,5 @@
-import aggregate from './aggregate.schema.json' with { type: 'json' };
 import { bundleSchemas, type JsonSchema, type SchemaResource } from './bundle.ts';
-import common from './common.schema.json' with { type: 'json' };
-import envelope from './envelope.schema.json' with { type: 'json' };
-import flavor from './flavor.schema.json' with { type: 'json' };
-import keypair from './keypair.schema.json' with { type: 'json' };
-import serverGroup from './server-group.schema.json' with { type: 'json' };
-import server from './server.schema.json' with { type: 'json' };
-import volume from './volume.schema.json' with { type: 'json' };
-
+import { readPackageJson } from './package-files.ts';
 /**
  * The manifest schemas: the JSON files beside this module are the one
  * source of truth for manifest shape; this module bundles them into the
@@ -29,13 +21,19 @@ export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server'] as const;
 export type SchemaKind = (typeof KINDS)[number];
 
-const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = { Flavor: flavor, Keypair: keypair, Volume: volume, Aggregate: aggregate, ServerGroup: serverGroup, Server: server };
+/** One source schema file, read from the package root (package-files.ts says why). */
+const sourceSchema = (name: string): JsonSchema => readPackageJson<JsonSchema>(`schemas/${name}.schema.json`);
+
+const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = {
+  Flavor: sourceSchema('flavor'), Keypair: sourceSchema('keypair'), Volume: sourceSchema('volume'),
+  Aggregate: sourceSchema('aggregate'), ServerGroup: sourceSchema('server-group'), Server: sourceSchema('server'),
+};
 
 /** Every source resource with the `$defs` name it has in a bundle. */
 export const SCHEMA_RESOURCES: readonly SchemaResource[] = [
   ...KINDS.map((kind) => ({ defName: kind, schema: KIND_SCHEMAS[kind] })),
-  { defName: 'envelope', schema: envelope },
-  { defName: 'common', schema: common },
+  { defName: 'envelope', schema: sourceSchema('envelope') },
+  { defName: 'common', schema: sourceSchema('common') },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { versionCommand } from '../commands.ts';
-import { packageVersion } from '../package-version.ts';
+import { packageVersion } from '../../schemas/package-files.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 
 /** `novaform version` (and `novaform --version`): prints `novaform X.Y.Z`. */

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../schemas/package-files.ts';
 import { commands } from '../commands.ts';
 import { commandReference, withReference } from './command-reference.ts';
 
@@ -8,7 +7,7 @@ import { commandReference, withReference } from './command-reference.ts';
  * `npm run docs:cli`: rewrites the README's command reference from the
  * command table. `--check` changes nothing and exits 1 when the README is stale.
  */
-const readmePath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+const readmePath = packageFile('README.md');
 const readme = await readFile(readmePath, 'utf8');
 const updated = withReference(readme, commandReference(commands));
 if (process.argv.includes('--check')) {

@@ -34,6 +34,26 @@ export function isDynamicResourceOf(obj: unknown, kind: Kind): boolean {
 export type DynamicResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.dynamic.Resource;
 
 /**
+ * What `dynamicResource` returns, spelled out: the declarations the build
+ * emits (dist/*.d.ts) cannot name an anonymous class that extends
+ * `pulumi.dynamic.Resource` (it has private members).
+ */
+export interface DynamicResourceBase {
+  new (name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource & {
+    /** The object's id in the cloud (a keypair's id is its name). */
+    readonly cloudId: pulumi.Output<string>;
+    /** The object's name in the cloud. */
+    readonly name: pulumi.Output<string>;
+  };
+  /** The kind, as its module names it. */
+  readonly kind: Kind;
+  /** The Pulumi type token, `pulumi-nodejs:dynamic/novaform:<Kind>`. */
+  readonly typeToken: string;
+  /** Pulumi's own check: a CustomResource of any type. */
+  isInstance(obj: unknown): obj is pulumi.CustomResource;
+}
+
+/**
  * The base class of `kind`'s dynamic resource class.
  *
  * @example
@@ -41,7 +61,7 @@ export type DynamicResourceClass = new (name: string, args: never, opts?: pulumi
  *   constructor(name: string, args: FlavorArgs, opts?: pulumi.CustomResourceOptions) { super(name, args, opts); }
  * }
  */
-export function dynamicResource(kind: Kind) {
+export function dynamicResource(kind: Kind): DynamicResourceBase {
   const token = dynamicToken(kind);
   return class DynamicNovaformResource extends pulumi.dynamic.Resource {
     /** The kind, as its module names it. */

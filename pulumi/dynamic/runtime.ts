@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
-import packageJson from '../../package.json' with { type: 'json' };
 import type { Kind } from '../../provider/resources/types.ts';
+import { packageVersion } from '../../schemas/package-files.ts';
 import { novaformOperations } from '../provider/novaform-operations.ts';
 import type { ResourceOperations } from '../provider/resource-operations.ts';
 import { UNKNOWN } from '../provider/struct-values.ts';
@@ -52,7 +52,7 @@ let schema: PulumiPackageSchema | undefined;
 /** The process's operations, created on first use; the stack session is released when the process is told to stop. */
 function operations(): ResourceOperations {
   if (shared) return shared;
-  const created = novaformOperations({ cwd: process.cwd(), env: process.env, version: packageJson.version, log: (line) => process.stderr.write(`${line}\n`) });
+  const created = novaformOperations({ cwd: process.cwd(), env: process.env, version: packageVersion(), log: (line) => process.stderr.write(`${line}\n`) });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       void created.close().finally(() => process.exit(0));
@@ -75,7 +75,7 @@ function holdsUnknown(value: unknown): boolean {
 
 /** The inputs a resource's outputs carry: the schema's input properties (outputs are the inputs plus `cloudId` and `status`). */
 function inputsOf(kind: Kind, outputs: Record<string, unknown>): Record<string, unknown> {
-  schema ??= packageSchema(packageJson.version);
+  schema ??= packageSchema(packageVersion());
   const inputs = Object.keys(schema.resources[resourceToken(kind)]?.inputProperties ?? {});
   return Object.fromEntries(Object.entries(outputs).filter(([field]) => inputs.includes(field)));
 }

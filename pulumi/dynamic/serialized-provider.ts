@@ -20,8 +20,9 @@ import type { Kind } from '../../provider/resources/types.ts';
  * - The methods are plain functions of their arguments: no `this`, so the
  *   serializer copies no prototype or class.
  * - A runtime that cannot be loaded is a one-line error naming the
- *   directory it was looked up from (and `--import tsx` when Node met a
- *   `.ts` file: the package is not compiled to JS yet).
+ *   directory it was looked up from, with what to do when the package is
+ *   not installed there or, in a checkout of novaform, not built (the
+ *   runtime is compiled JavaScript in dist/: no `--import tsx` is needed).
  *
  * Where the work happens: runtime.ts (one set of operations per process).
  */
@@ -41,7 +42,8 @@ export function kindProvider(kind: Kind, project: string, stack: string): KindPr
     import('novaform/pulumi/dynamic/runtime').then(
       (m) => m.kindOperations(kind, project, stack),
       (error: NodeJS.ErrnoException) => {
-        const hint = error.code === 'ERR_UNKNOWN_FILE_EXTENSION' ? ' (novaform is TypeScript: run pulumi with NODE_OPTIONS="--import tsx")' : '';
+        const notBuilt = /[\\/]dist[\\/]/.test(error.message);
+        const hint = error.code !== 'ERR_MODULE_NOT_FOUND' ? '' : notBuilt ? ' (a checkout of novaform must be built first: npm run build)' : ' (install novaform beside the program: npm install novaform)';
         throw new Error(`novaform's dynamic provider cannot load novaform/pulumi/dynamic/runtime from ${process.cwd()}: ${error.message}${hint}`);
       },
     );

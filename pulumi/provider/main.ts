@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../../schemas/package-files.ts';
 import { packageSchemaJson } from '../schema/package-schema.ts';
 import { novaformOperations } from './novaform-operations.ts';
 import { servePlugin } from './plugin-server.ts';
@@ -9,7 +9,7 @@ import { servePlugin } from './plugin-server.ts';
  * ResourceProvider gRPC service, and on SIGTERM / SIGINT closes the
  * server and the stack session (releasing the stack's lock).
  */
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const version = packageVersion();
 const operations = novaformOperations({ cwd: process.cwd(), env: process.env, version, log: (line) => process.stderr.write(`${line}\n`) });
 const plugin = await servePlugin({ operations, schema: () => packageSchemaJson(version), version, args: process.argv.slice(2) });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,4 +1,4 @@
-import packageJson from '../../package.json' with { type: 'json' };
+import { packageVersion } from '../../schemas/package-files.ts';
 import { packageSchemaJson } from './package-schema.ts';
 
 /**
@@ -8,4 +8,4 @@ import { packageSchemaJson } from './package-schema.ts';
  *
  *   node --import tsx pulumi/schema/print-schema.ts > pulumi/schema/novaform.pulumi.json
  */
-process.stdout.write(packageSchemaJson(packageJson.version));
+process.stdout.write(packageSchemaJson(packageVersion()));

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import packageJson from '../../package.json' with { type: 'json' };
 import type { Kind } from '../../provider/resources/types.ts';
+import { packageVersion } from '../../schemas/package-files.ts';
 import { packageSchema, resourceToken, secretProperties } from '../schema/package-schema.ts';
 import type { ResourceSpec } from '../schema/schema-types.ts';
 
@@ -24,7 +24,7 @@ import type { ResourceSpec } from '../schema/schema-types.ts';
  */
 
 /** The package's version: the plugin version a program asks for. */
-export const PACKAGE_VERSION: string = packageJson.version;
+export const PACKAGE_VERSION: string = packageVersion();
 
 let schemaCache: ReturnType<typeof packageSchema> | undefined;
 
@@ -82,6 +82,26 @@ export function isResourceOf(obj: unknown, kind: Kind): boolean {
 export type NovaformResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
 /**
+ * What `novaformResource` returns, spelled out: the declarations the build
+ * emits (dist/*.d.ts) cannot name an anonymous class that extends
+ * `pulumi.CustomResource` (it has private members).
+ */
+export interface NovaformResourceBase {
+  new (name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource & {
+    /** The object's id in the cloud (a keypair's id is its name). */
+    readonly cloudId: pulumi.Output<string>;
+    /** The object's name in the cloud. */
+    readonly name: pulumi.Output<string>;
+  };
+  /** The kind, as its module names it. */
+  readonly kind: Kind;
+  /** The Pulumi type token, `novaform:index:<Kind>`. */
+  readonly typeToken: string;
+  /** Pulumi's own check: a CustomResource of any type. */
+  isInstance(obj: unknown): obj is pulumi.CustomResource;
+}
+
+/**
  * The base class of `kind`'s typed resource class: registers
  * `novaform:index:<kind>` with `registration`'s props and options.
  *
@@ -91,7 +111,7 @@ export type NovaformResourceClass = new (name: string, args: never, opts?: pulum
  *   constructor(name: string, args: FlavorArgs, opts?: pulumi.CustomResourceOptions) { super(name, args, opts); }
  * }
  */
-export function novaformResource(kind: Kind) {
+export function novaformResource(kind: Kind): NovaformResourceBase {
   const token = resourceToken(kind);
   return class NovaformResource extends pulumi.CustomResource {
     /** The kind, as its module names it. */

@@ -11,8 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import * as pulumi from '@pulumi/pulumi';
@@ -69,11 +71,23 @@ test('a value not known yet (a preview) is not validated, and its diff is left t
   assert.deepEqual(await servers.diff!('id-1', { name: 'web', flavor: 'a', image: 'cirros' }, { name: 'web', flavor: unknown, image: 'cirros' }), {});
 });
 
-test('in a process without tsx the text fails in one line, saying where it looked and what to do', async () => {
+test('in a plain node process (no tsx) the text loads the compiled runtime from the program\'s directory', async () => {
   const { text } = await serialized(KIND_NAMES.find((k) => k === 'Keypair')!);
   // The dynamic-provider process as the Pulumi CLI starts it: plain node, the program's directory as cwd.
   const script = `require(${JSON.stringify(require.resolve('require-from-string'))})(process.env.TEXT).handler().check({}, { name: 'k' }).then(() => console.log('loaded'), (e) => console.log(e.message));`;
   const { stdout } = await run(process.execPath, ['-e', script], { cwd: REPO, env: { PATH: process.env.PATH ?? '', TEXT: text } });
-  assert.equal(stdout.trim().split('\n').length, 1, stdout);
-  assert.match(stdout.trim(), new RegExp(`^novaform's dynamic provider cannot load novaform/pulumi/dynamic/runtime from ${REPO}: .*\\.ts.* \\(novaform is TypeScript: run pulumi with NODE_OPTIONS="--import tsx"\\)$`));
+  assert.equal(stdout.trim(), 'loaded');
+});
+
+test('where novaform is not installed the text fails in one line, saying where it looked and what to do', async () => {
+  const { text } = await serialized(KIND_NAMES.find((k) => k === 'Keypair')!);
+  const empty = await mkdtemp(join(tmpdir(), 'novaform-no-package-'));
+  try {
+    const script = `require(${JSON.stringify(require.resolve('require-from-string'))})(process.env.TEXT).handler().check({}, { name: 'k' }).then(() => console.log('loaded'), (e) => console.log(e.message));`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: empty, env: { PATH: process.env.PATH ?? '', TEXT: text } });
+    assert.equal(stdout.trim().split('\n').length, 1, stdout);
+    assert.match(stdout.trim(), new RegExp(`^novaform's dynamic provider cannot load novaform/pulumi/dynamic/runtime from ${empty}: .*'novaform'.* \\(install novaform beside the program: npm install novaform\\)$`));
+  } finally {
+    await rm(empty, { recursive: true, force: true });
+  }
 });

@@ -6,10 +6,9 @@
  * `pulumi-resource-pulumi-nodejs`, a shell shim that resolves
  * `@pulumi/pulumi/cmd/dynamic-provider` from its working directory (the
  * program's) and runs it with `node ... <engine>`; here it is started the
- * same way, in the program's directory, with `--import tsx`
- * so that the TypeScript novaform package it loads at run time can run
- * (until the package is compiled to JS; see pulumi/dynamic/README.md).
- * Test code only.
+ * same way, in the program's directory, with plain node (no `--import tsx`):
+ * the novaform package it loads at run time is the compiled one in dist/
+ * (see pulumi/dynamic/README.md). Test code only.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -39,7 +38,7 @@ export interface DynamicProviderOptions {
  * await provider.stop();
  */
 export async function startDynamicProvider(options: DynamicProviderOptions): Promise<StartedPlugin> {
-  const provider = await startPlugin(process.execPath, ['--import', 'tsx', DYNAMIC_PROVIDER_ENTRY, '127.0.0.1:1'], { PATH: process.env.PATH ?? '', ...options.env }, { cwd: options.programDir });
+  const provider = await startPlugin(process.execPath, [DYNAMIC_PROVIDER_ENTRY, '127.0.0.1:1'], { PATH: process.env.PATH ?? '', ...options.env }, { cwd: options.programDir });
   try {
     await provider.client.configure({ args: { value: options.config } });
   } catch (error) {

@@ -20,6 +20,18 @@ const yes = { type: 'boolean', short: 'y', description: 'Do not ask for a confir
 const parallelism = { type: 'string', value: 'N', default: '4', description: 'How many independent steps run at once' } as const satisfies FlagSpec;
 const lockWait = { type: 'string', value: 'SECONDS', default: '0', description: 'Wait this long for another novaform that holds the stack\'s lock (0: fail at once, naming the holder)' } as const satisfies FlagSpec;
 const timeout = { type: 'string', value: 'DURATION', description: 'Stop starting steps after this long (30s, 10m, 1h30m), record what was in flight, exit 1' } as const satisfies FlagSpec;
+const target = {
+  type: 'string', multiple: true, value: 'KIND/NAME',
+  description: 'Only this resource and what it needs first (repeatable; for exceptional use, like Terraform\'s -target)',
+} as const satisfies FlagSpec;
+const replace = {
+  type: 'string', multiple: true, value: 'KIND/NAME',
+  description: 'Renew this resource although nothing differs: a server booted from an image is rebuilt, anything else deleted and created again (repeatable)',
+} as const satisfies FlagSpec;
+const changeOutput = {
+  type: 'string', short: 'o', value: 'text|json', default: 'text',
+  description: 'json: the plan, progress and summary go to stderr, and stdout gets one JSON document of per-resource outcomes',
+} as const satisfies FlagSpec;
 const controllerStack = { type: 'string', value: 'NAME', description: 'The stack whose controller to read (default: novaform.yaml\'s stack, else the directory name)' } as const satisfies FlagSpec;
 
 const manifests = { name: 'PATH...', description: 'manifest files or directories (.yaml, .yml, .json)', required: true, repeatable: true } as const;
@@ -94,12 +106,18 @@ export const planCommand = defineCommand({
     stack, selector, 'os-cloud': osCloud,
     output: { type: 'string', short: 'o', value: 'text|json', default: 'text', description: 'text for people, json for programs (a stable contract)' },
     out: { type: 'string', value: 'FILE', description: 'Also save the plan to FILE, for `novaform apply FILE` to apply exactly it' },
+    target, replace,
+    'detailed-exitcode': { type: 'boolean', description: 'Exit 2 when the plan changes something, 0 when it changes nothing (1 stays an error)' },
     rebind,
   },
   env: changeEnv,
-  exitCodes: { 0: 'a plan was printed', 1: 'invalid manifests, a plan problem, or the cloud refused', 2: 'usage error' },
-  usageExitCode: 2,
-  examples: ['novaform plan examples/quickstart', 'novaform plan infra --os-cloud prod --out plan.json'],
+  exitCodes: {
+    0: 'a plan was printed (with --detailed-exitcode: one that changes nothing)',
+    1: 'invalid manifests, a plan problem, the plan does not fit the quota, the cloud refused, or a usage error',
+    2: 'with --detailed-exitcode: the plan changes something',
+  },
+  usageExitCode: 1,
+  examples: ['novaform plan examples/quickstart', 'novaform plan infra --os-cloud prod --out plan.json', 'novaform plan infra --detailed-exitcode --target Server/web-1'],
   load: () => import('./commands/plan.ts'),
 });
 
@@ -112,12 +130,12 @@ export const applyCommand = defineCommand({
   ],
   args: [{ name: 'PATH...|PLANFILE.json', description: 'manifest files or directories, or one plan saved by plan --out', required: true, repeatable: true }],
   flags: {
-    yes, parallelism, stack, selector, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, rebind,
+    yes, parallelism, stack, selector, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, target, replace, output: changeOutput, rebind,
   },
   env: changeEnv,
   exitCodes: { 0: 'every step succeeded (or nothing to do)', 1: 'a step failed, the plan was refused, or not confirmed', 2: 'usage error', 130: 'interrupted (Ctrl-C, SIGTERM)' },
   usageExitCode: 2,
-  examples: ['novaform apply examples/quickstart', 'novaform apply plan.json', 'novaform apply infra --os-cloud prod --yes --timeout 30m'],
+  examples: ['novaform apply examples/quickstart', 'novaform apply plan.json', 'novaform apply infra --os-cloud prod --yes --timeout 30m', 'novaform apply infra --replace Server/web-1 --yes -o json'],
   load: () => import('./commands/apply.ts'),
 });
 
@@ -127,12 +145,12 @@ export const destroyCommand = defineCommand({
   details: ['The manifests MUST be valid: an invalid set deletes nothing. Confirmation, the cloud binding, Ctrl-C and --timeout as for apply.'],
   args: [{ name: 'PATH...', description: 'the stack\'s manifests or project directory', required: true, repeatable: true }],
   flags: {
-    yes, parallelism, stack, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, rebind,
+    yes, parallelism, stack, selector, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, target, output: changeOutput, rebind,
   },
   env: changeEnv,
   exitCodes: { 0: 'everything deletable was deleted (or nothing to do)', 1: 'a step failed, or not confirmed', 2: 'usage error', 130: 'interrupted (Ctrl-C, SIGTERM)' },
   usageExitCode: 2,
-  examples: ['novaform destroy examples/quickstart', 'novaform destroy infra --os-cloud prod --yes'],
+  examples: ['novaform destroy examples/quickstart', 'novaform destroy infra --os-cloud prod --yes', 'novaform destroy infra --target Server/batch-1 --yes'],
   load: () => import('./commands/destroy.ts'),
 });
 
@@ -146,6 +164,8 @@ export const driftCommand = defineCommand({
     output: { type: 'string', short: 'o', value: 'text|json|markdown|junit', default: 'text', description: 'The report\'s format on stdout' },
     out: { type: 'string', multiple: true, value: 'FILE', description: 'Also write the report to FILE in the format its extension names (.xml JUnit, .json, .md); repeatable' },
     'include-unmanaged': { type: 'boolean', description: 'Also report objects of the project no stack owns' },
+    selector,
+    target: { ...target, description: 'Report only this resource (repeatable)' },
     rebind,
   },
   env: cloudEnv,

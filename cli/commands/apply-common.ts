@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { ApplyEvent, ApplyResult, ResourceResult, StepLabel } from '../../reconciler/apply/apply-types.ts';
 import { progressLine, stillRunningLine, summaryLines } from '../../reconciler/apply/progress-text.ts';
-import { formatDiagnostic, loadManifests, ManifestPathError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { formatDiagnostic, loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
+import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
+import { narrowPlan, parseTarget, TargetError } from '../../reconciler/plan/narrow-plan.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
+import type { ResourceKey } from '../../reconciler/plan/plan-model.ts';
 import { CloudConfigError, EndpointNotFoundError, MicroversionError, OpenStackError } from '../../provider/openstack/errors.ts';
 import type { HttpHooks } from '../../provider/openstack/http-client.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
@@ -184,8 +187,48 @@ export function printSummary(io: ApplyIo, result: ApplyResult, what: string): vo
   io.stdout.write(`\n${summaryLines(result, what).join('\n')}\n`);
 }
 
+/**
+ * `apply`/`destroy --output json`: where people's output goes (stderr, so
+ * stdout carries only the JSON document) and the document itself: one
+ * outcome per resource, a stable contract (version 1; fields may be added).
+ */
+export function humanIo<T extends ApplyIo>(io: T, output: 'text' | 'json'): T {
+  return output === 'json' ? { ...io, stdout: io.stderr } : io;
+}
+
+export function outcomesJson(command: 'apply' | 'destroy', stack: string, cloud: string, ok: boolean, results: readonly ResourceResult[]): string {
+  return `${JSON.stringify({
+    version: 1, command, stack, cloud, ok,
+    results: results.map((r) => ({
+      kind: r.kind, name: r.name, action: r.action, status: r.status,
+      ...(r.cloudId !== undefined ? { cloudId: r.cloudId } : {}),
+      ...(r.cloudStatus !== undefined ? { cloudStatus: r.cloudStatus } : {}),
+      ...(r.message !== undefined ? { message: r.message } : {}),
+      ...(r.requestId !== undefined ? { requestId: r.requestId } : {}),
+      ...(r.retained ? { retained: true } : {}),
+    })),
+  }, null, 2)}\n`;
+}
+
+/** `--selector`, parsed; a syntax error is a usage error. */
+export function selectorFlag(values: readonly string[], exitCode: 1 | 2 = 2): LabelSelector {
+  try {
+    return parseSelector(values);
+  } catch (error) {
+    if (error instanceof SelectorSyntaxError) throw new CliError(error.message, exitCode);
+    throw error;
+  }
+}
+
+/** `--output`: text or json. */
+export function outputFlag(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new CliError(`--output: expected text or json, got '${value}'`, 2);
+  return value;
+}
+
 /** Prints a PlanError's diagnostics; true when `error` was one. */
 export function reportPlanError(io: ApplyIo, error: unknown): boolean {
+  if (error instanceof TargetError) throw new CliError(error.message, 1);
   if (!(error instanceof PlanError)) return false;
   for (const d of error.diagnostics) io.stderr.write(`${formatPlanDiagnostic(d)}\n`);
   io.stderr.write(`novaform: no plan: ${error.diagnostics.length} problem${error.diagnostics.length === 1 ? '' : 's'} (nothing was changed)\n`);
@@ -198,6 +241,29 @@ export function timeoutFlag(value: string | undefined): number | undefined {
   const ms = parseDuration(value);
   if (ms === undefined) throw new CliError(`--timeout: expected a duration such as 30s, 10m or 1h30m, got '${value}'`, 2);
   return ms;
+}
+
+/** Parses `--target` / `--replace` values (KIND/NAME); a malformed one is a usage error (`exitCode`). */
+export function resourceKeysFlag(flag: string, values: readonly string[], exitCode: 1 | 2 = 2): ResourceKey[] {
+  try {
+    return values.map(parseTarget);
+  } catch (error) {
+    if (error instanceof TargetError) throw new CliError(`--${flag}: ${error.message}`, exitCode);
+    throw error;
+  }
+}
+
+/**
+ * The plan narrowed to `--target`s (narrow-plan.ts); a target the plan
+ * does not have is a one-line error, exit 1.
+ */
+export function narrowed(executable: ExecutablePlan, targets: readonly ResourceKey[]): ExecutablePlan {
+  try {
+    return narrowPlan(executable, targets);
+  } catch (error) {
+    if (error instanceof TargetError) throw new CliError(error.message, 1);
+    throw error;
+  }
 }
 
 /** Parses `--parallelism` and `--lock-wait` (seconds). */

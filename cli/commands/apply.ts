@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseSelector, SelectorSyntaxError, type LabelSelector } from '../../reconciler/manifests/index.ts';
+import type { LabelSelector } from '../../reconciler/manifests/index.ts';
 import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
-import type { Plan } from '../../reconciler/plan/plan-model.ts';
+import type { Plan, ResourceKey } from '../../reconciler/plan/plan-model.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
@@ -13,7 +13,8 @@ import { oneLine } from '../error-hints.ts';
 import { applyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import {
-  confirm, exitCodeOf, loadValid, openCliSession, positiveInt, printSummary, processIo, progressPrinter, reportPlanError, timeoutFlag, type ApplyIo,
+  confirm, exitCodeOf, humanIo, loadValid, narrowed, openCliSession, outcomesJson, outputFlag, positiveInt, printSummary, processIo, progressPrinter, reportPlanError,
+  resourceKeysFlag, selectorFlag, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
 
 interface ApplyFlags {
@@ -26,6 +27,9 @@ interface ApplyFlags {
   readonly lockWaitMs: number;
   readonly timeoutMs?: number;
   readonly rebind: boolean;
+  readonly targets: ResourceKey[];
+  readonly replace: ResourceKey[];
+  readonly output: 'text' | 'json';
 }
 
 /**
@@ -49,8 +53,9 @@ interface ApplyFlags {
  *   flight are recorded; `--timeout` does the same when the deadline
  *   (counted from the first change) passes, and exits 1.
  */
-export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
+export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise<number> {
   const flags = parseFlags(argv);
+  const io = humanIo(stdio, flags.output);
   const saved = await savedPlanOf(flags.positionals, io);
   const paths = saved ? await manifestPathsOf(saved, flags.positionals[0]!, io) : flags.positionals;
   const loaded = await loadValid(paths, flags.selector, io, 'applied');
@@ -67,9 +72,12 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     if (flags.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
     let executable: ExecutablePlan;
     try {
-      executable = await session.plan({
-        documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, manifestDigests: digests, prune: flags.selector.length === 0,
-      });
+      // A saved plan is applied with the targets and replacements it was made with.
+      const targets = saved ? resourceKeysFlag('target', saved.targets ?? [], 1) : flags.targets;
+      const replace = saved ? resourceKeysFlag('replace', saved.replace ?? [], 1) : flags.replace;
+      executable = narrowed(await session.plan({
+        documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, manifestDigests: digests, prune: flags.selector.length === 0, replace,
+      }), targets);
     } catch (error) {
       if (reportPlanError(io, error)) return 1;
       throw error;
@@ -81,6 +89,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     io.stdout.write(renderPlan(executable.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
     if (executable.plan.actions.every((r) => r.action === 'noop')) {
       io.stdout.write('\nNothing to apply.\n');
+      if (flags.output === 'json') stdio.stdout.write(outcomesJson('apply', session.stack, session.target.cloudName, true, []));
       return 0;
     }
     const approved = saved !== undefined || await confirm(io, `Apply these changes to stack '${session.stack}' on cloud '${session.target.cloudName}'?`, flags.yes);
@@ -101,6 +110,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     const result = await session.apply(executable, { parallelism: flags.parallelism, onProgress: progress.onProgress, signal: cancel.signal })
       .finally(() => { progress.stop(); cancel.dispose(); });
     printSummary(io, result, 'Apply');
+    if (flags.output === 'json') stdio.stdout.write(outcomesJson('apply', session.stack, session.target.cloudName, result.ok, result.results));
     return exitCodeOf(io, result.ok, result.results, cancel, 'apply', flags.timeoutMs);
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -150,17 +160,12 @@ function parseFlags(argv: string[]): ApplyFlags {
     const problem = stackNameProblem(values.stack);
     if (problem) throw new CliError(`--stack: ${problem}`, 2);
   }
-  let selector: LabelSelector;
-  try {
-    selector = parseSelector(values.selector);
-  } catch (error) {
-    if (error instanceof SelectorSyntaxError) throw new CliError(error.message, 2);
-    throw error;
-  }
+  const selector = selectorFlag(values.selector);
   return {
     positionals, yes: values.yes, stack: values.stack, selector, cloud: values['os-cloud'],
     parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
     lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
     timeoutMs: timeoutFlag(values.timeout), rebind: values.rebind,
+    targets: resourceKeysFlag('target', values.target), replace: resourceKeysFlag('replace', values.replace), output: outputFlag(values.output),
   };
 }

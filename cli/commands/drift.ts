@@ -6,14 +6,17 @@ import { IGNORE_FILE, IgnoreFileError, parseIgnoreRules, type IgnoreRule } from 
 import { renderDriftJunit } from '../../reconciler/drift/render-drift-junit.ts';
 import { renderDriftMarkdown } from '../../reconciler/drift/render-drift-markdown.ts';
 import { renderDriftText } from '../../reconciler/drift/render-drift-text.ts';
-import { loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { narrowDriftReport } from '../../reconciler/drift/narrow-drift.ts';
+import { loadManifests, ManifestPathError, matchesSelector, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { suggest } from '../../reconciler/manifests/suggest.ts';
+import type { ResourceKey } from '../../reconciler/plan/plan-model.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
 import { oneLine } from '../error-hints.ts';
 import { driftCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
-import { openCliSession, reportDiagnostics, resolveProject } from './apply-common.ts';
+import { openCliSession, reportDiagnostics, resolveProject, resourceKeysFlag, selectorFlag } from './apply-common.ts';
 import { wantsColor, type PlanIo } from './plan.ts';
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'junit';
@@ -27,6 +30,8 @@ interface DriftOptions {
   readonly out: string[];
   readonly includeUnmanaged: boolean;
   readonly rebind: boolean;
+  readonly selector: LabelSelector;
+  readonly targets: ResourceKey[];
 }
 
 /**
@@ -55,9 +60,10 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
     paths: options.paths, stack: options.stack, cloud: options.cloud, mode: 'read', command: 'novaform drift', rebind: options.rebind, io,
   });
   try {
-    const report = await session.drift({
+    const whole = await session.drift({
       documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, ignore, includeUnmanaged: options.includeUnmanaged,
     });
+    const report = narrowReport(whole, loaded, options);
     const time = (performance.now() - started) / 1000;
     io.stdout.write(render(report, options.output, { color: wantsColor(io), time }));
     for (const file of options.out) {
@@ -122,6 +128,28 @@ async function readIgnoreFile(projectDir: string): Promise<IgnoreRule[]> {
   }
 }
 
+/**
+ * `--selector` and `--target`: the report of the manifests they pick. The
+ * drift is read with every manifest (so the rest of the stack is not
+ * reported as undeclared) and then narrowed; a target no manifest declares
+ * is an error.
+ */
+function narrowReport(report: DriftReport, loaded: LoadResult, options: DriftOptions): DriftReport {
+  if (options.selector.length === 0 && options.targets.length === 0) return report;
+  const declared = loaded.manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+  for (const t of options.targets) {
+    const key = `${t.kind}/${t.name}`;
+    if (declared.includes(key)) continue;
+    const meant = suggest(key, declared);
+    throw new CliError(`--target ${key}: no manifest declares it${meant ? ` (did you mean ${meant}?)` : ''}`, 1);
+  }
+  const picked = new Set(loaded.manifests
+    .filter((m) => matchesSelector(m.metadata.labels, options.selector))
+    .filter((m) => options.targets.length === 0 || options.targets.some((t) => t.kind === m.kind && t.name === m.metadata.name))
+    .map((m) => `${m.kind}/${m.metadata.name}`));
+  return narrowDriftReport(report, (kind, name) => picked.has(`${kind}/${name}`));
+}
+
 async function load(options: DriftOptions, io: PlanIo): Promise<LoadResult> {
   let loaded: LoadResult;
   try {
@@ -147,5 +175,6 @@ function parseOptions(argv: string[]): DriftOptions {
   return {
     paths: positionals, stack: values.stack, cloud: values['os-cloud'], output: values.output as DriftFormat,
     out: values.out, includeUnmanaged: values['include-unmanaged'], rebind: values.rebind,
+    selector: selectorFlag(values.selector, 1), targets: resourceKeysFlag('target', values.target, 1),
   };
 }

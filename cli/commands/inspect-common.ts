@@ -21,12 +21,7 @@ export function processInspectIo(): InspectIo {
 
 export type OutputFormat = 'text' | 'json';
 
-/** `--output`: text or json; anything else is a one-line error. */
-export function outputFlag(value: string | undefined): OutputFormat {
-  const output = value ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new CliError(`--output: expected text or json, got '${output}'`, 2);
-  return output;
-}
+export { outputFlag } from './apply-common.ts';
 
 /** `--stack`, checked. */
 export function stackFlag(value: string | undefined): string | undefined {

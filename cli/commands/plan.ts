@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadManifests, ManifestPathError, parseSelector, SelectorSyntaxError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
+import { loadManifests, ManifestPathError, type LabelSelector, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
+import { TargetError } from '../../reconciler/plan/narrow-plan.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
+import type { ResourceKey } from '../../reconciler/plan/plan-model.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { serializePlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
@@ -10,7 +12,7 @@ import { CliError } from '../cli-error.ts';
 import { oneLine } from '../error-hints.ts';
 import { planCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
-import { openCliSession, reportDiagnostics } from './apply-common.ts';
+import { narrowed, openCliSession, reportDiagnostics, resourceKeysFlag, selectorFlag } from './apply-common.ts';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface PlanIo {
@@ -28,6 +30,14 @@ interface PlanOptions {
   readonly output: 'text' | 'json';
   readonly out?: string;
   readonly rebind: boolean;
+  readonly targets: ResourceKey[];
+  readonly replace: ResourceKey[];
+  readonly detailedExitcode: boolean;
+}
+
+/** What `apply PLANFILE` needs besides the file to reach the same cloud: the cloud's name, or the same OS_* variables. */
+function cloudArgument(cloudName: string): string {
+  return cloudName === 'envvars' ? ' (with the same OS_* variables set)' : ` --os-cloud ${cloudName}`;
 }
 
 /**
@@ -50,23 +60,33 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
   });
   try {
     if (options.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
-    const executable = await session.plan({
+    const executable = narrowed(await session.plan({
       documents: loaded.manifests,
       unresolvedRefs: loaded.unresolvedRefs,
       manifestDigests: await manifestDigests(loaded.files, io.cwd),
       prune: options.selector.length === 0,
-    });
+      replace: options.replace,
+    }), options.targets);
     const { plan } = executable;
     if (options.output === 'json') io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else io.stdout.write(renderPlan(plan, { color: wantsColor(io) }));
     if (options.out !== undefined) {
       await writeFile(resolve(io.cwd, options.out), serializePlan(plan));
-      const note = `Saved the plan to ${options.out}; apply exactly it with: novaform apply ${options.out}\n`;
+      const note = `Saved the plan to ${options.out}; apply exactly it with: novaform apply ${options.out}${cloudArgument(session.target.cloudName)}\n`;
       if (options.output === 'json') io.stderr.write(note);
       else io.stdout.write(`\n${note}`);
     }
-    return 0;
+    // The same quota check apply makes before it changes anything.
+    const quota = await session.preflight(executable);
+    for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
+    if (!quota.ok) {
+      for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
+      io.stderr.write('novaform: the plan does not fit in the project\'s quota: apply would refuse it\n');
+      return 1;
+    }
+    return options.detailedExitcode && plan.actions.some((r) => r.action !== 'noop') ? 2 : 0;
   } catch (error) {
+    if (error instanceof TargetError) throw new CliError(error.message, 1);
     if (error instanceof PlanError) {
       for (const d of error.diagnostics) io.stderr.write(`${formatPlanDiagnostic(d)}\n`);
       io.stderr.write(`novaform: no plan: ${error.diagnostics.length} problem${error.diagnostics.length === 1 ? '' : 's'} (nothing was changed)\n`);
@@ -89,7 +109,7 @@ async function load(options: PlanOptions, io: PlanIo): Promise<LoadResult> {
   try {
     loaded = await loadManifests(options.paths, { cwd: io.cwd, selector: options.selector });
   } catch (error) {
-    if (error instanceof ManifestPathError) throw new CliError(error.message, 2);
+    if (error instanceof ManifestPathError) throw new CliError(error.message, 1);
     throw error;
   }
   // An empty set would plan to delete the whole stack: refuse it as a mistake rather than prune everything.
@@ -101,17 +121,14 @@ async function load(options: PlanOptions, io: PlanIo): Promise<LoadResult> {
 
 function parseOptions(argv: string[]): PlanOptions {
   const { values, positionals } = parseCommandLine(planCommand, argv);
-  if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output: expected text or json, got '${values.output}'`, 2);
+  if (values.output !== 'text' && values.output !== 'json') throw new CliError(`--output: expected text or json, got '${values.output}'`, 1);
   if (values.stack !== undefined) {
     const problem = stackNameProblem(values.stack);
-    if (problem) throw new CliError(`--stack: ${problem}`, 2);
+    if (problem) throw new CliError(`--stack: ${problem}`, 1);
   }
-  let selector: LabelSelector;
-  try {
-    selector = parseSelector(values.selector);
-  } catch (error) {
-    if (error instanceof SelectorSyntaxError) throw new CliError(error.message, 2);
-    throw error;
-  }
-  return { paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], output: values.output, out: values.out, rebind: values.rebind };
+  const selector = selectorFlag(values.selector, 1);
+  return {
+    paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], output: values.output, out: values.out, rebind: values.rebind,
+    targets: resourceKeysFlag('target', values.target, 1), replace: resourceKeysFlag('replace', values.replace, 1), detailedExitcode: values['detailed-exitcode'],
+  };
 }

@@ -6,6 +6,6 @@ export { loadManifests, loadManifestSources, type LoadOptions, type LoadResult, 
 export { ManifestPathError } from './discover-files.ts';
 export { formatDiagnostic, type ManifestDiagnostic, type DiagnosticCode, type SourceLocation } from './diagnostics.ts';
 export { DEFAULT_LIMITS, type LoadLimits } from './limits.ts';
-export { parseSelector, formatSelector, SelectorSyntaxError, type LabelSelector } from './selector.ts';
+export { matchesSelector, parseSelector, formatSelector, SelectorSyntaxError, type LabelSelector } from './selector.ts';
 export { toUnit } from './quantities.ts';
 export type * from './manifest-types.ts';

@@ -8,7 +8,7 @@ const CATEGORIES: readonly DriftCategory[] = ['changed', 'missing', 'unhealthy',
  * object (no manifest, no stack) is kept only when `keep` names it.
  *
  * @example
- * narrowDriftReport(report, (kind, name) => kind === 'Server' && name === 'web-1').inSync
+ * narrowDriftReport(report, (kind, name) => picked.has(`${kind}/${name}`)).inSync
  */
 export function narrowDriftReport(report: DriftReport, keep: (kind: string, name: string) => boolean): DriftReport {
   const resources = report.resources.filter((r) => keep(r.kind, r.name));

@@ -83,6 +83,14 @@ export async function run(argv: string[]): Promise<number> {
   // In memory, the files go to a fresh 0700 temp folder, removed with them at exit.
   const tempDir = dataDir ? undefined : await mkdtemp(join(tmpdir(), 'novaform-engine-'));
   const files = await writeCloudFiles(engine, dataDir ?? tempDir!);
+  // Listen for the stop before saying where the engine is: whoever reads the
+  // export line may signal at once, and a signal with no handler kills the
+  // process before it removes its files.
+  const stopped = new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   process.stdout.write(
     [
       `novaform engine listening on ${engine.url} (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
@@ -97,11 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   );
 
   try {
-    await new Promise<void>((resolveStop) => {
-      const stop = () => resolveStop();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await stopped;
     await engine.close();
   } finally {
     await removeCloudFiles(files, tempDir);

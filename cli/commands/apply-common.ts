@@ -8,6 +8,7 @@ import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-erro
 import type { ResourceKey } from '../../reconciler/plan/plan-model.ts';
 import { CloudConfigError, EndpointNotFoundError, MicroversionError, OpenStackError } from '../../provider/openstack/errors.ts';
 import type { HttpHooks } from '../../provider/openstack/http-client.ts';
+import type { QuotaPreflight } from '../../reconciler/quota-preflight.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { resolveStack, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
 import { CloudMismatchError } from '../../reconciler/state/cloud-binding.ts';
@@ -224,6 +225,15 @@ export function selectorFlag(values: readonly string[], exitCode: 1 | 2 = 2): La
 export function outputFlag(value: string): 'text' | 'json' {
   if (value !== 'text' && value !== 'json') throw new CliError(`--output: expected text or json, got '${value}'`, 2);
   return value;
+}
+
+/** Prints the quota pre-flight's warnings, and its problems with `consequence`; true when the plan fits. */
+export function reportQuota(io: Pick<ApplyIo, 'stderr'>, quota: QuotaPreflight, consequence: string): boolean {
+  for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
+  if (quota.ok) return true;
+  for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
+  io.stderr.write(`novaform: the plan does not fit in the project's quota${consequence}\n`);
+  return false;
 }
 
 /** Prints a PlanError's diagnostics; true when `error` was one. */

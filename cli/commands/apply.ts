@@ -14,7 +14,7 @@ import { applyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import {
   confirm, exitCodeOf, humanIo, loadValid, narrowed, openCliSession, outcomesJson, outputFlag, positiveInt, printSummary, processIo, progressPrinter, reportPlanError,
-  resourceKeysFlag, selectorFlag, timeoutFlag, type ApplyIo,
+  reportQuota, resourceKeysFlag, selectorFlag, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
 
 interface ApplyFlags {
@@ -97,13 +97,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
       io.stderr.write('novaform: apply cancelled; nothing was changed\n');
       return 1;
     }
-    const quota = await session.preflight(executable);
-    for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
-    if (!quota.ok) {
-      for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
-      io.stderr.write('novaform: the plan does not fit in the project\'s quota; nothing was changed\n');
-      return 1;
-    }
+    if (!reportQuota(io, await session.preflight(executable), '; nothing was changed')) return 1;
     io.stdout.write('\n');
     const progress = progressPrinter(io);
     const cancel = cancellation({ timeoutMs: flags.timeoutMs, verb: 'apply', log: (line) => io.stderr.write(`\n${line}\n`), inFlight: progress.running });

@@ -12,7 +12,7 @@ import { CliError } from '../cli-error.ts';
 import { oneLine } from '../error-hints.ts';
 import { planCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
-import { narrowed, openCliSession, reportDiagnostics, resourceKeysFlag, selectorFlag } from './apply-common.ts';
+import { narrowed, openCliSession, reportDiagnostics, reportQuota, resourceKeysFlag, selectorFlag } from './apply-common.ts';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface PlanIo {
@@ -77,13 +77,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
       else io.stdout.write(`\n${note}`);
     }
     // The same quota check apply makes before it changes anything.
-    const quota = await session.preflight(executable);
-    for (const warning of quota.warnings) io.stderr.write(`novaform: ${warning}\n`);
-    if (!quota.ok) {
-      for (const problem of quota.problems) io.stderr.write(`novaform: ${problem}\n`);
-      io.stderr.write('novaform: the plan does not fit in the project\'s quota: apply would refuse it\n');
-      return 1;
-    }
+    if (!reportQuota(io, await session.preflight(executable), ': apply would refuse it')) return 1;
     return options.detailedExitcode && plan.actions.some((r) => r.action !== 'noop') ? 2 : 0;
   } catch (error) {
     if (error instanceof TargetError) throw new CliError(error.message, 1);

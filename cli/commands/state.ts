@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { isKind, KIND_NAMES } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { describeCloud } from '../../reconciler/state/cloud-binding.ts';
 import { forgetConsequences, forgetRecords } from '../../reconciler/state/forget-records.ts';
@@ -11,6 +8,7 @@ import { CliError } from '../cli-error.ts';
 import { stateListCommand, stateRmCommand, stateShowCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { confirm, positiveInt, processIo, type ApplyIo } from './apply-common.ts';
+import { splitArguments } from './approve.ts';
 import { existingPaths, json, outputFlag, processInspectIo, stackFlag, stackOf, table, type InspectIo } from './inspect-common.ts';
 
 
@@ -134,24 +132,8 @@ export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<
   return outcome.unknown.length + missing.length > 0 ? 1 : 0;
 }
 
-/** KIND/NAME arguments and paths (a known kind before the first `/`, else an existing path). */
+/** KIND/NAME arguments and paths, split as `approve` splits them. */
 function splitKeys(args: readonly string[], cwd: string): { keys: { kind: Kind; name: string }[]; paths: string[] } {
-  const keys: { kind: Kind; name: string }[] = [];
-  const paths: string[] = [];
-  for (const arg of args) {
-    const slash = arg.indexOf('/');
-    const kind = slash > 0 ? arg.slice(0, slash) : undefined;
-    if (kind !== undefined && isKind(kind) && slash < arg.length - 1) {
-      keys.push({ kind, name: arg.slice(slash + 1) });
-      continue;
-    }
-    if (existsSync(resolve(cwd, arg))) {
-      paths.push(arg);
-      continue;
-    }
-    const near = kind === undefined ? undefined : KIND_NAMES.find((k) => k.toLowerCase() === kind.toLowerCase());
-    if (near !== undefined) throw new CliError(`'${arg}': unknown kind '${kind}'; did you mean ${near}/${arg.slice(slash + 1)}?`, 1);
-    throw new CliError(`'${arg}' is neither KIND/NAME (KIND one of ${KIND_NAMES.join(', ')}) nor an existing path`, 1);
-  }
-  return { keys, paths };
+  const { keys, paths } = splitArguments(args, cwd);
+  return { keys: keys.map((key) => ({ kind: key.slice(0, key.indexOf('/')) as Kind, name: key.slice(key.indexOf('/') + 1) })), paths };
 }

@@ -1,7 +1,8 @@
 import { stackInventory, type Inventory, type InventoryEntry } from '../../reconciler/inspect/stack-inventory.ts';
 import { formatPlanDiagnostic, PlanError } from '../../reconciler/plan/plan-errors.ts';
 import { CliError } from '../cli-error.ts';
-import { getCommand, type outputsCommand } from '../commands.ts';
+import type { FlagValues } from '../command-spec.ts';
+import { getCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { openCliSession } from './apply-common.ts';
 import { existingPaths, json, optionalManifests, outputFlag, processInspectIo, stackFlag, table, type InspectIo } from './inspect-common.ts';
@@ -12,8 +13,8 @@ import { existingPaths, json, optionalManifests, outputFlag, processInspectIo, s
  * `get` and `outputs`. Returns undefined (after printing why) when the
  * manifests are invalid or do not plan.
  */
-export async function readInventory(argv: string[], io: InspectIo, spec: typeof getCommand | typeof outputsCommand, command: string) {
-  const { values, positionals } = parseCommandLine(spec as typeof getCommand, argv);
+export async function readInventory(parsed: { values: FlagValues<typeof getCommand.flags>; positionals: string[] }, io: InspectIo, command: string) {
+  const { values, positionals } = parsed;
   const output = outputFlag(values.output);
   const paths = existingPaths(positionals, io.cwd);
   const stack = stackFlag(values.stack);
@@ -24,7 +25,7 @@ export async function readInventory(argv: string[], io: InspectIo, spec: typeof 
   });
   try {
     const inventory = await stackInventory(session, { documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs });
-    return { inventory, output, values };
+    return { inventory, output };
   } catch (error) {
     if (error instanceof PlanError) {
       for (const d of error.diagnostics) io.stderr.write(`${formatPlanDiagnostic(d)}\n`);
@@ -47,7 +48,7 @@ export async function readInventory(argv: string[], io: InspectIo, spec: typeof 
  * Exit 0; 1 on error.
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const read = await readInventory(argv, io, getCommand, 'novaform get');
+  const read = await readInventory(parseCommandLine(getCommand, argv), io, 'novaform get');
   if (!read) return 1;
   io.stdout.write(read.output === 'json' ? json(getJson(read.inventory)) : getText(read.inventory));
   return 0;

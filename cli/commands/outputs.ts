@@ -1,5 +1,6 @@
 import type { Inventory } from '../../reconciler/inspect/stack-inventory.ts';
 import { outputsCommand } from '../commands.ts';
+import { parseCommandLine } from '../parse-command-line.ts';
 import { readInventory } from './get.ts';
 import { json, processInspectIo, type InspectIo } from './inspect-common.ts';
 
@@ -20,9 +21,10 @@ export const ADMIN_PASS_NOTE = 'adminPass: not kept by novaform (Nova returns it
  * is its adminPass, which novaform never keeps (ADMIN_PASS_NOTE).
  */
 export async function run(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
-  const read = await readInventory(argv, io, outputsCommand, 'novaform outputs');
+  const parsed = parseCommandLine(outputsCommand, argv);
+  const read = await readInventory(parsed, io, 'novaform outputs');
   if (!read) return 1;
-  const showSecrets = (read.values as { 'show-secrets'?: boolean })['show-secrets'] === true;
+  const showSecrets = parsed.values['show-secrets'];
   io.stdout.write(read.output === 'json' ? json(outputsJson(read.inventory, showSecrets)) : outputsText(read.inventory, showSecrets));
   return 0;
 }

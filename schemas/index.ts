@@ -38,7 +38,7 @@ export const SCHEMA_RESOURCES: readonly SchemaResource[] = [
 
 /**
  * The combined schema: one document valid for any manifest, a `oneOf` over
- * the kinds discriminated on `kind`. Editors use it via a modeline
+ * the kinds, told apart by each kind's `kind` constant. Editors use it via a modeline
  * (`# yaml-language-server: $schema=<path>/schemas/novaform.schema.json`).
  *
  * @example
@@ -49,12 +49,10 @@ export function combinedSchema(): JsonSchema {
     $schema: DIALECT,
     $id: COMBINED_SCHEMA_ID,
     title: 'novaform manifest',
-    description: 'A novaform manifest document: apiVersion novaform/v1, a kind (Flavor, Keypair, Volume, Aggregate, Server), metadata and the kind\'s spec.',
+    description: `A novaform manifest document: apiVersion novaform/v1, a kind (${KINDS.join(', ')}), metadata and the kind's spec.`,
     type: 'object',
     required: ['kind'],
     properties: { kind: { $ref: '#/$defs/envelope/$defs/kind' } },
-    discriminator: { propertyName: 'kind' },
-    'x-message': `a manifest of one of the kinds ${KINDS.join(', ')}`,
     oneOf: KINDS.map((kind) => ({ $ref: `#/$defs/${kind}` })),
   };
   return bundleSchemas(root, SCHEMA_RESOURCES, [...KINDS, 'envelope']);

@@ -14,9 +14,9 @@ import { locateNode, type LocateTarget, type YamlDocumentSource } from './yaml-l
  * the offending node, the JSON path, what was expected, and a hint (a
  * likely intended name, an example from the schema).
  *
- * A combinator (`oneOf`, `anyOf`, `not`) whose schema has an `x-message`
- * stands for its branches: their errors are dropped and the x-message says
- * what was expected. Such branches MUST NOT use `$ref` (ajv reports errors
+ * A combinator (`oneOf`, `anyOf`, `not`) whose schema has an `errorMessage`
+ * stands for its branches: their errors are dropped and the errorMessage
+ * says what was expected. Such branches MUST NOT use `$ref` (ajv reports errors
  * inside a `$ref` with the target's schema path, which this prefix match
  * would miss).
  */
@@ -68,7 +68,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Schem
 
 /** Drops errors that only restate others: `if`, the `propertyNames` wrapper, branches of an explained combinator. */
 function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const explained = errors.filter((e) => COMBINATORS.has(e.keyword) && typeof xMessage(e) === 'string');
+  const explained = errors.filter((e) => COMBINATORS.has(e.keyword) && typeof expectedPhrase(e) === 'string');
   return errors.filter((e) => {
     if (e.keyword === 'if' || e.keyword === 'propertyNames') return false;
     return !explained.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && isWithin(e.instancePath, c.instancePath));
@@ -80,8 +80,8 @@ function isWithin(pointer: string, ancestor: string): boolean {
   return pointer === ancestor || pointer.startsWith(`${ancestor}/`);
 }
 
-function xMessage(error: ErrorObject): string | undefined {
-  const value = (error.parentSchema as JsonSchema | undefined)?.['x-message'];
+function expectedPhrase(error: ErrorObject): string | undefined {
+  const value = (error.parentSchema as JsonSchema | undefined)?.errorMessage;
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -89,7 +89,7 @@ function render(error: ErrorObject, context: SchemaErrorContext): Rendered {
   const path = pointerToSegments(error.instancePath, context.value);
   const schema = error.parentSchema as JsonSchema | undefined;
   const params = error.params as Record<string, unknown>;
-  const expected = xMessage(error);
+  const expected = expectedPhrase(error);
   const got = () => describeValue(error.data, path);
   const objectTarget: LocateTarget = error.data !== null && typeof error.data === 'object' ? 'key' : 'value';
   switch (error.keyword) {

@@ -20,9 +20,12 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * names properties declared by the parent schema.
  */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true, discriminator: true });
-  // An annotation: the phrase error messages use for what this schema expects.
-  ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
+  // An annotation here: the phrase error messages use for what this schema
+  // expects. Editors (VS Code's JSON service, yaml-language-server) show the
+  // same keyword in place of their generic message; ajv-errors gives it the
+  // same meaning, so the published schema carries no keyword of novaform's own.
+  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
   ajv.addFormat('uuid', UUID);
   ajv.addFormat('ipv4', { type: 'string', validate: (value: string) => isIPv4(value) });
   ajv.addFormat('ipv6', { type: 'string', validate: (value: string) => isIPv6(value) });

@@ -22,11 +22,11 @@ const lockWait = { type: 'string', value: 'SECONDS', default: '0', description: 
 const timeout = { type: 'string', value: 'DURATION', description: 'Stop starting steps after this long (30s, 10m, 1h30m), record what was in flight, exit 1' } as const satisfies FlagSpec;
 const target = {
   type: 'string', multiple: true, value: 'KIND/NAME',
-  description: 'Only this resource and what it needs first (repeatable; for exceptional use, like Terraform\'s -target)',
+  description: 'Only this resource and what it needs first (for exceptional use, like Terraform\'s -target)',
 } as const satisfies FlagSpec;
 const replace = {
   type: 'string', multiple: true, value: 'KIND/NAME',
-  description: 'Renew this resource although nothing differs: a server booted from an image is rebuilt, anything else deleted and created again (repeatable)',
+  description: 'Renew this resource although nothing differs: a server booted from an image is rebuilt, anything else deleted and created again',
 } as const satisfies FlagSpec;
 const changeOutput = {
   type: 'string', short: 'o', value: 'text|json', default: 'text',
@@ -162,10 +162,10 @@ export const driftCommand = defineCommand({
   flags: {
     stack, 'os-cloud': osCloud,
     output: { type: 'string', short: 'o', value: 'text|json|markdown|junit', default: 'text', description: 'The report\'s format on stdout' },
-    out: { type: 'string', multiple: true, value: 'FILE', description: 'Also write the report to FILE in the format its extension names (.xml JUnit, .json, .md); repeatable' },
+    out: { type: 'string', multiple: true, value: 'FILE', description: 'Also write the report to FILE in the format its extension names (.xml JUnit, .json, .md)' },
     'include-unmanaged': { type: 'boolean', description: 'Also report objects of the project no stack owns' },
     selector,
-    target: { ...target, description: 'Report only this resource (repeatable)' },
+    target: { ...target, description: 'Report only this resource' },
     rebind,
   },
   env: cloudEnv,

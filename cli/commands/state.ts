@@ -1,5 +1,6 @@
 import type { Kind } from '../../provider/resources/types.ts';
 import { describeCloud } from '../../reconciler/state/cloud-binding.ts';
+import { fileBackend } from '../../reconciler/state/file-backend.ts';
 import { forgetConsequences, forgetRecords } from '../../reconciler/state/forget-records.ts';
 import { openStateReadOnly } from '../../reconciler/state/read-only-state.ts';
 import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
@@ -119,7 +120,7 @@ export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<
   }
   let outcome;
   try {
-    outcome = await forgetRecords(stateDir, project.stack, known, {
+    outcome = await forgetRecords(fileBackend(stateDir), project.stack, known, {
       command: 'novaform state rm', lockWaitMs,
       onWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${lockWaitMs / 1000}s...\n`),
     });

@@ -9,13 +9,13 @@ import type { DriftReport } from '../drift/drift-model.ts';
 import type { ExecutablePlan } from '../plan/executable-plan.ts';
 import { planStack, type PlanStackInput } from '../plan/plan-stack.ts';
 import { preflightQuota, type QuotaPreflight } from '../quota-preflight.ts';
-import { stackDigestKey } from '../state/digest-key.ts';
 import { keyDriftDigests, keyPlanDigests } from '../state/keyed-reports.ts';
 import { checkBinding, identityOf, sameCloud, type CloudIdentity } from '../state/cloud-binding.ts';
 import { otherStacksRecords } from '../state/other-stacks-records.ts';
-import { openStateReadOnly } from '../state/read-only-state.ts';
-import { acquireLock, type LockHolder, type StackLock } from '../state/stack-lock.ts';
-import { openState, type StateReader, type StateStore } from '../state/state-store.ts';
+import { fileBackend } from '../state/file-backend.ts';
+import type { LockHolder, StackLock } from '../state/stack-lock.ts';
+import type { StateBackend } from '../state/state-backend.ts';
+import type { StateReader, StateStore } from '../state/state-store.ts';
 import type { SessionTarget } from './session-target.ts';
 
 /**
@@ -24,11 +24,12 @@ import type { SessionTarget } from './session-target.ts';
  * stack here and plan, drift, apply or destroy through it; they only
  * parse, prompt and print around it.
  *
+ * - The state lives in a backend (state/state-backend.ts): files under
+ *   the project's `.novaform/` unless the caller passes another.
  * - `read` (plan, drift): the state read-only (no lock, no write, no
- *   compaction), so it works while an apply holds the stack. The one file
- *   a read may create is the stack's digest key (state/digest-key.ts,
- *   atomically, once), which keys the secret digests of every plan and
- *   drift report the session returns.
+ *   compaction), so it works while an apply holds the stack. The one thing
+ *   a read may create is the stack's digest key (once), which keys the
+ *   secret digests of every plan and drift report the session returns.
  * - `write` (apply, destroy): the stack's lock first (nothing is read or
  *   written without it), then the state read-write; the lock is checked
  *   again right before every delete and replace step.
@@ -42,8 +43,10 @@ import type { SessionTarget } from './session-target.ts';
 export const STATE_DIR = '.novaform';
 
 export interface OpenStackSessionOptions {
-  /** The project directory (absolute): the state lives in `<projectDir>/.novaform/state/<stack>`. */
+  /** The project directory (absolute): without `backend`, the state lives in `<projectDir>/.novaform/state/<stack>`. */
   readonly projectDir: string;
+  /** Where the state lives; the caller owns it (the session never closes it). Default: files under `<projectDir>/.novaform`. */
+  readonly backend?: StateBackend;
   readonly stack: string;
   readonly mode: 'read' | 'write';
   /** Connects to the cloud; called once the lock is held (write mode) and the state is open. */
@@ -119,7 +122,7 @@ const NO_RECORDS: SessionRecords = { get: () => undefined, resources: () => [], 
  */
 export async function openStackSession(options: OpenStackSessionOptions): Promise<StackSession> {
   const { stack, mode } = options;
-  const stateDir = join(options.projectDir, STATE_DIR);
+  const backend = options.backend ?? fileBackend(join(options.projectDir, STATE_DIR));
   let lock: StackLock | undefined;
   let store: StateStore | undefined;
   let reader: StateReader | undefined;
@@ -131,18 +134,18 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
   };
   try {
     if (mode === 'write') {
-      lock = await acquireLock(stateDir, stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait, ...(options.signal ? { signal: options.signal } : {}) });
-      store = await openState(stateDir, stack);
+      lock = await backend.lock(stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait, ...(options.signal ? { signal: options.signal } : {}) });
+      store = await backend.openStore(stack);
       reader = store;
     } else {
-      reader = await openStateReadOnly(stateDir, stack);
+      reader = await backend.openReader(stack);
     }
     target = await options.connect();
     const binding = reader.cloud();
     const boundTo = binding ? identityOf(binding) : undefined;
     if (!options.rebind) checkBinding(stack, boundTo, target.identity);
     const moving = options.rebind === true && boundTo !== undefined && !sameCloud(boundTo, target.identity);
-    return sessionOf({ stack, mode, stateDir, lock, store, reader, target, boundTo, moving, release, ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}) });
+    return sessionOf({ stack, mode, backend, lock, store, reader, target, boundTo, moving, release, ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}) });
   } catch (error) {
     await release();
     throw error;
@@ -152,7 +155,7 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
 interface Opened {
   stack: string;
   mode: 'read' | 'write';
-  stateDir: string;
+  backend: StateBackend;
   lock?: StackLock;
   store?: StateStore;
   reader: StateReader;
@@ -192,7 +195,7 @@ function sessionOf(opened: Opened): StackSession {
   };
   // Secret digests in plans and drift reports are keyed per stack (state/digest-key.ts); read or made once per session.
   let key: Promise<Buffer> | undefined;
-  const digestKey = () => (key ??= stackDigestKey(opened.stateDir, stack));
+  const digestKey = () => (key ??= opened.backend.digestKey(stack));
   const destroyInput = (input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): PlanDestroyInput => ({
     clients: target.clients, stack, state: records, cloudName: target.cloudName, ...input,
   });
@@ -210,7 +213,7 @@ function sessionOf(opened: Opened): StackSession {
     },
     async drift(input) {
       usable();
-      const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.stateDir, stack) : undefined;
+      const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.backend, stack) : undefined;
       const report = await detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
       return keyDriftDigests(report, digestKey);
     },

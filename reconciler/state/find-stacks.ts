@@ -1,11 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeCloud, type CloudBinding } from './cloud-binding.ts';
-import { openStateReadOnly } from './read-only-state.ts';
+import { fileBackend } from './file-backend.ts';
+import type { StateBackend } from './state-backend.ts';
 
 /**
  * The stacks kept under a directory tree: every `.novaform/state/<stack>/`
- * folder, read-only (read-only-state.ts: no lock, nothing written, so a
+ * folder (or, with a shared backend, every stack it holds), read-only (read-only-state.ts: no lock, nothing written, so a
  * stack being applied is read as it stands). For `novaform stacks`.
  */
 
@@ -49,12 +50,20 @@ export async function findStacks(root: string, options: { maxDepth?: number } = 
 }
 
 async function stacksIn(root: string, projectDir: string): Promise<FoundStack[]> {
-  const stateDir = join(projectDir, '.novaform');
-  const entries = await readdir(join(stateDir, 'state'), { withFileTypes: true }).catch(() => []);
+  return describeStacks(fileBackend(join(projectDir, '.novaform')), relative(root, projectDir) || '.');
+}
+
+/**
+ * Every stack of `backend`, read-only, sorted by name; `project` is what the
+ * rows say for where they were found.
+ *
+ * @example
+ * await describeStacks(backend, 'postgres://db/novaform') // [{ stack: 'web', project: 'postgres://db/novaform', resources: 3, … }]
+ */
+export async function describeStacks(backend: StateBackend, project: string): Promise<FoundStack[]> {
   const out: FoundStack[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const state = await openStateReadOnly(stateDir, entry.name);
+  for (const stack of await backend.stacks()) {
+    const state = await backend.openReader(stack);
     try {
       const records = state.resources();
       const kinds: Record<string, number> = {};
@@ -62,8 +71,8 @@ async function stacksIn(root: string, projectDir: string): Promise<FoundStack[]>
       const binding = state.cloud() ?? null;
       const times = records.map((r) => r.updatedAt).sort();
       out.push({
-        stack: entry.name,
-        project: relative(root, projectDir) || '.',
+        stack,
+        project,
         resources: records.length,
         kinds,
         cloud: binding ? describeCloud(binding) : null,
@@ -74,5 +83,5 @@ async function stacksIn(root: string, projectDir: string): Promise<FoundStack[]>
       await state.close();
     }
   }
-  return out.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  return out;
 }

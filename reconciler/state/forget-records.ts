@@ -1,7 +1,7 @@
 import type { Kind } from '../../provider/resources/types.ts';
-import { acquireLock, type LockOptions } from './stack-lock.ts';
+import type { LockOptions } from './stack-lock.ts';
+import type { StateBackend } from './state-backend.ts';
 import type { ResourceRecord } from './state-model.ts';
-import { openState } from './state-store.ts';
 
 /**
  * `novaform state rm`: forget records WITHOUT touching the cloud.
@@ -32,14 +32,14 @@ import { openState } from './state-store.ts';
  * reason to forget one) must be removable without it.
  *
  * @example
- * const { removed, unknown } = await forgetRecords('/repo/.novaform', 'web', [{ kind: 'Volume', name: 'data' }], { command: 'novaform state rm' });
+ * const { removed, unknown } = await forgetRecords(backend, 'web', [{ kind: 'Volume', name: 'data' }], { command: 'novaform state rm' });
  */
 export async function forgetRecords(
-  stateDir: string, stack: string, keys: readonly { kind: Kind; name: string }[], options: { command: string; lockWaitMs?: number; onWait?: LockOptions['onWait'] },
+  backend: StateBackend, stack: string, keys: readonly { kind: Kind; name: string }[], options: { command: string; lockWaitMs?: number; onWait?: LockOptions['onWait'] },
 ): Promise<{ removed: ResourceRecord[]; unknown: string[] }> {
-  const lock = await acquireLock(stateDir, stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, ...(options.onWait ? { onWait: options.onWait } : {}) });
+  const lock = await backend.lock(stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, ...(options.onWait ? { onWait: options.onWait } : {}) });
   try {
-    const state = await openState(stateDir, stack);
+    const state = await backend.openStore(stack);
     try {
       const removed: ResourceRecord[] = [];
       const unknown: string[] = [];

@@ -21,7 +21,7 @@ import { hasSecretDigests, keyChanges } from './digest-key.ts';
  * (digest-key.ts: a plan without secrets writes nothing).
  *
  * @example
- * const keyed = await keyPlanDigests(await planStack(input), () => stackDigestKey(stateDir, 'web'));
+ * const keyed = await keyPlanDigests(await planStack(input), () => backend.digestKey('web'));
  * keyed.plan.actions[0].changes[0].to // 'hmac:…' for spec.userData
  */
 export async function keyPlanDigests(executable: ExecutablePlan, getKey: () => Promise<Buffer>): Promise<ExecutablePlan> {
@@ -44,7 +44,7 @@ export async function keyPlanDigests(executable: ExecutablePlan, getKey: () => P
  * The drift report with its changes' secret digests keyed (`key` asked for only when needed).
  *
  * @example
- * (await keyDriftDigests(report, () => stackDigestKey(stateDir, 'web'))).resources[0].changes[0].actual // 'hmac:…' for spec.userData
+ * (await keyDriftDigests(report, () => backend.digestKey('web'))).resources[0].changes[0].actual // 'hmac:…' for spec.userData
  */
 export async function keyDriftDigests(report: DriftReport, getKey: () => Promise<Buffer>): Promise<DriftReport> {
   if (!hasSecretDigests(report.resources.flatMap((r) => r.changes), ['desired', 'actual'])) return report;

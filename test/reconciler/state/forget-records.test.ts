@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileBackend } from '../../../reconciler/state/file-backend.ts';
 import { forgetConsequences, forgetRecords } from '../../../reconciler/state/forget-records.ts';
 import { openStateReadOnly } from '../../../reconciler/state/read-only-state.ts';
 import { acquireLock, StackLockedError } from '../../../reconciler/state/stack-lock.ts';
@@ -25,7 +26,7 @@ async function seeded(): Promise<string> {
 describe('forgetRecords', () => {
   it('removes the named records only, says which were unknown, records an event, and releases the lock', async () => {
     const dir = await seeded();
-    const outcome = await forgetRecords(dir, 'web', [{ kind: 'Volume', name: 'data' }, { kind: 'Server', name: 'nope' }], { command: 'test' });
+    const outcome = await forgetRecords(fileBackend(dir), 'web', [{ kind: 'Volume', name: 'data' }, { kind: 'Server', name: 'nope' }], { command: 'test' });
     assert.deepEqual(outcome.removed.map((r) => r.id), ['Volume/data']);
     assert.deepEqual(outcome.unknown, ['Server/nope']);
     const after = await openStateReadOnly(dir, 'web');
@@ -41,7 +42,7 @@ describe('forgetRecords', () => {
     const dir = await seeded();
     const lock = await acquireLock(dir, 'web', { command: 'novaform apply' });
     try {
-      await assert.rejects(forgetRecords(dir, 'web', [{ kind: 'Volume', name: 'data' }], { command: 'test' }), StackLockedError);
+      await assert.rejects(forgetRecords(fileBackend(dir), 'web', [{ kind: 'Volume', name: 'data' }], { command: 'test' }), StackLockedError);
     } finally {
       await lock.release();
     }

@@ -1,0 +1,39 @@
+import type { LockOptions, StackLock } from './stack-lock.ts';
+import type { StateOptions, StateReader, StateStore } from './state-store.ts';
+
+/**
+ * Where stacks keep their state, their lock and their digest key: the seam
+ * between the reconciler and its storage (issue 13). Two implementations:
+ * files under a project's `.novaform/` (file-backend.ts, the default for one
+ * person on one machine) and PostgreSQL (postgres/, for teams and
+ * controller replicas). Everything above this seam (the stack session, the
+ * CLI, the controller, the Pulumi provider) is the same for both.
+ *
+ * Contract (every implementation):
+ * - `lock(stack)` serializes writers per stack across every process that
+ *   uses the same backend; a holder that dies loses the lock (files: its pid
+ *   is found dead; PostgreSQL: its connection drops). It throws
+ *   `StackLockedError` naming the holder when `waitMs` runs out.
+ * - `openStore(stack)` MUST be called only while holding `lock(stack)`; the
+ *   store's contract is state-store.ts's (synchronous reads, awaited
+ *   writes durable, secrets redacted).
+ * - `openReader(stack)` takes no lock, never waits for a writer and writes
+ *   nothing; a stack never written reads as empty.
+ * - `digestKey(stack)` is the same 32 bytes for every process using the
+ *   backend (plans made on one machine verify on another); created once.
+ * - `stacks()` lists the stacks with state, sorted.
+ * - `close()` releases what the backend holds (connections); locks taken
+ *   through it MUST be released first.
+ */
+export interface StateBackend {
+  /** `files` or `postgres`. */
+  readonly type: 'files' | 'postgres';
+  /** Where, in words for messages, without credentials: `/repo/.novaform` or `postgres://db.example/novaform`. */
+  readonly location: string;
+  lock(stack: string, options?: LockOptions): Promise<StackLock>;
+  openStore(stack: string, options?: StateOptions): Promise<StateStore>;
+  openReader(stack: string): Promise<StateReader>;
+  digestKey(stack: string): Promise<Buffer>;
+  stacks(): Promise<string[]>;
+  close(): Promise<void>;
+}

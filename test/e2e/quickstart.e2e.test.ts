@@ -129,7 +129,7 @@ describe('quickstart end to end', { skip: !onEngine && 'drives the engine (reque
   });
 
   it('a server removed from the manifests is pruned', async () => {
-    await edit(file('servers.yaml'), [/---\napiVersion: novaform\/v1\nkind: Server\nmetadata:\n  name: qs-batch[\s\S]*$/, '']);
+    await edit(file('servers.yaml'), [/---\n(?:#[^\n]*\n)?apiVersion: novaform\/v1\nkind: Server\nmetadata:\n  name: qs-batch[\s\S]*$/, '']);
     const plan = await planJson();
     assert.deepEqual(actionsOf(plan), ['delete Server/qs-batch']);
     await apply();

@@ -15,6 +15,10 @@ const osCloud = {
   type: 'string', value: 'NAME', env: 'OS_CLOUD',
   description: 'The clouds.yaml entry to use, or `embedded` for the embedded engine (default: OS_CLOUD, OS_* variables, the only clouds.yaml entry, else the embedded engine off CI)',
 } as const satisfies FlagSpec;
+const backend = {
+  type: 'string', value: 'URL', env: 'NOVAFORM_BACKEND',
+  description: 'Where the stack\'s state and lock live: `files` (the project\'s .novaform/) or postgres://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or ~/.pgpass) (default: NOVAFORM_BACKEND, else novaform.yaml\'s backend:, else files)',
+} as const satisfies FlagSpec;
 const rebind = { type: 'boolean', description: 'Move a stack applied to another cloud to this one on purpose (else refused)' } as const satisfies FlagSpec;
 const yes = { type: 'boolean', short: 'y', description: 'Do not ask for a confirmation (needed off a terminal)' } as const satisfies FlagSpec;
 const parallelism = { type: 'string', value: 'N', default: '4', description: 'How many independent steps run at once' } as const satisfies FlagSpec;
@@ -103,7 +107,7 @@ export const planCommand = defineCommand({
   ],
   args: [manifests],
   flags: {
-    stack, selector, 'os-cloud': osCloud,
+    stack, selector, 'os-cloud': osCloud, backend,
     output: { type: 'string', short: 'o', value: 'text|json', default: 'text', description: 'text for people, json for programs (a stable contract)' },
     out: { type: 'string', value: 'FILE', description: 'Also save the plan to FILE, for `novaform apply FILE` to apply exactly it' },
     target, replace,
@@ -130,7 +134,7 @@ export const applyCommand = defineCommand({
   ],
   args: [{ name: 'PATH...|PLANFILE.json', description: 'manifest files or directories, or one plan saved by plan --out', required: true, repeatable: true }],
   flags: {
-    yes, parallelism, stack, selector, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, target, replace, output: changeOutput, rebind,
+    yes, parallelism, stack, selector, 'os-cloud': osCloud, backend, 'lock-wait': lockWait, timeout, target, replace, output: changeOutput, rebind,
   },
   env: changeEnv,
   exitCodes: { 0: 'every step succeeded (or nothing to do)', 1: 'a step failed, the plan was refused, or not confirmed', 2: 'usage error', 130: 'interrupted (Ctrl-C, SIGTERM)' },
@@ -145,7 +149,7 @@ export const destroyCommand = defineCommand({
   details: ['The manifests MUST be valid: an invalid set deletes nothing. Confirmation, the cloud binding, Ctrl-C and --timeout as for apply.'],
   args: [{ name: 'PATH...', description: 'the stack\'s manifests or project directory', required: true, repeatable: true }],
   flags: {
-    yes, parallelism, stack, selector, 'os-cloud': osCloud, 'lock-wait': lockWait, timeout, target, output: changeOutput, rebind,
+    yes, parallelism, stack, selector, 'os-cloud': osCloud, backend, 'lock-wait': lockWait, timeout, target, output: changeOutput, rebind,
   },
   env: changeEnv,
   exitCodes: { 0: 'everything deletable was deleted (or nothing to do)', 1: 'a step failed, or not confirmed', 2: 'usage error', 130: 'interrupted (Ctrl-C, SIGTERM)' },
@@ -160,7 +164,7 @@ export const driftCommand = defineCommand({
   details: ['Usage errors exit 1, not 2: 2 means drift to the CI jobs that run this. Rules in .novaformignore at the project root silence known differences.'],
   args: [manifests],
   flags: {
-    stack, 'os-cloud': osCloud,
+    stack, 'os-cloud': osCloud, backend,
     output: { type: 'string', short: 'o', value: 'text|json|markdown|junit', default: 'text', description: 'The report\'s format on stdout' },
     out: { type: 'string', multiple: true, value: 'FILE', description: 'Also write the report to FILE in the format its extension names (.xml JUnit, .json, .md)' },
     'include-unmanaged': { type: 'boolean', description: 'Also report objects of the project no stack owns' },
@@ -191,7 +195,7 @@ export const watchCommand = defineCommand({
     resync: { type: 'string', value: 'DURATION', defaultText: '5m', description: 'How often to re-read the cloud to catch changes made behind novaform\'s back' },
     listen: { type: 'string', value: 'HOST:PORT', defaultText: '127.0.0.1:9477', description: 'Where to serve /status, /metrics, /healthz, /readyz and the status page (:0 any free port)' },
     'no-listen': { type: 'boolean', description: 'Serve nothing' },
-    'os-cloud': osCloud,
+    'os-cloud': osCloud, backend,
     stack,
     'auto-approve': { type: 'string', value: 'REASONS|all', description: 'Apply these without approval: a comma-separated list of resize, rebuild, replace, delete, data-loss, detach, power-off, or all' },
     'allow-ui-approve': { type: 'boolean', description: 'Let the status page approve changes' },
@@ -292,7 +296,7 @@ export const stateListCommand = defineCommand({
   summary: 'List the stack\'s state records: kind, name, cloud id, deletionPolicy, last applied (no cloud call)',
   details: ['Reads the state read-only, without the lock: it works while an apply runs. Secrets appear as the state holds them (digests).'],
   args: [inspectPaths],
-  flags: { stack, output: inspectOutput },
+  flags: { stack, backend, output: inspectOutput },
   exitCodes: { 0: 'listed (a stack never applied lists nothing)', 1: 'error', 2: 'usage error' },
   usageExitCode: 2,
   examples: ['novaform state list examples/quickstart', 'novaform state list -o json'],
@@ -303,7 +307,7 @@ export const stateShowCommand = defineCommand({
   path: ['state', 'show'],
   summary: 'Show one state record in full (secrets as the state holds them: digests)',
   args: [{ name: 'KIND/NAME', description: 'the record, as state list shows it', required: true }, inspectPaths],
-  flags: { stack, output: inspectOutput },
+  flags: { stack, backend, output: inspectOutput },
   exitCodes: { 0: 'shown', 1: 'no such record, or an error', 2: 'usage error' },
   usageExitCode: 2,
   examples: ['novaform state show Server/web-1 examples/quickstart'],
@@ -315,11 +319,44 @@ export const stateRmCommand = defineCommand({
   summary: 'Forget state records without deleting anything in the cloud (the next plan finds stamped objects again)',
   details: ['Takes the stack\'s lock and never calls the cloud. Asks on a terminal; elsewhere --yes is needed.'],
   args: [{ name: 'KIND/NAME...', description: 'the records to forget', required: true, repeatable: true }, inspectPaths],
-  flags: { stack, yes, 'lock-wait': lockWait },
+  flags: { stack, backend, yes, 'lock-wait': lockWait },
   exitCodes: { 0: 'forgotten', 1: 'a KIND/NAME had no record (the others are forgotten), not confirmed, or an error', 2: 'usage error' },
   usageExitCode: 2,
   examples: ['novaform state rm Volume/scratch examples/quickstart --yes'],
   load: async () => ({ run: (await import('./commands/state.ts')).runRm }),
+});
+
+export const stateMigrateCommand = defineCommand({
+  path: ['state', 'migrate'],
+  summary: 'Move the stack\'s state from the project\'s files into a shared backend (PostgreSQL)',
+  details: [
+    'Takes the stack\'s lock in both places and copies records, the journal (unfinished entries included), events, the cloud binding and the digest key.',
+    'The files stay as a backup and are marked moved: the files backend refuses the stack from then on, so a command that forgot --backend fails instead of using a stale copy.',
+  ],
+  args: [inspectPaths],
+  flags: {
+    to: { type: 'string', value: 'URL', description: 'The shared backend, e.g. postgres://novaform@db.example/novaform (password from PGPASSWORD or ~/.pgpass)' },
+    stack, 'lock-wait': lockWait,
+  },
+  exitCodes: { 0: 'moved, or nothing to move', 1: 'refused (the target already has the stack, a lock is held) or an error', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform state migrate --to postgres://novaform@db.example/novaform examples/quickstart'],
+  load: async () => ({ run: (await import('./commands/state-move.ts')).runMigrate }),
+});
+
+export const statePullCommand = defineCommand({
+  path: ['state', 'pull'],
+  summary: 'Copy the stack\'s state from a shared backend back into the project\'s files',
+  details: ['For a backup, or to leave the database. The database keeps its copy; a backup left by state migrate gives way.'],
+  args: [inspectPaths],
+  flags: {
+    from: { type: 'string', value: 'URL', description: 'The shared backend (default: NOVAFORM_BACKEND, else novaform.yaml\'s backend:)' },
+    stack, 'lock-wait': lockWait,
+  },
+  exitCodes: { 0: 'pulled', 1: 'nothing to pull, refused (the files already have the stack), or an error', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform state pull examples/quickstart', 'novaform state pull --from postgres://novaform@db.example/novaform'],
+  load: async () => ({ run: (await import('./commands/state-move.ts')).runPull }),
 });
 
 export const getCommand = defineCommand({
@@ -327,7 +364,7 @@ export const getCommand = defineCommand({
   summary: 'Each resource of the stack with its id, cloud status, last apply and drift (reads only)',
   details: ['Declared, recorded, or stamped as the stack\'s in the cloud. Without manifests under PATH the drift column is `unknown`.'],
   args: [inspectPaths],
-  flags: { stack, 'os-cloud': osCloud, output: inspectOutput, rebind },
+  flags: { stack, 'os-cloud': osCloud, backend, output: inspectOutput, rebind },
   env: cloudEnv,
   exitCodes: { 0: 'listed', 1: 'invalid manifests, a plan problem, or the cloud refused', 2: 'usage error' },
   usageExitCode: 2,
@@ -340,7 +377,7 @@ export const outputsCommand = defineCommand({
   summary: 'Ids, status, addresses and volume attachments of the stack\'s resources (reads only)',
   args: [inspectPaths],
   flags: {
-    stack, 'os-cloud': osCloud, output: inspectOutput, rebind,
+    stack, 'os-cloud': osCloud, backend, output: inspectOutput, rebind,
     'show-secrets': { type: 'boolean', description: 'Show secrets novaform keeps (it keeps no adminPass: Nova shows it once, at create)' },
   },
   env: cloudEnv,
@@ -366,9 +403,9 @@ export const graphCommand = defineCommand({
 
 export const stacksCommand = defineCommand({
   path: ['stacks'],
-  summary: 'List the stacks kept under a directory: records, bound cloud, last apply',
+  summary: 'List the stacks kept under a directory, or in a shared backend: records, bound cloud, last apply',
   args: [{ name: 'DIR', description: 'where to look (default: .); node_modules and .git are skipped' }],
-  flags: { output: inspectOutput },
+  flags: { backend: { ...backend, description: 'List the stacks this backend holds instead of searching DIR (default: NOVAFORM_BACKEND)' }, output: inspectOutput },
   exitCodes: { 0: 'listed', 1: 'error', 2: 'usage error' },
   usageExitCode: 2,
   examples: ['novaform stacks', 'novaform stacks /srv/infra -o json'],
@@ -414,6 +451,8 @@ export const commands: AnyCommandSpec[] = [
   stateListCommand,
   stateShowCommand,
   stateRmCommand,
+  stateMigrateCommand,
+  statePullCommand,
   getCommand,
   outputsCommand,
   graphCommand,

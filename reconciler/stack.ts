@@ -6,7 +6,8 @@ import { PROJECT_FILE_NAMES } from './manifests/discover-files.ts';
 /**
  * Which stack a command works on (DESIGN.md "Manifests"): `--stack`, else
  * the `stack:` key of the project file (`novaform.yaml`), else the project
- * directory's name. The project directory is where the project file is
+ * directory's name. The project file's `backend:` (where the state lives)
+ * is read here too and passed on as written. The project directory is where the project file is
  * (looked for from the first manifest path upwards, stopping at a
  * repository root), else the first path's directory; `.novaform/` state
  * lives there.
@@ -29,6 +30,8 @@ export interface StackResolution {
   readonly source: 'flag' | 'project-file' | 'directory';
   /** The project file read, when there was one. */
   readonly projectFile?: string;
+  /** The project file's `backend:` (where the state lives; open-backend.ts parses it), when set. */
+  readonly backend?: string;
 }
 
 export interface ResolveStackOptions {
@@ -76,22 +79,31 @@ async function findProjectFile(start: string): Promise<string | undefined> {
   }
 }
 
-/** The `stack:` key of a project file; other keys belong to other commands and are left alone. */
-async function readProjectStack(file: string): Promise<string | undefined> {
+interface ProjectSettings {
+  readonly stack?: string;
+  readonly backend?: string;
+}
+
+/** The `stack:` and `backend:` keys of a project file; other keys belong to other commands and are left alone. */
+async function readProjectFile(file: string): Promise<ProjectSettings> {
   let document: unknown;
   try {
     document = parseYaml(await readFile(file, 'utf8'));
   } catch (error) {
     throw new StackNameError(`${file}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (document === null || document === undefined) return undefined;
+  if (document === null || document === undefined) return {};
   if (typeof document !== 'object' || Array.isArray(document)) throw new StackNameError(`${file}: expected a mapping such as 'stack: web'`);
-  const stack = (document as Record<string, unknown>).stack;
-  if (stack === undefined || stack === null) return undefined;
+  const { stack, backend } = document as Record<string, unknown>;
+  if (backend !== undefined && backend !== null && typeof backend !== 'string') {
+    throw new StackNameError(`${file}: backend: expected a string such as 'files' or 'postgres://novaform@db.example/novaform', got ${JSON.stringify(backend)}`);
+  }
+  const withBackend = typeof backend === 'string' ? { backend } : {};
+  if (stack === undefined || stack === null) return withBackend;
   if (typeof stack !== 'string') throw new StackNameError(`${file}: stack: expected a string, got ${JSON.stringify(stack)}`);
   const problem = stackNameProblem(stack);
   if (problem) throw new StackNameError(`${file}: stack: ${problem}`);
-  return stack;
+  return { stack, ...withBackend };
 }
 
 /**
@@ -106,14 +118,14 @@ export async function resolveStack(options: ResolveStackOptions): Promise<StackR
   const start = (await isDirectory(first)) ? first : dirname(first);
   const projectFile = await findProjectFile(start);
   const projectDir = projectFile ? dirname(projectFile) : start;
-  const withFile = projectFile ? { projectFile } : {};
+  const settings = projectFile ? await readProjectFile(projectFile) : {};
+  const withFile = projectFile ? { projectFile, ...(settings.backend !== undefined ? { backend: settings.backend } : {}) } : {};
   if (options.flag !== undefined) {
     const problem = stackNameProblem(options.flag);
     if (problem) throw new StackNameError(`--stack: ${problem}`);
     return { stack: options.flag, projectDir, source: 'flag', ...withFile };
   }
-  const fromFile = projectFile ? await readProjectStack(projectFile) : undefined;
-  if (fromFile !== undefined) return { stack: fromFile, projectDir, source: 'project-file', ...withFile };
+  if (settings.stack !== undefined) return { stack: settings.stack, projectDir, source: 'project-file', ...withFile };
   const fromDir = stackNameFromDirectory(basename(projectDir));
   if (fromDir === undefined) throw new StackNameError(`cannot name a stack after the directory '${projectDir}': pass --stack NAME or put 'stack: NAME' in novaform.yaml`);
   return { stack: fromDir, projectDir, source: 'directory', ...withFile };

@@ -19,6 +19,7 @@ import { describeDuration, parseDuration } from '../duration.ts';
 import { NoCloudUnderCiError, openCloudTarget } from '../cloud-target.ts';
 import { oneLine } from '../error-hints.ts';
 import { requestLogOn } from '../log-level.ts';
+import { asBackendRefusal, chooseBackend, openChosenBackend } from '../state-backend-choice.ts';
 
 /**
  * What the stack commands (plan, drift, apply, destroy) share: their I/O,
@@ -95,6 +96,8 @@ export interface CliSession {
  */
 export async function openCliSession(options: {
   paths: readonly string[]; stack?: string; cloud?: string; mode: 'read' | 'write'; lockWaitMs?: number; command: string; rebind?: boolean;
+  /** `--backend`: where the state lives (state-backend-choice.ts; default NOVAFORM_BACKEND, novaform.yaml, files). */
+  backend?: string;
   io: Pick<ApplyIo, 'stderr' | 'env' | 'cwd'>;
   /** Ends a lock wait early. */
   signal?: AbortSignal;
@@ -109,9 +112,10 @@ export async function openCliSession(options: {
   const requestLog = requestLogOn(io.env) ? (options.requestLog ?? ((line: string) => io.stderr.write(`novaform: debug: ${line}\n`))) : undefined;
   const lockWaitMs = options.lockWaitMs ?? 0;
   const project = await resolveProject(options.paths, options.stack, io.cwd);
+  const backend = await openChosenBackend(chooseBackend(options.backend, io.env, project), project.projectDir);
   try {
-    const session = await openStackSession({
-      projectDir: project.projectDir, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
+    const opened = await openStackSession({
+      projectDir: project.projectDir, backend, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
       ...createGrace(io.env),
       ...(options.signal ? { signal: options.signal } : {}),
       onLockWait: options.onLockWait ?? ((h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`)),
@@ -121,19 +125,22 @@ export async function openCliSession(options: {
         ...(requestLog ? { logger: { debug: requestLog } } : {}),
       }),
     });
+    // The session leaves the backend to its owner: closing the session closes both.
+    const session: StackSession = { ...opened, close: async () => { await opened.close(); await backend.close(); } };
     if (session.moving) {
       io.stderr.write(`novaform: --rebind: stack '${project.stack}' moves to cloud '${session.target.cloudName}'; its records of the other cloud are not read`
         + `${options.mode === 'write' ? ' and are forgotten once this command changes the cloud' : ''}\n`);
     }
     return { project, session };
   } catch (error) {
+    await backend.close().catch(() => undefined);
     if (error instanceof StackLockedError) {
       throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
     }
     // The operator's to fix (the cloud's settings, the cloud itself, the binding): one line, no stack trace.
     const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
     if (refusals.some((type) => error instanceof type)) throw new CliError(oneLine(error), 1, { cause: error });
-    throw error;
+    throw asBackendRefusal(error);
   }
 }
 

@@ -24,6 +24,7 @@ interface ApplyFlags {
   readonly stack?: string;
   readonly selector: LabelSelector;
   readonly cloud?: string;
+  readonly backend?: string;
   readonly lockWaitMs: number;
   readonly timeoutMs?: number;
   readonly rebind: boolean;
@@ -65,7 +66,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
   }
 
   const { session } = await openCliSession({
-    paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform apply', rebind: flags.rebind, io,
+    paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, backend: flags.backend, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform apply', rebind: flags.rebind, io,
   });
   try {
     const digests = await manifestDigests(loaded.files, io.cwd);
@@ -156,7 +157,7 @@ function parseFlags(argv: string[]): ApplyFlags {
   }
   const selector = selectorFlag(values.selector);
   return {
-    positionals, yes: values.yes, stack: values.stack, selector, cloud: values['os-cloud'],
+    positionals, yes: values.yes, stack: values.stack, selector, cloud: values['os-cloud'], backend: values.backend,
     parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
     lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
     timeoutMs: timeoutFlag(values.timeout), rebind: values.rebind,

@@ -36,7 +36,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
     : undefined;
 
   const { session } = await openCliSession({
-    paths: flags.paths, stack: flags.stack, cloud: flags.cloud, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform destroy', rebind: flags.rebind, io,
+    paths: flags.paths, stack: flags.stack, cloud: flags.cloud, backend: flags.backend, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform destroy', rebind: flags.rebind, io,
   });
   try {
     const input = { retain, manifestDigests: await manifestDigests(loaded.files, io.cwd) };
@@ -92,7 +92,7 @@ function parseFlags(argv: string[]) {
     if (problem) throw new CliError(`--stack: ${problem}`, 2);
   }
   return {
-    paths: positionals, yes: values.yes, stack: values.stack, cloud: values['os-cloud'],
+    paths: positionals, yes: values.yes, stack: values.stack, cloud: values['os-cloud'], backend: values.backend,
     parallelism: positiveInt('parallelism', values.parallelism, 4, 1),
     lockWaitMs: positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000,
     timeoutMs: timeoutFlag(values.timeout), rebind: values.rebind,

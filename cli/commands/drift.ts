@@ -26,6 +26,7 @@ interface DriftOptions {
   readonly paths: string[];
   readonly stack?: string;
   readonly cloud?: string;
+  readonly backend?: string;
   readonly output: DriftFormat;
   readonly out: string[];
   readonly includeUnmanaged: boolean;
@@ -57,7 +58,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
   const project = await resolveProject(options.paths, options.stack, io.cwd);
   const ignore = await readIgnoreFile(project.projectDir);
   const { session } = await openCliSession({
-    paths: options.paths, stack: options.stack, cloud: options.cloud, mode: 'read', command: 'novaform drift', rebind: options.rebind, io,
+    paths: options.paths, stack: options.stack, cloud: options.cloud, backend: options.backend, mode: 'read', command: 'novaform drift', rebind: options.rebind, io,
   });
   try {
     const whole = await session.drift({
@@ -173,7 +174,7 @@ function parseOptions(argv: string[]): DriftOptions {
     if (problem) throw new CliError(`--stack: ${problem}`, 1);
   }
   return {
-    paths: positionals, stack: values.stack, cloud: values['os-cloud'], output: values.output as DriftFormat,
+    paths: positionals, stack: values.stack, cloud: values['os-cloud'], backend: values.backend, output: values.output as DriftFormat,
     out: values.out, includeUnmanaged: values['include-unmanaged'], rebind: values.rebind,
     selector: selectorFlag(values.selector, 1), targets: resourceKeysFlag('target', values.target, 1),
   };

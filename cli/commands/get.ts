@@ -21,7 +21,7 @@ export async function readInventory(parsed: { values: FlagValues<typeof getComma
   const loaded = await optionalManifests(paths, io, `no ${command.replace('novaform ', '')}`);
   if (!loaded) return undefined;
   const { session } = await openCliSession({
-    paths, ...(stack ? { stack } : {}), ...(values['os-cloud'] ? { cloud: values['os-cloud'] } : {}), mode: 'read', command, rebind: values.rebind, io,
+    paths, ...(stack ? { stack } : {}), ...(values['os-cloud'] ? { cloud: values['os-cloud'] } : {}), backend: values.backend, mode: 'read', command, rebind: values.rebind, io,
   });
   try {
     const inventory = await stackInventory(session, { documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs });

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { STATE_DIR } from '../../reconciler/session/stack-session.ts';
 import { stackNameProblem, type StackResolution } from '../../reconciler/stack.ts';
+import type { StateBackend } from '../../reconciler/state/state-backend.ts';
 import { CliError } from '../cli-error.ts';
+import { chooseBackend, openChosenBackend } from '../state-backend-choice.ts';
 import { reportDiagnostics, resolveProject } from './apply-common.ts';
 import type { PlanIo } from './plan.ts';
 
@@ -44,6 +46,15 @@ export function existingPaths(paths: readonly string[], cwd: string): string[] {
 export async function stackOf(paths: readonly string[], stack: string | undefined, cwd: string): Promise<{ project: StackResolution; stateDir: string }> {
   const project = await resolveProject(paths, stack, cwd);
   return { project, stateDir: join(project.projectDir, STATE_DIR) };
+}
+
+/**
+ * The stack of `paths` and its state backend (`--backend`, NOVAFORM_BACKEND,
+ * novaform.yaml, else files); the caller closes the backend.
+ */
+export async function stackBackendOf(paths: readonly string[], stack: string | undefined, backendFlag: string | undefined, io: Pick<InspectIo, 'cwd' | 'env'>): Promise<{ project: StackResolution; backend: StateBackend }> {
+  const project = await resolveProject(paths, stack, io.cwd);
+  return { project, backend: await openChosenBackend(chooseBackend(backendFlag, io.env, project), project.projectDir) };
 }
 
 /**

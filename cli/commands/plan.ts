@@ -27,6 +27,7 @@ interface PlanOptions {
   readonly stack?: string;
   readonly selector: LabelSelector;
   readonly cloud?: string;
+  readonly backend?: string;
   readonly output: 'text' | 'json';
   readonly out?: string;
   readonly rebind: boolean;
@@ -56,7 +57,7 @@ export async function run(argv: string[], io: PlanIo = { stdout: process.stdout,
   const loaded = await load(options, io);
   if (!reportDiagnostics(loaded, io, 'nothing was planned')) return 1;
   const { session } = await openCliSession({
-    paths: options.paths, stack: options.stack, cloud: options.cloud, mode: 'read', command: 'novaform plan', rebind: options.rebind, io,
+    paths: options.paths, stack: options.stack, cloud: options.cloud, backend: options.backend, mode: 'read', command: 'novaform plan', rebind: options.rebind, io,
   });
   try {
     if (options.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
@@ -122,7 +123,7 @@ function parseOptions(argv: string[]): PlanOptions {
   }
   const selector = selectorFlag(values.selector, 1);
   return {
-    paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], output: values.output, out: values.out, rebind: values.rebind,
+    paths: positionals, stack: values.stack, selector, cloud: values['os-cloud'], backend: values.backend, output: values.output, out: values.out, rebind: values.rebind,
     targets: resourceKeysFlag('target', values.target, 1), replace: resourceKeysFlag('replace', values.replace, 1), detailedExitcode: values['detailed-exitcode'],
   };
 }

@@ -1,21 +1,22 @@
 import type { Kind } from '../../provider/resources/types.ts';
 import { describeCloud } from '../../reconciler/state/cloud-binding.ts';
-import { fileBackend } from '../../reconciler/state/file-backend.ts';
 import { forgetConsequences, forgetRecords } from '../../reconciler/state/forget-records.ts';
-import { openStateReadOnly } from '../../reconciler/state/read-only-state.ts';
+import type { StateBackend } from '../../reconciler/state/state-backend.ts';
+import type { StateReader } from '../../reconciler/state/state-store.ts';
 import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
 import type { ResourceRecord } from '../../reconciler/state/state-model.ts';
 import { CliError } from '../cli-error.ts';
+import { asBackendRefusal } from '../state-backend-choice.ts';
 import { stateListCommand, stateRmCommand, stateShowCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import { confirm, positiveInt, processIo, type ApplyIo } from './apply-common.ts';
 import { splitArguments } from './approve.ts';
-import { existingPaths, json, outputFlag, processInspectIo, stackFlag, stackOf, table, type InspectIo } from './inspect-common.ts';
+import { existingPaths, json, outputFlag, processInspectIo, stackBackendOf, stackFlag, table, type InspectIo } from './inspect-common.ts';
 
 
 /**
  * `novaform state list|show|rm`: the stack's state records, read from
- * `.novaform/state/<stack>/` without the cloud. list and show read the
+ * its backend (`.novaform/state/<stack>/`, or PostgreSQL) without the cloud. list and show read the
  * state read-only (no lock: they work while an apply runs); rm takes the
  * stack's lock and forgets records without touching the cloud.
  * Secrets appear as the state holds them: `sha256:` digests, never text.
@@ -33,9 +34,8 @@ function summary(record: ResourceRecord) {
 export async function runList(argv: string[], io: InspectIo = processInspectIo()): Promise<number> {
   const { values, positionals } = parseCommandLine(stateListCommand, argv);
   const output = outputFlag(values.output);
-  const { project, stateDir } = await stackOf(existingPaths(positionals, io.cwd), stackFlag(values.stack), io.cwd);
-  const state = await openStateReadOnly(stateDir, project.stack);
-  try {
+  const { project, backend } = await stackBackendOf(existingPaths(positionals, io.cwd), stackFlag(values.stack), values.backend, io);
+  return readStack(backend, project.stack, (state) => {
     const records = state.resources();
     const binding = state.cloud();
     if (output === 'json') {
@@ -51,9 +51,7 @@ export async function runList(argv: string[], io: InspectIo = processInspectIo()
       r.kind, r.name, r.cloudId, `${r.deletionPolicy}${r.imported ? ' (imported)' : ''}`, r.updatedAt,
     ])));
     return 0;
-  } finally {
-    await state.close();
-  }
+  });
 }
 
 /** `novaform state show KIND/NAME`: one record in full. Exit 0; 1 when the stack has no such record. */
@@ -63,9 +61,8 @@ export async function runShow(argv: string[], io: InspectIo = processInspectIo()
   const { keys, paths } = splitKeys(positionals, io.cwd);
   if (keys.length !== 1) throw new CliError('state show needs exactly one KIND/NAME; see: novaform state show --help', 2);
   const { kind, name } = keys[0]!;
-  const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
-  const state = await openStateReadOnly(stateDir, project.stack);
-  try {
+  const { project, backend } = await stackBackendOf(existingPaths(paths, io.cwd), stackFlag(values.stack), values.backend, io);
+  return readStack(backend, project.stack, (state) => {
     const record = state.get(kind, name);
     if (!record) throw new CliError(`stack '${project.stack}' has no record of ${kind}/${name} (novaform state list shows what it has)`, 1);
     const journal = state.journal().filter((e) => e.kind === kind && e.name === name).slice(-5);
@@ -84,9 +81,7 @@ export async function runShow(argv: string[], io: InspectIo = processInspectIo()
       '',
     ].join('\n'));
     return 0;
-  } finally {
-    await state.close();
-  }
+  });
 }
 
 /**
@@ -102,35 +97,65 @@ export async function runRm(argv: string[], io: ApplyIo = processIo()): Promise<
   const { keys, paths } = splitKeys(positionals, io.cwd);
   if (keys.length === 0) throw new CliError('state rm needs at least one KIND/NAME (as novaform state list shows them); see: novaform state rm --help', 2);
   const lockWaitMs = positiveInt('lock-wait', values['lock-wait'], 0, 0) * 1000;
-  const { project, stateDir } = await stackOf(existingPaths(paths, io.cwd), stackFlag(values.stack), io.cwd);
+  const { project, backend } = await stackBackendOf(existingPaths(paths, io.cwd), stackFlag(values.stack), values.backend, io);
+  try {
+    return await forget(project.stack, backend, keys, lockWaitMs, values.yes, io);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function forget(stack: string, backend: StateBackend, keys: { kind: Kind; name: string }[], lockWaitMs: number, yes: boolean, io: ApplyIo): Promise<number> {
   // Unknown keys are said before anything is asked; the lock is taken only once there is something to forget.
-  const snapshot = await openStateReadOnly(stateDir, project.stack);
-  const known = keys.filter((k) => snapshot.get(k.kind, k.name) !== undefined);
-  await snapshot.close();
+  const known = await readStackKeys(backend, stack, keys);
   const missing = keys.filter((k) => !known.includes(k)).map((k) => `${k.kind}/${k.name}`);
-  for (const key of missing) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
+  for (const key of missing) io.stderr.write(`novaform: stack '${stack}' has no record of ${key} (novaform state list shows what it has)\n`);
   if (known.length === 0) return 1;
-  if (!values.yes && io.stdin.isTTY !== true) {
+  if (!yes && io.stdin.isTTY !== true) {
     throw new CliError('refusing to forget state records without a confirmation: stdin is not a terminal; use --yes when not on a terminal', 1);
   }
-  io.stdout.write(`Forgetting ${known.map((k) => `${k.kind}/${k.name}`).join(', ')} in stack '${project.stack}': nothing is deleted in the cloud.\n${forgetConsequences(project.stack)}\n`);
-  if (!(await confirm(io, 'Forget these records?', values.yes))) {
+  io.stdout.write(`Forgetting ${known.map((k) => `${k.kind}/${k.name}`).join(', ')} in stack '${stack}': nothing is deleted in the cloud.\n${forgetConsequences(stack)}\n`);
+  if (!(await confirm(io, 'Forget these records?', yes))) {
     io.stdout.write('Nothing was forgotten.\n');
     return 1;
   }
   let outcome;
   try {
-    outcome = await forgetRecords(fileBackend(stateDir), project.stack, known, {
+    outcome = await forgetRecords(backend, stack, known, {
       command: 'novaform state rm', lockWaitMs,
-      onWait: (h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${lockWaitMs / 1000}s...\n`),
+      onWait: (h) => io.stderr.write(`novaform: stack '${stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${lockWaitMs / 1000}s...\n`),
     });
   } catch (error) {
     if (error instanceof StackLockedError) throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
     throw error;
   }
   for (const record of outcome.removed) io.stdout.write(`forgot ${record.kind}/${record.name} (cloud id ${record.cloudId}); it is still in the cloud\n`);
-  for (const key of outcome.unknown) io.stderr.write(`novaform: stack '${project.stack}' has no record of ${key} (novaform state list shows what it has)\n`);
+  for (const key of outcome.unknown) io.stderr.write(`novaform: stack '${stack}' has no record of ${key} (novaform state list shows what it has)\n`);
   return outcome.unknown.length + missing.length > 0 ? 1 : 0;
+}
+
+/** The keys the stack has records of (a snapshot: the lock is taken only once there is something to forget). */
+async function readStackKeys(backend: StateBackend, stack: string, keys: { kind: Kind; name: string }[]): Promise<{ kind: Kind; name: string }[]> {
+  const snapshot = await backend.openReader(stack).catch((error: unknown) => { throw asBackendRefusal(error); });
+  try {
+    return keys.filter((k) => snapshot.get(k.kind, k.name) !== undefined);
+  } finally {
+    await snapshot.close();
+  }
+}
+
+/** Reads the stack's state snapshot with `read`, then closes the snapshot and the backend. */
+async function readStack<T>(backend: StateBackend, stack: string, read: (state: StateReader) => T): Promise<T> {
+  try {
+    const state = await backend.openReader(stack).catch((error: unknown) => { throw asBackendRefusal(error); });
+    try {
+      return read(state);
+    } finally {
+      await state.close();
+    }
+  } finally {
+    await backend.close();
+  }
 }
 
 /** KIND/NAME arguments and paths, split as `approve` splits them. */

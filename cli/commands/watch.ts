@@ -26,6 +26,7 @@ interface WatchOptions {
   readonly resyncMs: number;
   readonly listen?: { host: string; port: number };
   readonly cloud?: string;
+  readonly backend?: string;
   readonly stack?: string;
   readonly autoApprove: ReturnType<typeof parseAutoApprove>;
   readonly allowUiApprove: boolean;
@@ -70,6 +71,7 @@ export function parseWatchOptions(argv: string[]): WatchOptions {
     resyncMs: duration('resync', values.resync, 5 * 60_000),
     ...(values['no-listen'] ? {} : { listen: listenAddress(values.listen ?? DEFAULT_LISTEN) }),
     ...(values['os-cloud'] ? { cloud: values['os-cloud'] } : {}),
+    ...(values.backend ? { backend: values.backend } : {}),
     ...(values.stack ? { stack: values.stack } : {}),
     autoApprove,
     allowUiApprove: values['allow-ui-approve'] === true,
@@ -159,7 +161,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
     const cli = await openCliSession({
-      paths: options.git ? [io.cwd] : options.paths, stack: project.stack, cloud: options.cloud, mode: 'write', lockWaitMs: options.lockWaitMs,
+      paths: options.git ? [io.cwd] : options.paths, stack: project.stack, cloud: options.cloud, backend: options.backend, mode: 'write', lockWaitMs: options.lockWaitMs,
       command: 'novaform watch', io, signal: stop.signal, requestLog: (line) => log.debug({ component: 'http' }, line),
       hooks: {
         beforeAttempt: (signal) => bucket.take(signal),

@@ -1,7 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { Kind } from '../../provider/resources/types.ts';
 import { packageVersion } from '../../schemas/package-files.ts';
-import { novaformOperations } from '../provider/novaform-operations.ts';
+import { CONFIG_KEYS, novaformOperations } from '../provider/novaform-operations.ts';
 import type { ResourceOperations } from '../provider/resource-operations.ts';
 import { UNKNOWN } from '../provider/struct-values.ts';
 import { packageSchema, resourceToken } from '../schema/package-schema.ts';
@@ -27,7 +27,7 @@ import type { KindProvider } from './serialized-provider.ts';
  * - Configuration comes from `configure(req)`: the stack's config, which
  *   3.248's engine hands to dynamic providers whole, namespaces kept. The
  *   keys are the plugin's (`novaform:cloud`, `novaform:stack`,
- *   `novaform:stateDir`); OS_CLOUD / OS_* come from the environment. A bad
+ *   `novaform:stateDir`, `novaform:backend`); OS_CLOUD / OS_* come from the environment. A bad
  *   setting fails every later call with the same one-line message: Pulumi
  *   caches a provider whose configure threw and would go on unconfigured.
  * - A dynamic provider is never told the URN or the type: the type is the
@@ -43,7 +43,6 @@ import type { KindProvider } from './serialized-provider.ts';
  */
 
 const PROVIDER_KEY = '__provider';
-const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
 
 let shared: ResourceOperations | undefined;
 let configured: Promise<void> | undefined;

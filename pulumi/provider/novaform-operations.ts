@@ -8,7 +8,8 @@ import { loadManifestSources, type LoadResult, type ManifestDiagnostic } from '.
 import { parsePath, type PathSegment } from '../../reconciler/manifests/json-path.ts';
 import { keyOf, type ExecutablePlan, type PlannedStep } from '../../reconciler/plan/executable-plan.ts';
 import type { PlannedChange } from '../../reconciler/plan/plan-model.ts';
-import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
+import { openStackSession, STATE_DIR, type StackSession } from '../../reconciler/session/stack-session.ts';
+import { BackendLocationError, openBackend, parseBackendLocation } from '../../reconciler/state/open-backend.ts';
 import { stackNameFromDirectory, stackNameProblem } from '../../reconciler/stack.ts';
 import { packageSchema, secretProperties } from '../schema/package-schema.ts';
 import type { PulumiPackageSchema } from '../schema/schema-types.ts';
@@ -84,7 +85,7 @@ export function withValue(value: unknown, path: readonly PathSegment[], to: unkn
   return object;
 }
 
-const CONFIG_KEYS = ['cloud', 'stack', 'stateDir'] as const;
+export const CONFIG_KEYS = ['cloud', 'stack', 'stateDir', 'backend'] as const;
 
 /**
  * What a Pulumi resource with cloud id `id` adds to its manifest: Pulumi's
@@ -123,7 +124,7 @@ export interface OperationsOptions {
 }
 
 export function novaformOperations(options: OperationsOptions): ResourceOperations {
-  let config: { cloud?: string; stack?: string; stateDir?: string } = {};
+  let config: { cloud?: string; stack?: string; stateDir?: string; backend?: string } = {};
   let opening: Promise<StackSession> | undefined;
   let schema: PulumiPackageSchema | undefined;
 
@@ -131,10 +132,17 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
     opening ??= (async () => {
       const stack = config.stack ?? stackOfUrn(urn);
       const projectDir = config.stateDir ?? options.cwd;
-      return openStackSession({
-        projectDir, stack, mode: 'write', command: 'pulumi-resource-novaform', lockWaitMs: 120_000,
-        connect: () => openCloudTarget({ cloud: config.cloud, env: options.env, cwd: options.cwd, projectDir, log: options.log }),
-      });
+      const backend = await openBackend(config.backend, join(projectDir, STATE_DIR), 'novaform:backend');
+      try {
+        const opened = await openStackSession({
+          projectDir, backend, stack, mode: 'write', command: 'pulumi-resource-novaform', lockWaitMs: 120_000,
+          connect: () => openCloudTarget({ cloud: config.cloud, env: options.env, cwd: options.cwd, projectDir, log: options.log }),
+        });
+        return { ...opened, close: async () => { await opened.close(); await backend.close(); } };
+      } catch (error) {
+        await backend.close();
+        throw error;
+      }
     })();
     return opening;
   };
@@ -217,6 +225,16 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
       }
       const stack = news.stack ?? news['novaform:stack'];
       if (stack !== undefined && (typeof stack !== 'string' || stackNameProblem(stack))) failures.push({ property: 'stack', reason: typeof stack === 'string' ? stackNameProblem(stack)! : 'a string' });
+      const backend = news.backend ?? news['novaform:backend'];
+      if (backend !== undefined) {
+        try {
+          if (typeof backend !== 'string') throw new BackendLocationError('a string such as postgres://novaform@db.example/novaform');
+          parseBackendLocation(backend, 'novaform:backend');
+        } catch (error) {
+          if (!(error instanceof BackendLocationError)) throw error;
+          failures.push({ property: 'backend', reason: error.message });
+        }
+      }
       return { inputs: news, failures };
     },
     async configure(values) {
@@ -224,7 +242,7 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
         const value = values[key] ?? values[`novaform:${key}`];
         return typeof value === 'string' && value !== '' ? value : undefined;
       };
-      config = { cloud: get('cloud') ?? options.env.OS_CLOUD, stack: get('stack'), stateDir: get('stateDir') };
+      config = { cloud: get('cloud') ?? options.env.OS_CLOUD, stack: get('stack'), stateDir: get('stateDir'), backend: get('backend') ?? options.env.NOVAFORM_BACKEND };
     },
     async check(type, urn, _olds, news) {
       kindOfType(type);

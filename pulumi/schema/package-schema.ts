@@ -44,6 +44,10 @@ const CONFIG: Readonly<Record<string, PropertySpec>> = {
     type: 'string',
     description: 'The directory that holds novaform\'s `.novaform` state directory. Default: the Pulumi program\'s directory.',
   },
+  backend: {
+    type: 'string',
+    description: 'Where the stack\'s state and lock live: `files` (under `stateDir`) or a shared PostgreSQL database, `postgres://USER@HOST[:PORT]/DATABASE` (the password from PGPASSWORD or ~/.pgpass, never here). Unset: `NOVAFORM_BACKEND`, else files.',
+  },
 };
 
 const CLOUD_ID: PropertySpec = { type: 'string', description: 'The object\'s id in the cloud (a keypair\'s id is its name).' };

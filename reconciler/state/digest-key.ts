@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { isSecretField } from './state-redact.ts';
 
@@ -40,26 +40,52 @@ const PLAIN_DIGEST = /^sha256:[0-9a-f]{16,64}$/;
  * const key = await stackDigestKey('/repo/.novaform', 'web'); // 32 bytes
  */
 export async function stackDigestKey(dir: string, stack: string): Promise<Buffer> {
-  const folder = join(dir, 'state', stack);
-  const path = join(folder, DIGEST_KEY_FILE);
+  const path = keyPath(dir, stack);
   const existing = await readKey(path);
   if (existing) return existing;
   const key = randomBytes(32);
   try {
-    await ensurePrivateDir(folder);
-    const file = await open(path, 'wx', PRIVATE_FILE_MODE);
-    try {
-      await file.writeFile(`${key.toString('hex')}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    return key;
+    return await createKey(path, key);
   } catch (error) {
     // Another novaform created it first: theirs is the stack's key.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readKey(path)) ?? key;
     return key;
   }
+}
+
+/**
+ * Gives `stack` the key it has elsewhere (`state migrate` / `state pull`
+ * move a stack with its key, so its saved plans keep verifying). Throws
+ * when the stack already has a different key here.
+ *
+ * @example
+ * await setStackDigestKey('/repo/.novaform', 'web', await shared.digestKey('web'));
+ */
+export async function setStackDigestKey(dir: string, stack: string, key: Buffer): Promise<void> {
+  const path = keyPath(dir, stack);
+  try {
+    await createKey(path, key);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (!(await readKey(path))?.equals(key)) throw new Error(`stack '${stack}' already has another digest key in ${path}`);
+  }
+}
+
+function keyPath(dir: string, stack: string): string {
+  return join(dir, 'state', stack, DIGEST_KEY_FILE);
+}
+
+/** Creates the key file exclusively (EEXIST when there is one), 0600 in a 0700 folder. */
+async function createKey(path: string, key: Buffer): Promise<Buffer> {
+  await ensurePrivateDir(dirname(path));
+  const file = await open(path, 'wx', PRIVATE_FILE_MODE);
+  try {
+    await file.writeFile(`${key.toString('hex')}\n`);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  return key;
 }
 
 async function readKey(path: string): Promise<Buffer | undefined> {

@@ -1,4 +1,5 @@
 import type { LockOptions, StackLock } from './stack-lock.ts';
+import type { StackContents } from './state-model.ts';
 import type { StateOptions, StateReader, StateStore } from './state-store.ts';
 
 /**
@@ -22,6 +23,10 @@ import type { StateOptions, StateReader, StateStore } from './state-store.ts';
  * - `digestKey(stack)` is the same 32 bytes for every process using the
  *   backend (plans made on one machine verify on another); created once.
  * - `stacks()` lists the stacks with state, sorted.
+ * - `importStack(stack, contents)` writes a whole stack as it was kept
+ *   elsewhere, ids, times and digest key unchanged; the caller MUST hold
+ *   `lock(stack)`, and the stack MUST have no records, journal or binding
+ *   here (else `StateNotEmptyError`, and nothing is written).
  * - `close()` releases what the backend holds (connections); locks taken
  *   through it MUST be released first.
  */
@@ -35,5 +40,26 @@ export interface StateBackend {
   openReader(stack: string): Promise<StateReader>;
   digestKey(stack: string): Promise<Buffer>;
   stacks(): Promise<string[]>;
+  importStack(stack: string, contents: StackContents): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The backend cannot be used for a reason a person fixes (the database is
+ * down, the password is wrong, TLS is refused): the message is one line
+ * naming the location (never a password) with a hint.
+ */
+export class BackendUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** `importStack` into a stack that already has state in the backend. */
+export class StateNotEmptyError extends Error {
+  constructor(readonly stackName: string, readonly location: string) {
+    super(`stack '${stackName}' already has state in ${location}; nothing was written`);
+    this.name = 'StateNotEmptyError';
+  }
 }

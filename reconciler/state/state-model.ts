@@ -1,4 +1,5 @@
 import type { Kind } from '../../provider/resources/types.ts';
+import type { CloudBinding } from './cloud-binding.ts';
 
 /**
  * What the state store keeps per stack under `.novaform/` (DESIGN.md
@@ -52,4 +53,17 @@ export interface StateEvent {
   readonly name?: string;
   readonly type: string;
   readonly message: string;
+}
+
+/** A stack's whole state, as `state migrate` and `state pull` move it from one backend to another. */
+export interface StackContents {
+  /** In the order first stored. */
+  readonly resources: readonly ResourceRecord[];
+  /** Oldest first, unfinished entries included (the next plan resolves them wherever the stack lives). */
+  readonly journal: readonly JournalEntry[];
+  /** Oldest first. */
+  readonly events: readonly StateEvent[];
+  readonly binding?: CloudBinding;
+  /** The stack's secret-digest key (digest-key.ts), so saved plans keep verifying after the move. */
+  readonly digestKey: Buffer;
 }

@@ -5,6 +5,7 @@ import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { waitFor } from '../../provider/resources/wait.ts';
 import { REPO, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
 import { TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
+import { backendUnderTestEnv } from '../helpers/backend-under-test.ts';
 
 /**
  * End-to-end helpers: the real `novaform` as a child process, and reads of
@@ -22,7 +23,7 @@ export function cliTarget(cloud: TestCloud, home: string): { env: Record<string,
     const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
     return {
       env: {
-        HOME: home, NO_COLOR: '1',
+        HOME: home, NO_COLOR: '1', ...backendUnderTestEnv(),
         OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
         OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
       },
@@ -30,7 +31,7 @@ export function cliTarget(cloud: TestCloud, home: string): { env: Record<string,
     };
   }
   return {
-    env: { HOME: home, NO_COLOR: '1', OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') },
+    env: { HOME: home, NO_COLOR: '1', ...backendUnderTestEnv(), OS_CLIENT_CONFIG_FILE: resolve(process.env.OS_CLIENT_CONFIG_FILE ?? 'scripts/real-openstack/clouds.yaml') },
     cloudArgs: ['--os-cloud', process.env[TEST_CLOUD_ENV]!],
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openControllerStore, type ControllerStore } from '../../../controller/controller-store.ts';
 import { spawnCli } from '../../e2e/e2e-kit.ts';
 import type { RunOutcome } from './apply-cli-kit.ts';
+import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
 
 /**
  * The controller commands (status, events, approve, suspend, resume) run
@@ -32,7 +33,7 @@ export async function openControllerCliKit(name: string): Promise<ControllerCliK
   return {
     dir,
     store: openControllerStore(dir, 'shop'),
-    run: (args) => spawnCli(args, { cwd: dir, env: { HOME: root, NO_COLOR: '1' } }),
+    run: (args) => spawnCli(args, { cwd: dir, env: { HOME: root, NO_COLOR: '1', ...backendUnderTestEnv() } }),
     close: () => rm(root, { recursive: true, force: true }),
   };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from './apply-cli-kit.ts';
+import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
 
 /**
  * The real CLI as a process, as a user runs it: the quickstart applied to
@@ -22,7 +23,7 @@ describe('novaform inspect commands end to end (real process, embedded engine)',
     project = join(root, 'qs');
     await cp(join(REPO, 'examples', 'quickstart'), project, { recursive: true });
     // No cloud anywhere and not under CI: the embedded engine, in the project's .novaform/engine.
-    env = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', NOVAFORM_CREATE_GRACE: '0' };
+    env = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', NOVAFORM_CREATE_GRACE: '0', ...backendUnderTestEnv() };
     const applied = cli(['apply', '.', '--yes']);
     assert.equal(applied.status, 0, applied.stderr);
   });

@@ -33,7 +33,13 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 chmod 0755 "$DIR"
 mkdir -m 0700 "$DIR/cluster"
-[ "$(id -u)" = 0 ] && chown postgres: "$DIR/cluster"
+if [ "$(id -u)" = 0 ]; then
+  chown postgres: "$DIR/cluster"
+  if ! runuser -u postgres -- test -x "$DIR/cluster"; then
+    echo "start.sh: the postgres user cannot reach $DIR (a parent folder is private); choose another NOVAFORM_PG_DIR" >&2
+    exit 1
+  fi
+fi
 
 PASSWORD=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PORT=$(node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")

@@ -1,6 +1,9 @@
 import { fileBackend } from './file-backend.ts';
 import type { StateBackend } from './state-backend.ts';
 
+// The error a postgres backend gives when it cannot be used (server down, wrong password...); importing it loads no pg code.
+export { BackendUnavailableError } from './postgres/postgres-errors.ts';
+
 /**
  * Opens the backend a location names (issue 13): nothing or `files` means
  * the project's `.novaform/` folder; `postgres://` or `postgresql://` a

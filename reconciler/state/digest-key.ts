@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { isSecretField } from './state-redact.ts';
@@ -55,20 +55,19 @@ export async function stackDigestKey(dir: string, stack: string): Promise<Buffer
 
 /**
  * Gives `stack` the key it has elsewhere (`state migrate` / `state pull`
- * move a stack with its key, so its saved plans keep verifying). Throws
- * when the stack already has a different key here.
+ * move a stack with its key, so its saved plans keep verifying). A key the
+ * stack had here (a plan made one) is replaced: the caller imports into a
+ * stack with no state, whose only plans are the ones made elsewhere.
  *
  * @example
  * await setStackDigestKey('/repo/.novaform', 'web', await shared.digestKey('web'));
  */
 export async function setStackDigestKey(dir: string, stack: string, key: Buffer): Promise<void> {
   const path = keyPath(dir, stack);
-  try {
-    await createKey(path, key);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (!(await readKey(path))?.equals(key)) throw new Error(`stack '${stack}' already has another digest key in ${path}`);
-  }
+  const staged = `${path}.${process.pid}.new`;
+  await rm(staged, { force: true });
+  await createKey(staged, key);
+  await rename(staged, path);
 }
 
 function keyPath(dir: string, stack: string): string {

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { BindingRow, StateReader } from './state-store.ts';
 import { DATAFILES, stackDir } from './state-store.ts';
 import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
-import { pendingCreateIn } from './pending-create.ts';
 import { readDatafile } from './read-datafile.ts';
+import { readerOverRows } from './reader-over-rows.ts';
 
 /**
  * Opens the state of `stack` under `dir` for reading only: a snapshot of
@@ -37,45 +37,6 @@ export async function openStateReadOnly(dir: string, stack: string): Promise<Sta
     readDatafile<StateEvent>(join(path, DATAFILES.events)),
     readDatafile<BindingRow>(join(path, DATAFILES.meta)),
   ]);
-  const byId = new Map(resources.map((r) => [r.id, r]));
   const binding = meta.find((row) => row.id === 'cloud')?.binding;
-  let closed = false;
-  const open = () => {
-    if (closed) throw new Error(`the state of stack '${stack}' is closed`);
-  };
-  return {
-    stack,
-    path,
-    resources() {
-      open();
-      return [...resources];
-    },
-    get(kind, name) {
-      open();
-      return byId.get(`${kind}/${name}`);
-    },
-    unfinished() {
-      open();
-      return journal.filter((entry) => entry.status === 'started');
-    },
-    journal() {
-      open();
-      return [...journal];
-    },
-    pendingCreate(kind, name) {
-      open();
-      return pendingCreateIn(journal, kind, name);
-    },
-    events({ limit } = {}) {
-      open();
-      return limit === undefined ? [...events] : events.slice(Math.max(0, events.length - limit));
-    },
-    cloud() {
-      open();
-      return binding;
-    },
-    async close() {
-      closed = true;
-    },
-  };
+  return readerOverRows(stack, path, { resources, journal, events, binding });
 }

@@ -186,8 +186,19 @@ async function takeOver(path: string, seen: Seen, mine: string): Promise<'won' |
   return 'busy';
 }
 
+/**
+ * The one-line "locked by" message every backend gives (the PostgreSQL lock too).
+ *
+ * @example
+ * lockedByMessage("stack 'web'", holder)
+ * // "stack 'web' is locked by pid 4242 on host ci-7 (novaform apply, since 2026-12-06T07:02:11.000Z); wait for it or, if it is gone, run again"
+ */
+export function lockedByMessage(subject: string, holder: LockHolder): string {
+  return `${subject} is locked by pid ${holder.pid} on host ${holder.hostname} (${holder.command}, since ${holder.startedAt}); wait for it or, if it is gone, run again`;
+}
+
 function lockedMessage(subject: string, holder: LockHolder, path: string, maxAgeMs: number): string {
-  const base = `${subject} is locked by pid ${holder.pid} on host ${holder.hostname} (${holder.command}, since ${holder.startedAt}); wait for it or, if it is gone, run again`;
+  const base = lockedByMessage(subject, holder);
   if (holder.hostname === osHostname()) return base;
   return `${base} (it is on another host, so the lock is taken over only after ${Math.round(maxAgeMs / 60000)} min without a heartbeat; the lock file is ${path})`;
 }

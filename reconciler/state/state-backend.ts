@@ -50,7 +50,8 @@ export interface StateBackend {
  * naming the location (never a password) with a hint.
  */
 export class BackendUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** @param location The backend as shown: no password, no query. */
+  constructor(message: string, readonly location: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'BackendUnavailableError';
   }

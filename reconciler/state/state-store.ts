@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { pendingCreateIn } from './pending-create.ts';
 import { ensurePrivateDir } from './private-files.ts';
 import type { Kind } from '../../provider/resources/types.ts';
-import { describeCloud, identityOf, type CloudBinding, type CloudIdentity } from './cloud-binding.ts';
+import type { CloudBinding, CloudIdentity } from './cloud-binding.ts';
 import type { JournalEntry, ResourceRecord, StateEvent } from './state-model.ts';
-import { redactForState, redactMessage } from './state-redact.ts';
 import { StateTable } from './state-table.ts';
+import { storeOverTables } from './store-over-tables.ts';
 
 export { redactForState, redactMessage, secretDigest } from './state-redact.ts';
 
@@ -91,8 +89,12 @@ export interface BindingRow {
 /** The datafiles of a stack's state, under its directory. */
 export const DATAFILES = { resources: 'resources.db', journal: 'journal.db', events: 'events.db', meta: 'meta.db' } as const;
 
-/** Stack names become a directory name: no separators, no `.`/`..`, nothing hidden. */
-function checkStackName(stack: string): void {
+/**
+ * Stack names become a directory name: no separators, no `.`/`..`, nothing
+ * hidden. Every backend applies it, so a stack moves between backends
+ * (`state migrate`, `state pull`) under the same name.
+ */
+export function checkStackName(stack: string): void {
   if (stack === '' || stack.length > 200 || /[/\\\0]/.test(stack) || stack.startsWith('.')) {
     throw new Error(`invalid stack name '${stack}': use 1-200 characters without '/', '\\' or a leading '.'`);
   }
@@ -125,141 +127,11 @@ export async function openState(dir: string, stack: string, options: StateOption
   const path = stackDir(dir, stack);
   // 0700 folders, 0600 datafiles (private-files.ts): the state is the user's alone.
   await ensurePrivateDir(path);
-  const maxJournal = options.maxJournal ?? 500;
-  const maxEvents = options.maxEvents ?? 1000;
-  const now = () => (options.now ? options.now() : new Date()).toISOString();
-
-  const resources = await StateTable.open<ResourceRecord>(join(path, DATAFILES.resources));
-  const journal = await StateTable.open<JournalEntry>(join(path, DATAFILES.journal));
-  const events = await StateTable.open<StateEvent>(join(path, DATAFILES.events));
-  const meta = await StateTable.open<BindingRow>(join(path, DATAFILES.meta));
-  // A create with an unknown outcome stays until a later run resolves it, like an unfinished one.
-  const isFinished = (entry: JournalEntry) => entry.status === 'done' || entry.status === 'failed';
-  await journal.prune(maxJournal, isFinished);
-  await events.prune(maxEvents);
-
-  let closed = false;
-  const open = () => {
-    if (closed) throw new Error(`the state of stack '${stack}' is closed`);
-  };
-  // Writes not yet on disk, so close() can wait for a caller that did not await one.
-  const pending = new Set<Promise<unknown>>();
-  const write = <T>(promise: Promise<T>): Promise<T> => {
-    pending.add(promise);
-    const forget = () => { pending.delete(promise); };
-    promise.then(forget, forget);
-    return promise;
-  };
-
-  return {
-    stack,
-    path,
-    resources() {
-      open();
-      return resources.all();
-    },
-    get(kind, name) {
-      open();
-      return resources.get(`${kind}/${name}`);
-    },
-    async put(input) {
-      open();
-      const record: ResourceRecord = {
-        id: `${input.kind}/${input.name}`,
-        kind: input.kind,
-        name: input.name,
-        cloudId: input.cloudId,
-        lastApplied: redactForState(input.lastApplied),
-        deletionPolicy: input.deletionPolicy,
-        updatedAt: now(),
-      };
-      await write(resources.put(record));
-      return resources.get(record.id)!;
-    },
-    async remove(kind, name) {
-      open();
-      return write(resources.delete(`${kind}/${name}`));
-    },
-    async journalStart({ kind, name, operation }) {
-      open();
-      const entry: JournalEntry = { id: randomUUID(), at: now(), kind, name, operation, status: 'started' };
-      await write(journal.put(entry));
-      return { ...entry };
-    },
-    async journalFinish(entry, outcome) {
-      open();
-      const stored = journal.get(entry.id);
-      if (!stored) throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is not in the state of stack '${stack}'`);
-      if (stored.status !== 'started') throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is already ${stored.status}`);
-      const finished: JournalEntry = {
-        ...stored,
-        status: outcome.status,
-        finishedAt: now(),
-        ...(outcome.cloudId !== undefined ? { cloudId: outcome.cloudId } : {}),
-        ...(outcome.error !== undefined ? { error: redactMessage(outcome.error) } : {}),
-      };
-      await write(journal.put(finished));
-      await write(journal.prune(maxJournal, isFinished));
-      return Object.assign(entry, finished);
-    },
-    journal() {
-      open();
-      return journal.all();
-    },
-    pendingCreate(kind, name) {
-      open();
-      return pendingCreateIn(journal.all(), kind, name);
-    },
-    unfinished() {
-      open();
-      return journal.all().filter((entry) => entry.status === 'started');
-    },
-    async event({ kind, name, type, message }) {
-      open();
-      const event: StateEvent = {
-        id: randomUUID(),
-        at: now(),
-        ...(kind !== undefined ? { kind } : {}),
-        ...(name !== undefined ? { name } : {}),
-        type,
-        message: redactMessage(message),
-      };
-      await write(events.put(event));
-      await write(events.prune(maxEvents));
-      return events.get(event.id) ?? event;
-    },
-    events({ limit } = {}) {
-      open();
-      const all = events.all();
-      return limit === undefined ? all : all.slice(Math.max(0, all.length - limit));
-    },
-    cloud() {
-      open();
-      return meta.get('cloud')?.binding;
-    },
-    async bind(identity, { forget = false } = {}) {
-      open();
-      const previous = meta.get('cloud')?.binding;
-      if (forget) {
-        for (const record of resources.all()) await write(resources.delete(record.id));
-        for (const entry of journal.all().filter((e) => e.status === 'started')) {
-          await write(journal.put({ ...entry, status: 'failed', finishedAt: now(), error: 'abandoned: the stack was moved to another cloud (--rebind)' }));
-        }
-      }
-      const binding = { ...identityOf(identity), boundAt: now() } as CloudBinding;
-      await write(meta.put({ id: 'cloud', binding }));
-      if (previous && forget) {
-        await write(events.put({
-          id: randomUUID(), at: now(), type: 'Rebound',
-          message: `moved from ${describeCloud(previous)} to ${describeCloud(identity)}; the records of the old cloud were forgotten`,
-        }));
-      }
-      return meta.get('cloud')!.binding;
-    },
-    async close() {
-      closed = true;
-      // nedb appends each write as it runs; waiting for the ones in flight is all a flush needs.
-      await Promise.allSettled([...pending]);
-    },
-  };
+  const [resources, journal, events, meta] = await Promise.all([
+    StateTable.open<ResourceRecord>(join(path, DATAFILES.resources)),
+    StateTable.open<JournalEntry>(join(path, DATAFILES.journal)),
+    StateTable.open<StateEvent>(join(path, DATAFILES.events)),
+    StateTable.open<BindingRow>(join(path, DATAFILES.meta)),
+  ]);
+  return storeOverTables(stack, path, { resources, journal, events, meta }, options);
 }

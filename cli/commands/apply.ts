@@ -4,6 +4,7 @@ import type { LabelSelector } from '../../reconciler/manifests/index.ts';
 import type { ExecutablePlan } from '../../reconciler/plan/executable-plan.ts';
 import { manifestDigests } from '../../reconciler/plan/manifest-digests.ts';
 import type { Plan, ResourceKey } from '../../reconciler/plan/plan-model.ts';
+import { needsStateWork } from '../../reconciler/apply/state-only-work.ts';
 import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconciler/plan/saved-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
@@ -90,6 +91,16 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
     io.stdout.write(renderPlan(executable.plan, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
     if (executable.plan.actions.every((r) => r.action === 'noop')) {
       io.stdout.write('\nNothing to apply.\n');
+      // The cloud needs nothing; the state may (a lost record, a create a killed run left open): no cloud call, no question.
+      const bookkeeping = executable.steps.filter((step) => needsStateWork(step, session.records)).length;
+      if (bookkeeping > 0) {
+        const settled = await session.apply(executable, { parallelism: flags.parallelism });
+        io.stdout.write(`Recorded ${bookkeeping} resource${bookkeeping === 1 ? '' : 's'} found in the cloud in the state (no cloud change).\n`);
+        if (!settled.ok) {
+          printSummary(io, settled, 'Apply');
+          return 1;
+        }
+      }
       if (flags.output === 'json') stdio.stdout.write(outcomesJson('apply', session.stack, session.target.cloudName, true, []));
       return 0;
     }

@@ -5,6 +5,7 @@ import {
 } from './apply-types.ts';
 import { executionResolver } from './execution-resolver.ts';
 import { runStep, type StepEnv } from './run-step.ts';
+import { needsStateWork } from './state-only-work.ts';
 import { findCycle, nextMoves, prerequisites, type NodeState, type ScheduleNode } from './schedule.ts';
 
 /**
@@ -79,11 +80,11 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   const steps = executable.steps;
   const parallelism = Math.max(1, Math.floor(options.parallelism ?? 4));
   const before = prerequisites(steps.map(toNode));
-  // A noop runs only to write back a record the state store lost (the plan found the object in the cloud).
-  const recordMissing = (s: PlannedStep) => !s.resource.pruned && s.resource.id !== null && options.state.get(s.resource.kind, s.resource.name)?.cloudId !== s.resource.id;
-  const states: NodeState[] = steps.map((s) => (s.resource.action === 'noop' && !recordMissing(s) ? 'done' : 'pending'));
+  // A noop runs only for the state's sake (state-only-work.ts), never calling the cloud.
+  const noopRuns = (s: PlannedStep) => needsStateWork(s, options.state);
+  const states: NodeState[] = steps.map((s) => (s.resource.action === 'noop' && !noopRuns(s) ? 'done' : 'pending'));
   const results: Array<ResourceResult | undefined> = steps.map(() => undefined);
-  const total = steps.filter((s) => s.resource.action !== 'noop' || recordMissing(s)).length;
+  const total = steps.filter((s) => s.resource.action !== 'noop' || noopRuns(s)).length;
   let counter = 0;
   const labelFor = (i: number): StepLabel => {
     const { kind, name, action } = steps[i]!.resource;

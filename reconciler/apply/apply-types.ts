@@ -11,7 +11,7 @@ import type { StateStore } from '../state/state-store.ts';
  * The part of the state store (reconciler/state/state-store.ts) the
  * executor uses. The caller MUST hold the stack lock while it runs.
  */
-export type ApplyStateStore = Pick<StateStore, 'get' | 'put' | 'remove' | 'journalStart' | 'journalFinish' | 'event'>;
+export type ApplyStateStore = Pick<StateStore, 'get' | 'put' | 'remove' | 'journal' | 'pendingCreate' | 'journalStart' | 'journalFinish' | 'event'>;
 
 /** Where a step stands once the executor is done with it. */
 export type StepStatus = 'done' | 'failed' | 'skipped';

@@ -103,7 +103,9 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
   const base = { kind, name, action };
   if (action === 'noop') {
     const warnings = await rebuildRecord(step, env);
-    return { ...base, status: 'done', cloudId: currentId(step), warnings, attempts: 0, durationMs: 0 };
+    const result: ResourceResult = { ...base, status: 'done', cloudId: currentId(step), warnings, attempts: 0, durationMs: 0 };
+    await settleEarlierCreates(env, result);
+    return result;
   }
 
   let journal: JournalEntry | undefined;
@@ -124,6 +126,7 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
     };
     await settleRecords(env, journal, result, outcome.retained ? 'Retained' : DONE_EVENT[action],
       outcome.retained ? 'kept in the cloud (deletionPolicy: Retain)' : `${action} done${outcome.cloudId ? ` (${outcome.cloudId})` : ''}`);
+    await settleEarlierCreates(env, result, journal);
     return result;
   }
   const failure = describeFailure(run.error);
@@ -151,6 +154,28 @@ async function rebuildRecord(step: PlannedStep, env: StepEnv): Promise<string[]>
     return [];
   } catch (error) {
     return [`the state store did not record it: ${(error as Error).message}`];
+  }
+}
+
+/**
+ * Closes the creates an earlier run left open for this resource (it was
+ * killed, or the answer was lost), once this run knows their outcome: the
+ * object this step found or acted on is the one they made (done, with its
+ * id), or, when this step created it anew, they made nothing (failed).
+ * Without this, an entry would stay open for ever and the next plan would
+ * still call the create pending.
+ */
+async function settleEarlierCreates(env: StepEnv, result: ResourceResult, own?: JournalEntry): Promise<void> {
+  const open = env.state.journal().filter((e) => e.id !== own?.id && e.kind === result.kind && e.name === result.name
+    && (e.operation === 'create' || e.operation === 'replace') && (e.status === 'started' || e.status === 'unknown'));
+  for (const entry of open) {
+    try {
+      await env.state.journalFinish(entry, result.action === 'create' || result.cloudId === undefined
+        ? { status: 'failed', error: `a later run found nothing this create made and created ${result.kind} ${result.name} again${result.cloudId ? ` (${result.cloudId})` : ''}` }
+        : { status: 'done', cloudId: result.cloudId });
+    } catch (error) {
+      (result.warnings as string[]).push(`the state store did not record the outcome of an earlier create: ${(error as Error).message}`);
+    }
   }
 }
 

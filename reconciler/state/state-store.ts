@@ -54,7 +54,7 @@ export interface StateStore {
   remove(kind: Kind, name: string): Promise<boolean>;
   /** MUST be awaited BEFORE the cloud call it describes. */
   journalStart(call: { kind: Kind; name: string; operation: JournalEntry['operation'] }): Promise<JournalEntry>;
-  /** Marks `entry` done or failed (updating the object passed in); throws if it is not an unfinished entry of this store. */
+  /** Marks `entry` done or failed (updating the object passed in); throws unless it is started, or unknown (a later run learned the outcome). */
   journalFinish(entry: JournalEntry, outcome: { status: 'done' | 'failed' | 'unknown'; cloudId?: string; error?: string }): Promise<JournalEntry>;
   /** Every journal entry kept, oldest first. */
   journal(): JournalEntry[];

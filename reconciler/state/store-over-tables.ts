@@ -106,7 +106,8 @@ export async function storeOverTables(stack: string, path: string, tables: State
       open();
       const stored = journal.get(entry.id);
       if (!stored) throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is not in the state of stack '${stack}'`);
-      if (stored.status !== 'started') throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is already ${stored.status}`);
+      // An unknown outcome stays open until a later run learns it (run-step.ts settles earlier creates).
+      if (stored.status !== 'started' && stored.status !== 'unknown') throw new Error(`journal entry ${entry.id} (${entry.operation} ${entry.kind}/${entry.name}) is already ${stored.status}`);
       const finished: JournalEntry = {
         ...stored,
         status: outcome.status,

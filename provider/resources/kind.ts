@@ -87,6 +87,14 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
   readonly uniqueNames: boolean;
   /** Fields that change without changing any plan (timestamps, the host): left out of the observed digest. */
   readonly volatileFields: readonly string[];
+  /**
+   * True when objects that refer to one of this kind are placed under its
+   * policy (Nova's server groups): their placements (create, replace,
+   * resize) MUST run one at a time per such object. Nova's scheduler only
+   * sees boots it has already placed, so two at once can land on one host
+   * and both fail the compute's late anti-affinity check (real Zed does).
+   */
+  readonly serializesPlacement?: boolean;
 
   /** Every object of the kind the caller can see, in one paged listing. */
   listAll(api: Clients): Promise<Observed[]>;

@@ -1,4 +1,5 @@
 import { bindContext } from '../../provider/openstack/openstack-client.ts';
+import { kindModule } from '../../provider/resources/registry.ts';
 import { keyOf, type ExecutablePlan, type PlannedStep } from '../plan/executable-plan.ts';
 import {
   DEFAULT_RETRY, type ApplyEvent, type ApplyOptions, type ApplyResult, type ResourceResult, type StepLabel,
@@ -48,6 +49,15 @@ function toNode(step: PlannedStep): ScheduleNode {
  */
 export function stepPrerequisites(steps: readonly PlannedStep[]): number[][] {
   return prerequisites(steps.map(toNode));
+}
+
+const PLACEMENTS = new Set(['create', 'replace', 'resize']);
+
+/** The placement group a step places its object in (a server group it refers to), or undefined. */
+function placementGroupOf(step: PlannedStep): string | undefined {
+  if (!PLACEMENTS.has(step.resource.action)) return undefined;
+  const group = step.resource.dependsOn.find((key) => kindModule(key.kind).serializesPlacement === true);
+  return group ? keyOf(group) : undefined;
 }
 
 function safely(onProgress: ApplyOptions['onProgress'], event: ApplyEvent): void {
@@ -135,6 +145,9 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
     finish(i, { kind, name, action, status: 'skipped', message, warnings: [], attempts: 0, durationMs: 0 }, labelFor(i));
   };
 
+  // One placement at a time per placement group (KindModule.serializesPlacement).
+  const placementGroup = steps.map(placementGroupOf);
+  const placing = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   for (;;) {
     const moves = nextMoves(before, states);
@@ -145,12 +158,17 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
     if (options.signal?.aborted) {
       states.forEach((state, i) => { if (state === 'pending') skip(i, 'not attempted: the apply was cancelled'); });
     } else {
-      for (const i of moves.run.slice(0, parallelism - inFlight.size)) {
+      for (const i of moves.run) {
+        if (inFlight.size >= parallelism) break;
+        const group = placementGroup[i];
+        if (group !== undefined && placing.has(group)) continue;
+        if (group !== undefined) placing.add(group);
         states[i] = 'running';
         const label = labelFor(i);
         safely(options.onProgress, { type: 'started', ...label });
         const task: Promise<void> = runStep(steps[i]!, envFor(label)).then((result) => {
           inFlight.delete(task);
+          if (placementGroup[i] !== undefined) placing.delete(placementGroup[i]!);
           finish(i, result, label);
         });
         inFlight.add(task);

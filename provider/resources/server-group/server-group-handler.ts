@@ -49,6 +49,7 @@ export const serverGroupHandler: KindModule<ServerGroupSpec, ServerGroupObserved
   rank: 4,
   holdsData: false,
   uniqueNames: false,
+  serializesPlacement: true,
   volatileFields: ['members'],
 
   listAll: async (api) => (await listAll<Record<string, any>>(api.compute, SERVER_GROUPS)).map(toServerGroupObserved),

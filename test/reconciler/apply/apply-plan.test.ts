@@ -172,6 +172,34 @@ describe('applyPlan', () => {
     assert.equal(peak, 2);
   });
 
+  it('boots the servers of one server group one at a time (Nova\'s late anti-affinity check), others at once', async () => {
+    const inGroup = (name: string) => kit.step({
+      kind: 'Server', name, action: 'create', dependsOn: [{ kind: 'Flavor', name: 'small' }, { kind: 'Keypair', name: 'ops' }, { kind: 'ServerGroup', name: 'spread' }],
+      buildSpec: (resolve) => ({ ...serverSpec(name)(resolve), serverGroup: must(resolve('ServerGroup', 'spread').id, 'group') }),
+    });
+    const steps = [
+      kit.step({ kind: 'ServerGroup', name: 'spread', action: 'create', buildSpec: () => ({ name: kit.n('spread'), policy: 'anti-affinity' }) }),
+      inGroup('g-1'), inGroup('g-2'), inGroup('g-3'),
+      kit.step({ kind: 'Volume', name: 'free-1', action: 'create', buildSpec: () => ({ name: kit.n('free-1'), size: 1 }) }),
+      kit.step({ kind: 'Volume', name: 'free-2', action: 'create', buildSpec: () => ({ name: kit.n('free-2'), size: 1 }) }),
+    ];
+    const running = new Set<string>();
+    let groupPeak = 0;
+    let peak = 0;
+    const { result } = await kit.apply(steps, {
+      parallelism: 4,
+      onProgress: (e) => {
+        if (e.type === 'started') running.add(e.name);
+        if (e.type === 'done' || e.type === 'failed' || e.type === 'skipped') running.delete(e.name);
+        groupPeak = Math.max(groupPeak, [...running].filter((n) => n.startsWith('g-')).length);
+        peak = Math.max(peak, running.size);
+      },
+    });
+    assert.equal(result.ok, true, JSON.stringify(result.results));
+    assert.equal(groupPeak, 1, 'never two boots into one server group at once');
+    assert.ok(peak >= 2, 'the rest still runs in parallel');
+  });
+
   it('a cancelled apply starts nothing new', async () => {
     const controller = new AbortController();
     const steps = ['c1', 'c2', 'c3'].map((name) =>

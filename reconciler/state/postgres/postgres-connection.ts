@@ -1,5 +1,6 @@
-import { createRequire } from 'node:module';
 import type { ClientConfig } from 'pg';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import pgpass from 'pgpass';
 import { BackendUnavailableError } from './postgres-errors.ts';
 
 /**
@@ -18,17 +19,13 @@ import { BackendUnavailableError } from './postgres-errors.ts';
  *   through the `pgpass` module. pg would consult pgpass by itself, but
  *   prints a deprecation warning each time it does; handing it a password
  *   function is the replacement pg asks for.
- * - Both modules are pg's own dependencies, loaded from where pg is
- *   installed, so they are the versions pg is tested with.
+ * - Both modules are pg's own dependencies, declared at the versions pg
+ *   asks for (npm dedupes them to pg's copies).
  */
 
-const fromPg = createRequire(createRequire(import.meta.url).resolve('pg'));
-
 type ParseConnectionString = (url: string, options?: { useLibpqCompat?: boolean }) => Record<string, unknown>;
-type PgPass = (connection: Record<string, unknown>, callback: (password: string | undefined) => void) => void;
 
-const parseUrl = (fromPg('pg-connection-string') as { parse: ParseConnectionString }).parse;
-const pgpass = fromPg('pgpass') as PgPass;
+const parseUrl = parseConnectionString as unknown as ParseConnectionString;
 
 /** Where the server is, for messages: `host:port`, as the connection will use them. */
 export function serverOf(url: string): string {

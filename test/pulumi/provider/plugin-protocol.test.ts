@@ -76,6 +76,11 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
   it('checks and takes its configuration', async () => {
     const bad = await plugin.client.checkConfig({ value: { cloudd: 'x' } });
     assert.equal(bad.failures[0]?.property, 'cloudd');
+    // A backend URL with a password is refused by name, without repeating the password.
+    const leaky = await plugin.client.checkConfig({ value: { backend: 'postgres://novaform:hunter2@db.example/novaform' } });
+    assert.equal(leaky.failures[0]?.property, 'backend');
+    assert.match(leaky.failures[0]!.reason, /PGPASSWORD/);
+    assert.doesNotMatch(JSON.stringify(leaky.failures), /hunter2/);
     const args = cloud.target === 'real' ? { cloud: process.env.NOVAFORM_TEST_CLOUD!, stateDir: dir } : { stateDir: dir };
     const configured = await plugin.client.configure({ args: { value: args } });
     assert.equal(configured.acceptSecrets, true);

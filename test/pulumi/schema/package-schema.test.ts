@@ -78,8 +78,8 @@ describe('Pulumi package schema', () => {
     assert.equal(packageSchema('9.8.7').version, '9.8.7');
     assert.deepEqual(schema.language.nodejs.dependencies, {});
     assert.equal(schema.language.nodejs.packageName, 'novaform');
-    assert.deepEqual(Object.keys(schema.config.variables).sort(), ['cloud', 'stack', 'stateDir']);
-    assert.deepEqual(Object.keys(schema.provider.inputProperties).sort(), ['cloud', 'stack', 'stateDir']);
+    assert.deepEqual(Object.keys(schema.config.variables).sort(), ['backend', 'cloud', 'stack', 'stateDir']);
+    assert.deepEqual(Object.keys(schema.provider.inputProperties).sort(), ['backend', 'cloud', 'stack', 'stateDir']);
   });
 
   it('has one resource per registered kind, tokens novaform:index:<Kind>', () => {

@@ -206,6 +206,23 @@ function lockedMessage(subject: string, holder: LockHolder, path: string, maxAge
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Who this process is, as a lock records it (every backend's lock): a new
+ * token per acquisition. `command` defaults to this process's command line.
+ *
+ * @example
+ * newLockHolder('novaform apply') // { pid: 4242, hostname: 'ci-7', startedAt: '2026-…', command: 'novaform apply', token: '…' }
+ */
+export function newLockHolder(command?: string): LockHolder {
+  return {
+    pid: process.pid,
+    hostname: osHostname(),
+    startedAt: new Date().toISOString(),
+    command: command ?? ['novaform', ...process.argv.slice(2)].join(' ').slice(0, 200),
+    token: randomUUID(),
+  };
+}
+
+/**
  * Takes the lock file at `path`; `subject` names what it protects in messages
  * (e.g. "stack 'web'"). See `acquireLock` for the stack form and the contract.
  */
@@ -214,13 +231,7 @@ export async function acquireLockFile(path: string, subject: string, options: Lo
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const pollMs = options.pollMs ?? 200;
   const deadline = Date.now() + (options.waitMs ?? 0);
-  const holder: LockHolder = {
-    pid: process.pid,
-    hostname: osHostname(),
-    startedAt: new Date().toISOString(),
-    command: options.command ?? ['novaform', ...process.argv.slice(2)].join(' ').slice(0, 200),
-    token: randomUUID(),
-  };
+  const holder = newLockHolder(options.command);
   const mine = `${JSON.stringify(holder)}\n`;
   await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   heldHere.add(holder.token!);

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { clientConfig } from '../../reconciler/state/postgres/postgres-connection.ts';
+import { createDatabaseOn } from './postgres-database.ts';
 
 /**
  * Preloaded by `npm run test:postgres` (node --import): every test process
@@ -16,14 +14,4 @@ if (!admin) {
   process.stderr.write('test:postgres needs NOVAFORM_TEST_POSTGRES (and PGPASSFILE or PGPASSWORD): run scripts/postgres/start.sh and source the env it prints\n');
   process.exit(1);
 }
-const name = `novaform_f_${randomBytes(6).toString('hex')}`;
-const client = new pg.Client(clientConfig(admin, admin));
-await client.connect();
-try {
-  await client.query(`CREATE DATABASE ${name}`);
-} finally {
-  await client.end();
-}
-const url = new URL(admin);
-url.pathname = `/${name}`;
-process.env.NOVAFORM_BACKEND = url.toString();
+process.env.NOVAFORM_BACKEND = (await createDatabaseOn(admin, 'novaform_f')).url;

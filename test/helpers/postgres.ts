@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { after } from 'node:test';
 import pg from 'pg';
 import { clientConfig } from '../../reconciler/state/postgres/postgres-connection.ts';
+import { createDatabaseOn } from './postgres-database.ts';
 
 /**
  * A real PostgreSQL for tests (issue 13).
@@ -109,19 +110,9 @@ export function usePostgres(): TestPostgres {
     skip,
     adminUrl: admin,
     async createDatabase() {
-      const adminUrl = await admin();
-      const name = `novaform_t_${randomBytes(6).toString('hex')}`;
-      const client = new pg.Client(clientConfig(adminUrl, adminUrl));
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      const { name, url } = await createDatabaseOn(await admin(), 'novaform_t');
       made.push(name);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
+      return url;
     },
   };
 }

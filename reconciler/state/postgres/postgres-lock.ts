@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { hostname as osHostname } from 'node:os';
 import pg from 'pg';
-import { lockedByMessage, StackLockedError, type LockHolder, type LockOptions, type StackLock } from '../stack-lock.ts';
+import { lockedByMessage, newLockHolder, StackLockedError, type LockHolder, type LockOptions, type StackLock } from '../stack-lock.ts';
 
 /**
  * The stack lock in PostgreSQL: a SESSION-level advisory lock
@@ -64,13 +62,7 @@ export async function acquirePostgresLock(target: PostgresLockTarget, stack: str
   const path = `${target.shown} (stack ${stack})`;
   const pollMs = options.pollMs ?? 200;
   const deadline = Date.now() + (options.waitMs ?? 0);
-  const holder: LockHolder = {
-    pid: process.pid,
-    hostname: osHostname(),
-    startedAt: new Date().toISOString(),
-    command: options.command ?? ['novaform', ...process.argv.slice(2)].join(' ').slice(0, 200),
-    token: randomUUID(),
-  };
+  const holder = newLockHolder(options.command);
   const client = target.newClient();
   let lost = false;
   // A connection the server drops emits 'error'; unhandled, it would crash the process.

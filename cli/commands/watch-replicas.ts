@@ -11,6 +11,8 @@ import type { StateBackend } from '../../reconciler/state/state-backend.ts';
 import { CliError } from '../cli-error.ts';
 import { asBackendRefusal, chooseBackend, openChosenBackend } from '../state-backend-choice.ts';
 import { serveWatch } from './watch-http.ts';
+import type { ApplyIo } from './apply-common.ts';
+import type { WatchOptions } from './watch-options.ts';
 import { prepareStackWatch, type StackWatchContext } from './watch-stack.ts';
 
 /**
@@ -24,9 +26,16 @@ import { prepareStackWatch, type StackWatchContext } from './watch-stack.ts';
  * projects naming different backends.
  */
 
+/** Where the replicas' state and leases live. */
+export interface ReplicaBackend {
+  readonly url: string;
+  readonly shown: string;
+  /** A project to open it for (a PostgreSQL backend does not use its folder). */
+  readonly project: StackResolution;
+}
+
 /** The one backend every project uses (--backend, NOVAFORM_BACKEND, or their novaform.yaml `backend:`); files or a mix is refused. */
-function sharedLocation(context: StackWatchContext, projects: readonly StackResolution[]): { url: string; shown: string; project: StackResolution } {
-  const { options, io } = context;
+export function replicaBackend(options: WatchOptions, io: Pick<ApplyIo, 'env'>, projects: readonly StackResolution[]): ReplicaBackend {
   const named = projects.map((project) => ({ project, choice: chooseBackend(options.backend, io.env, project) }));
   const where = (location: string | undefined) => {
     try {
@@ -48,9 +57,9 @@ function sharedLocation(context: StackWatchContext, projects: readonly StackReso
 }
 
 /** Runs this replica until `signal` aborts; 0 after a clean stop (controllers stopped, leases released). */
-export async function runReplica(context: StackWatchContext, found: readonly StackResolution[], signal: AbortSignal): Promise<number> {
+export async function runReplica(context: StackWatchContext, found: readonly StackResolution[], where: ReplicaBackend, signal: AbortSignal): Promise<number> {
   const { options, io, log, metrics } = context;
-  const { url, shown, project } = sharedLocation(context, found);
+  const { url, shown, project } = where;
   let projects = new Map(found.map((p) => [p.stack, p]));
   const identity = { id: randomUUID(), hostname: hostname(), pid: process.pid };
   const closers: Array<() => Promise<void>> = [];

@@ -9,7 +9,7 @@ import { logLevel } from '../log-level.ts';
 import { processIo, resolveProject, type ApplyIo } from './apply-common.ts';
 import { parseWatchOptions, type WatchOptions } from './watch-options.ts';
 import { serveWatch } from './watch-http.ts';
-import { runReplica } from './watch-replicas.ts';
+import { replicaBackend, runReplica } from './watch-replicas.ts';
 import { prepareStackWatch, type StackWatchContext } from './watch-stack.ts';
 
 export { parseWatchOptions } from './watch-options.ts';
@@ -44,6 +44,8 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
   const level = logLevel(io.env);
   const log: Logger = createLogger({ destination: io.stderr as NodeJS.WritableStream, level: level as 'info' });
   const projects = await severalProjects(options, io);
+  // Refused before anything starts: a files backend, or projects naming different backends.
+  const where = projects ? replicaBackend(options, io, projects) : undefined;
   const project = projects ? undefined : await resolveProject(options.git ? [io.cwd] : options.paths, options.stack, io.cwd);
   const stop = new AbortController();
   const onSignal = (name: string) => {
@@ -59,7 +61,7 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     options, io, log, metrics: new ControllerMetrics(), bucket: new TokenBucket({ ratePerSecond: options.maxRate }),
   };
   try {
-    if (projects) return await runReplica(context, projects, stop.signal);
+    if (projects) return await runReplica(context, projects, where!, stop.signal);
     return await runOne(context, project!, stop.signal);
   } finally {
     process.off('SIGINT', sigint);

@@ -9,7 +9,7 @@ import { doc } from '../cli/commands/apply-cli-kit.ts';
 import { eventually } from '../helpers/engine-harness.ts';
 import { usePostgres } from '../helpers/postgres.ts';
 import { openTestCloud, type TestCloud } from '../helpers/test-cloud.ts';
-import { cliTarget } from './e2e-kit.ts';
+import { cliTarget, spawnCli } from './e2e-kit.ts';
 import { startWatch, type WatchProcess } from './watch-kit.ts';
 
 /**
@@ -112,6 +112,10 @@ describe('three novaform watch replicas share 30 stacks on PostgreSQL (real proc
     const status = await (await fetch(`${await replicas[0]!.url()}/stacks/${one}/status`)).json() as { stack: string; leader: boolean };
     assert.equal(status.stack, one);
     assert.equal(status.leader, true);
+    const cli = await spawnCli(['status', '-o', 'json', join('stacks', one)], { cwd: dir, env });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(cli.stderr, '', 'answered live by the replica holding it');
+    assert.equal((JSON.parse(cli.stdout) as { stack: string }).stack, one);
   });
 
   it('SIGKILL of one replica: the others hold its stacks within lease + heartbeat + margin', async (t) => {

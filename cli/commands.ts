@@ -185,6 +185,7 @@ export const watchCommand = defineCommand({
   details: [
     'Unattended it applies only changes that lose and disturb nothing; resize, rebuild, replace, delete and data loss wait for novaform approve (or --auto-approve).',
     'One controller per stack: a second one waits and takes over when the first dies. Logs are JSON lines on stderr (readable on a terminal).',
+    'PATH... holding several projects (folders with a novaform.yaml) on a PostgreSQL backend: each process is a replica; the stacks are spread over the live replicas by leases, and a dead replica\'s stacks move to the others.',
   ],
   args: [{ name: 'PATH...', description: 'manifest files or directories to watch (or give --git URL)', repeatable: true }],
   flags: {
@@ -203,6 +204,7 @@ export const watchCommand = defineCommand({
     'dry-run': { type: 'boolean', description: 'Plan and report only; change nothing' },
     'max-rate': { type: 'string', value: 'N', defaultText: '10', description: 'Cloud calls per second at most' },
     'lock-wait': { type: 'string', value: 'DURATION', defaultText: 'for ever', description: 'How long to wait for the stack\'s lease held by another controller' },
+    'lease-duration': { type: 'string', value: 'DURATION', defaultText: '15s', description: 'Replicas (several projects on PostgreSQL): how long a stack\'s lease lasts unrenewed; a dead replica\'s stacks move within about 4/3 of it' },
   },
   env: [
     ...cloudEnv,

@@ -158,6 +158,26 @@ export interface ControllerStatus {
   readonly manifests: ManifestsStatus;
   readonly lastPass?: PassStatus;
   readonly resources: readonly ResourceStatus[];
+  /** A replica of several stacks (controller/replicas): who it is and which stacks it holds; absent for a one-stack controller. */
+  readonly replica?: ReplicaStatus;
+  /** A replica: the status of each stack it holds (their resources; the document's own `resources` is then empty). */
+  readonly stacks?: readonly ControllerStatus[];
+}
+
+/** One `novaform watch` replica among those sharing the stacks of a directory through PostgreSQL leases. */
+export interface ReplicaStatus {
+  readonly id: string;
+  readonly hostname: string;
+  readonly pid: number;
+  /** The stacks whose controllers run here, sorted. */
+  readonly holds: readonly string[];
+  /** Replicas with a heartbeat younger than the lease duration (this one included). */
+  readonly liveReplicas: number;
+  /** ceil(stacks / live replicas): what this replica aims to hold. */
+  readonly fairShare: number;
+  /** The stacks of the watched paths. */
+  readonly stackCount: number;
+  readonly leaseDurationMs: number;
 }
 
 export type EventLevel = 'info' | 'warn' | 'error';

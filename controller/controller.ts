@@ -86,6 +86,13 @@ export interface ControllerOptions {
   /** The executor's retries within one pass (the controller's own backoff comes after them). */
   readonly stepRetry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   readonly now?: () => Date;
+  /**
+   * Brackets every pass: awaited before the pass reads or changes anything,
+   * and its answer awaited once the pass ended, so what it records spans the
+   * whole pass (controller/replicas records passes in `novaform_passes`).
+   * It MUST NOT throw: a pass does not depend on being recorded.
+   */
+  readonly passHook?: (trigger: string) => Promise<(result: 'ok' | 'failed') => Promise<void>>;
 }
 
 interface Tracked {
@@ -439,6 +446,7 @@ export class Controller {
     this.lastTrigger = 'resync';
     const claimed = new Set(keys.filter((k) => k !== ALL));
     const startedAt = this.now();
+    const recorded = await this.options.passHook?.(trigger);
     const ended = this.options.meter?.passStarted(trigger);
     this.lastPass = { trigger, startedAt: startedAt.toISOString(), changed: 0, failed: 0 };
     let ok = true;
@@ -532,6 +540,7 @@ export class Controller {
       this.lastPass = { trigger, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), changed, failed };
       this.passesDone += 1;
       ended?.(ok ? 'ok' : 'failed');
+      await recorded?.(ok ? 'ok' : 'failed');
       if (this.git && revision) this.noteRevision(revision, ok, failed);
       const summary = `pass (${trigger}) done in ${this.lastPass.durationMs} ms: ${changed} changed, ${failed} failed`;
       // A quiet resync every few minutes is not news: only passes that did or failed something are events.

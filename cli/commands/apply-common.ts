@@ -12,6 +12,7 @@ import type { QuotaPreflight } from '../../reconciler/quota-preflight.ts';
 import { openStackSession, type StackSession } from '../../reconciler/session/stack-session.ts';
 import { resolveStack, StackNameError, type StackResolution } from '../../reconciler/stack.ts';
 import { CloudMismatchError } from '../../reconciler/state/cloud-binding.ts';
+import type { StateBackend } from '../../reconciler/state/state-backend.ts';
 import { StackLockedError, type LockHolder } from '../../reconciler/state/stack-lock.ts';
 import type { Cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
@@ -98,6 +99,8 @@ export async function openCliSession(options: {
   paths: readonly string[]; stack?: string; cloud?: string; mode: 'read' | 'write'; lockWaitMs?: number; command: string; rebind?: boolean;
   /** `--backend`: where the state lives (state-backend-choice.ts; default NOVAFORM_BACKEND, novaform.yaml, files). */
   backend?: string;
+  /** An open backend to use instead (controller replicas share one); the session leaves it open. */
+  sharedBackend?: StateBackend;
   io: Pick<ApplyIo, 'stderr' | 'env' | 'cwd'>;
   /** Ends a lock wait early. */
   signal?: AbortSignal;
@@ -112,7 +115,9 @@ export async function openCliSession(options: {
   const requestLog = requestLogOn(io.env) ? (options.requestLog ?? ((line: string) => io.stderr.write(`novaform: debug: ${line}\n`))) : undefined;
   const lockWaitMs = options.lockWaitMs ?? 0;
   const project = await resolveProject(options.paths, options.stack, io.cwd);
-  const backend = await openChosenBackend(chooseBackend(options.backend, io.env, project), project.projectDir);
+  const shared = options.sharedBackend;
+  const backend = shared ?? await openChosenBackend(chooseBackend(options.backend, io.env, project), project.projectDir);
+  const closeBackend = () => (shared ? Promise.resolve() : backend.close());
   try {
     const opened = await openStackSession({
       projectDir: project.projectDir, backend, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
@@ -126,14 +131,14 @@ export async function openCliSession(options: {
       }),
     });
     // The session leaves the backend to its owner: closing the session closes both.
-    const session: StackSession = { ...opened, close: async () => { await opened.close(); await backend.close(); } };
+    const session: StackSession = { ...opened, close: async () => { await opened.close(); await closeBackend(); } };
     if (session.moving) {
       io.stderr.write(`novaform: --rebind: stack '${project.stack}' moves to cloud '${session.target.cloudName}'; its records of the other cloud are not read`
         + `${options.mode === 'write' ? ' and are forgotten once this command changes the cloud' : ''}\n`);
     }
     return { project, session };
   } catch (error) {
-    await backend.close().catch(() => undefined);
+    await closeBackend().catch(() => undefined);
     if (error instanceof StackLockedError) {
       throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
     }

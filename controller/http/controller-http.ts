@@ -1,5 +1,5 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { graphOf, type ControllerEvent } from '../controller-model.ts';
+import { graphOf, type ControllerEvent, type ControllerStatus } from '../controller-model.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 import type { ControllerView } from './controller-view.ts';
 import { renderGraphSvg } from './graph-svg.ts';
@@ -23,6 +23,12 @@ export interface ControllerHttpOptions {
   /** `--allow-ui-approve`: POST /approve and the page's Approve buttons. */
   readonly allowUiApprove: boolean;
   readonly onLog?: (entry: HttpLogEntry) => void;
+  /**
+   * A replica of several stacks: the status of a stack it holds, or
+   * undefined. Served on `GET /stacks/STACK/status` (a 404 for a stack
+   * not held here), the URL each stack's stored status names.
+   */
+  readonly stackStatus?: (stack: string) => ControllerStatus | undefined;
 }
 
 export interface ControllerHttp {
@@ -57,6 +63,7 @@ class HttpError extends Error {
  * - `GET /readyz`: 200 `{ ready: true }`, else 503 `{ ready: false, reason }` (a readiness probe).
  * - `GET /metrics`: Prometheus text from `metrics` (the controller keeps it current with `observe`).
  * - `GET /status`: the ControllerStatus document.
+ * - `GET /stacks/STACK/status`: a replica's status of one stack it holds (`stackStatus`), else 404.
  * - `GET /events?since=N&limit=M`: events with seq > N, oldest first, at most M (default 100, max 1000).
  * - `GET /events/stream?since=N`: Server-Sent Events, one `data:` JSON line per event after N
  *   (or `Last-Event-ID`; only new events when neither is given), `id:` = seq.
@@ -112,6 +119,13 @@ export async function startControllerHttp(options: ControllerHttpOptions): Promi
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   app.get('/status', async (_request, reply) => reply.send(view.status()));
+
+  app.get('/stacks/:stack/status', async (request, reply) => {
+    const { stack } = request.params as { stack: string };
+    const status = options.stackStatus?.(stack);
+    if (!status) throw new HttpError(404, 'NotFound', `this controller does not hold stack '${oneLine(stack).slice(0, 63)}'`);
+    return reply.send(status);
+  });
 
   app.get('/events', async (request, reply) => {
     const query = readQuery(request, ['since', 'limit']);

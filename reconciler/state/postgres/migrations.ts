@@ -73,6 +73,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'controller replicas: replicas, stack leases, the record of passes',
+    // Every time is the database's own clock (clock_timestamp(), not now():
+    // it moves within a transaction), never a replica's: replicas on
+    // machines whose clocks disagree still agree on who is live and which
+    // lease expired. controller/replicas/README.md explains the protocol.
+    sql: `
+      CREATE TABLE novaform_replicas (
+        id text PRIMARY KEY,
+        hostname text NOT NULL,
+        pid integer NOT NULL,
+        scope text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        heartbeat_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE TABLE novaform_leases (
+        stack text PRIMARY KEY,
+        replica text NOT NULL,
+        acquired_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        renewed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX novaform_leases_replica ON novaform_leases (replica);
+      CREATE TABLE novaform_passes (
+        id bigserial PRIMARY KEY,
+        stack text NOT NULL,
+        replica text NOT NULL,
+        trigger text NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        finished_at timestamptz,
+        result text
+      );
+      CREATE INDEX novaform_passes_stack ON novaform_passes (stack, started_at);
+    `,
+  },
 ];
 
 /** The newest schema version this novaform knows. */

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { doc, openCliKit, type CliKit } from '../cli/commands/apply-cli-kit.ts';
 import { injectedFailures } from '../provider/resources/handler-kit.ts';
 import { aggregatesByName, createImage, edit, serversByName, spawnCli, volumesByName } from './e2e-kit.ts';
+import { filesOnly } from '../helpers/backend-under-test.ts';
 
 /**
  * examples/quickstart through its whole life, driven by `novaform` the way
@@ -147,7 +148,7 @@ describe('quickstart end to end', { skip: !onEngine && 'drives the engine (reque
     await edit(file('servers.yaml'), [/---\napiVersion: novaform\/v1\nkind: Server\nmetadata:\n  name: qs-bad[\s\S]*$/, '']);
   });
 
-  it('a second apply while one runs fails clearly, or waits with --lock-wait (real processes)', async () => {
+  it('a second apply while one runs fails clearly, or waits with --lock-wait (real processes)', { skip: filesOnly('waits for the lock file; test/e2e/shared-backend.e2e.test.ts runs the same race on PostgreSQL') }, async () => {
     const faults = kit.cloud.engine!.engine.config.faults;
     // 3 s answers keep the first apply holding the lock (~30 s of requests) until the second has failed, however slowly
     // the processes boot; then answers are fast again and the first finishes.
@@ -190,7 +191,7 @@ describe('quickstart end to end', { skip: !onEngine && 'drives the engine (reque
   });
 });
 
-describe('quickstart on a flaky cloud', { skip: !onEngine && 'needs the engine fault knobs' }, () => {
+describe('quickstart on a flaky cloud', { skip: (!onEngine && 'needs the engine fault knobs') || filesOnly('another engine under the same stack name, and one database per test file binds it to the suite above\'s cloud') }, () => {
   let kit: CliKit;
   before(async () => {
     kit = await openCliKit('e2e-503', { faults: { apiErrorRate: 0.15, seed: 11 } });
@@ -224,7 +225,7 @@ describe('quickstart with no cloud configured (the embedded engine, real process
   });
   after(async () => { await kit?.close(); });
 
-  it('apply, plan and destroy work on a fresh machine', async () => {
+  it('apply, plan and destroy work on a fresh machine', { skip: filesOnly('a fresh machine has no state; one database per test file holds the suite above\'s stack') }, async () => {
     // spawnCli passes only this env (and PATH): CI is unset here even on a CI machine, so the embedded default applies.
     const env = { HOME: join(kit.dir, '..'), NO_COLOR: '1' };
     const applied = await spawnCli(['apply', '.', '--yes'], { cwd: kit.dir, env });

@@ -17,3 +17,15 @@ export function backendUnderTestEnv(): Record<string, string> {
   }
   return env.NOVAFORM_BACKEND ? env : {};
 }
+
+/**
+ * `skip` for a test of the files backend itself (its lock file, its
+ * folder): under `npm run test:postgres` it says why it does not apply;
+ * the shared backend's own tests cover the same behaviour there.
+ *
+ * @example
+ * it('a second apply fails while the lock file is held', { skip: filesOnly('takes the files lock directly') }, async () => { … });
+ */
+export function filesOnly(reason: string): string | false {
+  return process.env.NOVAFORM_BACKEND ? `files backend only: ${reason}` : false;
+}

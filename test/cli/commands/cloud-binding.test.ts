@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CliError } from '../../../cli/cli-error.ts';
 import { run as drift } from '../../../cli/commands/drift.ts';
 import { doc, openCliKit, type CliKit, type RunOutcome } from './apply-cli-kit.ts';
+import { filesOnly } from '../../helpers/backend-under-test.ts';
 
 /**
  * The state bound to its cloud, through the commands: a stack applied to
@@ -35,7 +36,7 @@ describe('commands on a stack bound to another cloud', { skip: !!process.env.NOV
   });
   after(async () => { await kit?.close(); });
 
-  it('plan, drift, apply and destroy refuse the embedded default with one line naming both clouds, changing nothing', async () => {
+  it('plan, drift, apply and destroy refuse the embedded default with one line naming both clouds, changing nothing', { skip: filesOnly('runs the embedded default in a bare environment, which has no backend setting') }, async () => {
     const line = new RegExp("^novaform: stack 'bound' was applied to cloud 'envvars' \\(http://127\\.0\\.0\\.1:\\d+/v3, project [0-9a-f]{8}…\\); "
       + 'this command targets the embedded engine \\(\\.novaform/engine\\)\\. To work where it was applied, set the OS_\\* variables for http://127\\.0\\.0\\.1:\\d+/v3; '
       + 'to move the stack to this cloud on purpose, pass --rebind \\(see README, "State bound to its cloud"\\)$', 'm');
@@ -53,7 +54,7 @@ describe('commands on a stack bound to another cloud', { skip: !!process.env.NOV
     assert.equal((await kit.run('plan', ['.'])).code, 0, 'the bound cloud still plans');
   });
 
-  it('plan --rebind shows the stack as it would be on the new cloud, and binds nothing', async () => {
+  it('plan --rebind shows the stack as it would be on the new cloud, and binds nothing', { skip: filesOnly('runs the embedded default in a bare environment, which has no backend setting') }, async () => {
     const out = await kit.run('plan', ['.', '--rebind'], { env: nothing });
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /novaform: --rebind: stack 'bound' moves to cloud 'embedded'; its records of the other cloud are not read\n/);

@@ -1,6 +1,6 @@
 import { copyStack } from '../../reconciler/state/copy-stack.ts';
 import { fileBackend } from '../../reconciler/state/file-backend.ts';
-import { markMoved } from '../../reconciler/state/moved-marker.ts';
+import { markMoved, readMovedMark } from '../../reconciler/state/moved-marker.ts';
 import { StackLockedError } from '../../reconciler/state/stack-lock.ts';
 import type { StateBackend } from '../../reconciler/state/state-backend.ts';
 import { CliError } from '../cli-error.ts';
@@ -50,6 +50,8 @@ export async function runMigrate(argv: string[], io: InspectIo = processInspectI
   try {
     if (target.type === 'files') throw new CliError('--to: name a shared backend (postgres://...): the stack\'s state already lives in files', 2);
     const local = fileBackend(stateDir);
+    const mark = await readMovedMark(stateDir, project.stack);
+    if (mark) throw new CliError(`stack '${project.stack}' was already moved to ${mark.to} (${mark.at}); its files here are a backup`, 1);
     if (!(await local.stacks()).includes(project.stack)) {
       io.stdout.write(`stack '${project.stack}' has no state in ${stateDir}: nothing to move. Set backend: ${target.location} in novaform.yaml (or NOVAFORM_BACKEND) and apply.\n`);
       return 0;

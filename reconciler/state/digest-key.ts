@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files.ts';
 import { isSecretField } from './state-redact.ts';
@@ -74,15 +74,26 @@ function keyPath(dir: string, stack: string): string {
   return join(dir, 'state', stack, DIGEST_KEY_FILE);
 }
 
-/** Creates the key file exclusively (EEXIST when there is one), 0600 in a 0700 folder. */
+/**
+ * Creates the key file exclusively (EEXIST when there is one), 0600 in a
+ * 0700 folder. The key is written to a private temporary file first and
+ * then linked into place, so another process never reads a key file that
+ * exists but is still empty (it would take its own key instead).
+ */
 async function createKey(path: string, key: Buffer): Promise<Buffer> {
   await ensurePrivateDir(dirname(path));
-  const file = await open(path, 'wx', PRIVATE_FILE_MODE);
+  const staged = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const file = await open(staged, 'wx', PRIVATE_FILE_MODE);
   try {
     await file.writeFile(`${key.toString('hex')}\n`);
     await file.sync();
   } finally {
     await file.close();
+  }
+  try {
+    await link(staged, path);
+  } finally {
+    await rm(staged, { force: true });
   }
   return key;
 }

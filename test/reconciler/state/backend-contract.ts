@@ -452,6 +452,43 @@ export function backendContract(name: string, harness: BackendHarness): void {
         });
         assert.deepEqual(await spawnWorker(place, ['stacks']).result, { stacks: ['api', 'db', 'web'] });
       });
+
+      it('importStack writes a whole stack as it was (ids, times, order, binding, digest key), and only into an empty one', async () => {
+        const source = await harness.fresh();
+        const target = await harness.fresh();
+        await withBackend(source, async (from) => withBackend(target, async (to) => {
+          const state = await from.openStore('web');
+          await state.put({ kind: 'Volume', name: 'b', cloudId: 'v-b', lastApplied: { size: 1 }, deletionPolicy: 'Delete' });
+          await state.put({ kind: 'Volume', name: 'a', cloudId: 'v-a', lastApplied: { size: 2 }, deletionPolicy: 'Retain' });
+          await state.journalStart({ kind: 'Volume', name: 'c', operation: 'create' });
+          await state.event({ type: 'Created', message: 'volume v-a' });
+          await state.bind({ type: 'openstack', name: 'prod', authUrl: 'https://keystone.example/v3', projectId: 'p1' });
+          await state.close();
+          const reader = await from.openReader('web');
+          const contents = {
+            resources: reader.resources(), journal: reader.journal(), events: reader.events(),
+            binding: reader.cloud()!, digestKey: await from.digestKey('web'),
+          };
+          await reader.close();
+
+          const lock = await to.lock('web', { command: 'test' });
+          try {
+            await to.importStack('web', contents);
+            await assert.rejects(to.importStack('web', contents), (error: Error) => error.name === 'StateNotEmptyError');
+          } finally {
+            await lock.release();
+          }
+          const copy = await to.openReader('web');
+          assert.deepEqual(copy.resources(), contents.resources, 'records in the order first stored, times kept');
+          assert.deepEqual(copy.journal(), contents.journal);
+          assert.deepEqual(copy.unfinished().map((e) => e.name), ['c'], 'an open entry stays open');
+          assert.deepEqual(copy.events(), contents.events);
+          assert.deepEqual(copy.cloud(), contents.binding);
+          await copy.close();
+          assert.deepEqual(await to.digestKey('web'), contents.digestKey);
+          assert.deepEqual(await to.stacks(), ['web']);
+        }));
+      });
     });
   });
 }

@@ -33,22 +33,3 @@ describe('state store: resources', () => {
     await assert.rejects(state.event({ type: 'x', message: 'y' }), /closed/);
   });
 });
-
-describe('state store: events', () => {
-  it('returns the latest events oldest first, survives a reopen and keeps at most maxEvents', async () => {
-    const dir = await tempDir();
-    const state = await openState(dir, 'web', { maxEvents: 3 });
-    const first = await state.event({ kind: 'Server', name: 'web-1', type: 'Created', message: 'server s-1 is ACTIVE' });
-    assert.equal(first.kind, 'Server');
-    await state.event({ type: 'ApplyStarted', message: 'plan: 1 create' });
-    assert.equal(state.events()[1]!.kind, undefined);
-    for (const n of [1, 2, 3]) await state.event({ type: 'Drift', message: `drift ${n}` });
-    assert.deepEqual(state.events().map((e) => e.message), ['drift 1', 'drift 2', 'drift 3']);
-    assert.deepEqual(state.events({ limit: 2 }).map((e) => e.message), ['drift 2', 'drift 3']);
-    assert.deepEqual(state.events({ limit: 0 }), []);
-    await state.close();
-    const again = await openState(dir, 'web', { maxEvents: 3 });
-    assert.deepEqual(again.events().map((e) => e.message), ['drift 1', 'drift 2', 'drift 3']);
-    await again.close();
-  });
-});

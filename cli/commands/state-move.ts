@@ -53,13 +53,14 @@ export async function runMigrate(argv: string[], io: InspectIo = processInspectI
     const mark = await readMovedMark(stateDir, project.stack);
     if (mark) throw new CliError(`stack '${project.stack}' was already moved to ${mark.to} (${mark.at}); its files here are a backup`, 1);
     if (!(await local.stacks()).includes(project.stack)) {
-      io.stdout.write(`stack '${project.stack}' has no state in ${stateDir}: nothing to move. Set backend: ${target.location} in novaform.yaml (or NOVAFORM_BACKEND) and apply.\n`);
+      io.stdout.write(`stack '${project.stack}' has no state in ${stateDir}: nothing to move. Set backend: ${values.to} in novaform.yaml (or NOVAFORM_BACKEND) and apply.\n`);
       return 0;
     }
-    const copied = await copyOrRefuse('novaform state migrate', local, target, project.stack, lockWaitMs, io, () => markMoved(stateDir, project.stack, target.location));
+    // The URL as given (it carries no password: open refused one), TLS parameters included, so the hints work as written.
+    const copied = await copyOrRefuse('novaform state migrate', local, target, project.stack, lockWaitMs, io, () => markMoved(stateDir, project.stack, values.to!));
     io.stdout.write([
       `Moved stack '${project.stack}' to ${target.location}: ${counts(copied)}.`,
-      `From now on give --backend ${target.location}, or set backend: ${target.location} in novaform.yaml, or NOVAFORM_BACKEND.`,
+      `From now on give --backend ${values.to}, or set backend: ${values.to} in novaform.yaml, or NOVAFORM_BACKEND.`,
       `The files under ${stateDir}/state/${project.stack} stay as a backup; the files backend refuses the stack from now on.`,
       '',
     ].join('\n'));

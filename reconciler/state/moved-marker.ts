@@ -17,7 +17,7 @@ import { DATAFILES, stackDir } from './state-store.ts';
 export const MOVED_FILE = 'moved.json';
 
 export interface MovedMark {
-  /** Where the state went, without credentials. */
+  /** Where the state went: the backend URL as given to migrate (URLs carry no password; TLS parameters kept). */
   readonly to: string;
   readonly at: string;
 }

@@ -143,7 +143,8 @@ async function waitForRow(database: pg.Client, sql: string, params: unknown[]): 
   throw new Error(`no row for: ${sql}`);
 }
 
-/** Until some session holds an advisory lock (the stack lock of the first apply). */
+/** Until the first apply holds this stack's lock: its holder row, whose session really holds an advisory lock (other tests share the server). */
 function waitForHolder(database: pg.Client): Promise<void> {
-  return waitForRow(database, `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted`, []);
+  return waitForRow(database, `SELECT 1 FROM novaform_lock_holders h JOIN pg_locks l ON l.pid = h.backend_pid AND l.locktype = 'advisory' AND l.granted
+    WHERE h.stack = $1`, [STACK]);
 }

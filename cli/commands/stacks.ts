@@ -20,11 +20,12 @@ export async function run(argv: string[], io: InspectIo = processInspectIo()): P
   if (positionals.length > 1) throw new CliError('stacks takes at most one DIR; see: novaform stacks --help', 2);
   const [dir] = existingPaths(positionals, io.cwd);
   const choice = chooseBackend(values.backend, io.env, {});
-  const backend = await openChosenBackend(choice, resolve(io.cwd, dir!));
+  const root = resolve(io.cwd, dir!);
+  const backend = await openChosenBackend(choice, root);
   let stacks;
   try {
     // Files live beside each project, so they are searched for; a shared backend lists its own.
-    stacks = backend.type === 'files' ? await findStacks(resolve(io.cwd, dir!)) : await describeStacks(backend, backend.location);
+    stacks = backend.type === 'files' ? await findStacks(root) : await describeStacks(backend, backend.location);
   } finally {
     await backend.close();
   }

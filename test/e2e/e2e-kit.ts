@@ -37,7 +37,7 @@ export function cliTarget(cloud: TestCloud, home: string): { env: Record<string,
 }
 
 /** Runs `bin/novaform.js` as a real process; resolves with its exit code and output. */
-export function spawnCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<RunOutcome> {
+export function spawnCli(args: string[], options: { cwd: string; env: Record<string, string>; onStderr?: (soFar: string) => void }): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, 'bin', 'novaform.js'), ...args], {
       cwd: options.cwd,
@@ -48,7 +48,7 @@ export function spawnCli(args: string[], options: { cwd: string; env: Record<str
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; options.onStderr?.(stderr); });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });

@@ -8,7 +8,7 @@ import { sshPublicKey } from '../reconciler/plan/plan-kit.ts';
 import { doc, type RunOutcome } from '../cli/commands/apply-cli-kit.ts';
 import { openTestCloud, TEST_CLOUD_ENV, type TestCloud } from '../helpers/test-cloud.ts';
 import { cliTarget, serversByName, spawnCli, volumesByName } from './e2e-kit.ts';
-import { filesOnly } from '../helpers/backend-under-test.ts';
+import { loseState, stateRecordCount } from '../helpers/backend-under-test.ts';
 
 /**
  * Ownership and the cloud as the truth (issue 9), with the real `novaform`
@@ -136,20 +136,20 @@ describe('ownership, import, state loss and the cloud binding', { timeout: 900_0
     assert.deepEqual((await planJson('a')).actions.filter((a) => a.action !== 'noop'), []);
   });
 
-  it('after rm -rf .novaform: the same plan, drift in sync, and a no-op apply rebuilds the records', { skip: filesOnly('loses the state by deleting its folder') }, async () => {
+  it('after the state is lost: the same plan, drift in sync, and a no-op apply rebuilds the records', async () => {
     const before = await planJson('a');
-    await rm(join(dirs.a, '.novaform'), { recursive: true, force: true });
+    await loseState(dirs.a, env);
+    assert.equal(await stateRecordCount(dirs.a, `${p}-a`, env), 0, 'nothing left to read');
     const after = await planJson('a');
     assert.deepEqual(after.actions.map((a) => [a.kind, a.name, a.action, a.id, a.deletionPolicy]), before.actions.map((a) => [a.kind, a.name, a.action, a.id, a.deletionPolicy]));
     const drift = await run('a', 'drift', '--output', 'json');
     assert.equal(drift.code, 0, drift.stdout + drift.stderr);
     ok(await run('a', 'apply', '--yes'));
-    const { readdir } = await import('node:fs/promises');
-    assert.ok((await readdir(join(dirs.a, '.novaform'), { recursive: true })).some((f) => String(f).endsWith('resources.db')), 'records written back');
+    assert.equal(await stateRecordCount(dirs.a, `${p}-a`, env), before.actions.length, 'records written back');
   });
 
   it('drift from a fresh checkout reports a server deleted behind novaform\'s back as missing, exit 2', async () => {
-    await rm(join(dirs.a, '.novaform'), { recursive: true, force: true });
+    await loseState(dirs.a, env);
     const vm = (await serversByName(cloud.admin)).get(`${p}-vm`)!;
     await cloud.admin.compute.delete(`/servers/${vm.id}`);
     for (let i = 0; i < 200 && (await serversByName(cloud.admin)).has(`${p}-vm`); i += 1) await new Promise((r) => setTimeout(r, 250));

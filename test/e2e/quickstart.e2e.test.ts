@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { doc, openCliKit, type CliKit } from '../cli/commands/apply-cli-kit.ts';
 import { injectedFailures } from '../provider/resources/handler-kit.ts';
 import { aggregatesByName, createImage, edit, serversByName, spawnCli, volumesByName } from './e2e-kit.ts';
-import { filesOnly } from '../helpers/backend-under-test.ts';
+import { backendUnderTestEnv, stackLockHeld } from '../helpers/backend-under-test.ts';
 
 /**
  * examples/quickstart through its whole life, driven by `novaform` the way
@@ -148,19 +147,26 @@ describe('quickstart end to end', { skip: !onEngine && 'drives the engine (reque
     await edit(file('servers.yaml'), [/---\napiVersion: novaform\/v1\nkind: Server\nmetadata:\n  name: qs-bad[\s\S]*$/, '']);
   });
 
-  it('a second apply while one runs fails clearly, or waits with --lock-wait (real processes)', { skip: filesOnly('waits for the lock file; test/e2e/shared-backend.e2e.test.ts runs the same race on PostgreSQL') }, async () => {
+  it('a second apply while one runs fails clearly, or waits with --lock-wait (real processes)', async () => {
     const faults = kit.cloud.engine!.engine.config.faults;
     // 3 s answers keep the first apply holding the lock (~30 s of requests) until the second has failed, however slowly
     // the processes boot; then answers are fast again and the first finishes.
     faults.latencyMs = 3000;
     try {
       await edit(file('servers.yaml'), ['role: frontend', 'role: frontend-2']);
-      const first = spawnCli(['apply', '.', '--yes'], { cwd: kit.dir, env: kit.env });
-      const lockFile = join(kit.dir, '.novaform', 'state', STACK, 'lock');
-      for (let i = 0; i < 400 && !existsSync(lockFile); i += 1) await new Promise((r) => setTimeout(r, 25));
-      assert.ok(existsSync(lockFile), 'the first apply took the lock');
-      const waiting = spawnCli(['apply', '.', '--yes', '--lock-wait', '120'], { cwd: kit.dir, env: kit.env });
+      // The first may wait a moment: the probe below takes the lock for an instant each time it finds it free.
+      const first = spawnCli(['apply', '.', '--yes', '--lock-wait', '30'], { cwd: kit.dir, env: kit.env });
+      let held = false;
+      for (let i = 0; i < 200 && !held; i += 1) {
+        held = await stackLockHeld(kit.dir, STACK, kit.env);
+        if (!held) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(held, 'the first apply took the lock');
+      let waitingSaid = '';
+      const waiting = spawnCli(['apply', '.', '--yes', '--lock-wait', '120'], { cwd: kit.dir, env: kit.env, onStderr: (soFar) => { waitingSaid = soFar; } });
       const second = await spawnCli(['apply', '.', '--yes'], { cwd: kit.dir, env: kit.env });
+      // Both started together, but the waiting one may reach the lock later: the first keeps it until then.
+      for (let i = 0; i < 400 && !/waiting up to/.test(waitingSaid); i += 1) await new Promise((r) => setTimeout(r, 25));
       faults.latencyMs = 0;
       assert.equal(second.code, 1, second.stdout + second.stderr);
       assert.match(second.stderr, /stack 'quickstart' is locked by pid \d+ .*novaform apply/);
@@ -191,7 +197,7 @@ describe('quickstart end to end', { skip: !onEngine && 'drives the engine (reque
   });
 });
 
-describe('quickstart on a flaky cloud', { skip: (!onEngine && 'needs the engine fault knobs') || filesOnly('another engine under the same stack name, and one database per test file binds it to the suite above\'s cloud') }, () => {
+describe('quickstart on a flaky cloud', { skip: !onEngine && 'needs the engine fault knobs' }, () => {
   let kit: CliKit;
   before(async () => {
     kit = await openCliKit('e2e-503', { faults: { apiErrorRate: 0.15, seed: 11 } });
@@ -225,9 +231,10 @@ describe('quickstart with no cloud configured (the embedded engine, real process
   });
   after(async () => { await kit?.close(); });
 
-  it('apply, plan and destroy work on a fresh machine', { skip: filesOnly('a fresh machine has no state; one database per test file holds the suite above\'s stack') }, async () => {
+  it('apply, plan and destroy work on a fresh machine', async () => {
     // spawnCli passes only this env (and PATH): CI is unset here even on a CI machine, so the embedded default applies.
-    const env = { HOME: join(kit.dir, '..'), NO_COLOR: '1' };
+    // The kit's state backend is as new as its folder.
+    const env = { HOME: join(kit.dir, '..'), NO_COLOR: '1', ...backendUnderTestEnv(kit.env) };
     const applied = await spawnCli(['apply', '.', '--yes'], { cwd: kit.dir, env });
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
     assert.match(applied.stderr, /no cloud configured; using the embedded engine/);

@@ -18,7 +18,8 @@ import { lockedByMessage, newLockHolder, StackLockedError, type LockHolder, type
  * - A refused `lock()` polls every `pollMs` until `waitMs` runs out, calls
  *   `onWait` once, ends early when `signal` aborts (rejecting with its
  *   reason), then throws StackLockedError with the files lock's message.
- * - `check()` throws once the connection is gone or no longer holds the lock.
+ * - `check()` throws once the connection is gone or no longer holds the lock;
+ *   concurrent calls share one query (the connection runs one at a time).
  * - `release()` unlocks and closes the connection; idempotent.
  * - Two stacks whose names share a hashtext share a lock: they serialize,
  *   never overlap (the price of a 32-bit key).
@@ -113,24 +114,31 @@ export async function acquirePostgresLock(target: PostgresLockTarget, stack: str
   }
 
   let released = false;
+  let checking: Promise<void> | undefined;
+  const verify = async (): Promise<void> => {
+    if (released) throw new Error(`${subject}: the lock ${path} was released by this process`);
+    const gone = () => new Error(`${subject}: this process no longer holds the lock ${path}: its connection to PostgreSQL was lost`);
+    if (lost) throw gone();
+    try {
+      const { rows } = await client.query<{ held: boolean }>(`SELECT ${HELD_BY('pg_backend_pid()')} AS held`, [LOCK_CLASS, stack]);
+      if (!rows[0]!.held) throw new Error('not held');
+    } catch {
+      lost = true;
+      throw gone();
+    }
+  };
   return {
     path,
     holder,
-    async check() {
-      if (released) throw new Error(`${subject}: the lock ${path} was released by this process`);
-      const gone = () => new Error(`${subject}: this process no longer holds the lock ${path}: its connection to PostgreSQL was lost`);
-      if (lost) throw gone();
-      try {
-        const { rows } = await client.query<{ held: boolean }>(`SELECT ${HELD_BY('pg_backend_pid()')} AS held`, [LOCK_CLASS, stack]);
-        if (!rows[0]!.held) throw new Error('not held');
-      } catch {
-        lost = true;
-        throw gone();
-      }
+    check() {
+      // Parallel steps check at once; one query answers them all, and release() waits for it (one query at a time per connection).
+      checking ??= verify().finally(() => { checking = undefined; });
+      return checking;
     },
     async release() {
       if (released) return false;
       released = true;
+      await checking?.catch(() => undefined);
       target.track(client, false);
       if (lost) {
         await client.end().catch(() => undefined);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError } from '../../../cli/cli-error.ts';
 import type { ApplyIo } from '../../../cli/commands/apply-common.ts';
 import { openTestCloud, type TestCloud } from '../../helpers/test-cloud.ts';
-import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
+import { freshBackendEnv } from '../../helpers/backend-under-test.ts';
 
 /**
  * The apply/destroy commands run in-process against an engine on loopback,
@@ -56,7 +56,7 @@ export async function openCliKit(name: string, engineConfig?: Record<string, unk
   await mkdir(dir);
   const admin = cloud.engine.engine.config.users.find((u) => u.name === 'admin')!;
   const env = {
-    HOME: root, NO_COLOR: '1', ...backendUnderTestEnv(),
+    HOME: root, NO_COLOR: '1', ...await freshBackendEnv(),
     OS_AUTH_URL: cloud.engine.engine.authUrl, OS_USERNAME: 'admin', OS_PASSWORD: admin.password,
     OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_NAME: admin.project, OS_PROJECT_DOMAIN_NAME: 'Default',
   };

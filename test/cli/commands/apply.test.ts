@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { acquireLock } from '../../../reconciler/state/stack-lock.ts';
 import { doc, openCliKit, type CliKit } from './apply-cli-kit.ts';
-import { filesOnly } from '../../helpers/backend-under-test.ts';
+import { holdStackLock } from '../../helpers/backend-under-test.ts';
 
 /**
  * `novaform apply` in-process against the engine: the gates (validation,
@@ -89,8 +87,8 @@ describe('novaform apply', { skip: !!process.env.NOVAFORM_TEST_CLOUD && 'reads t
     assert.deepEqual(kit.writesSince(mark), []);
   });
 
-  it('fails clearly while another process holds the stack', { skip: filesOnly('holds the lock file itself; test/e2e/shared-backend.e2e.test.ts covers the PostgreSQL lock') }, async () => {
-    const lock = await acquireLock(join(kit.dir, '.novaform'), 'cli', { command: 'novaform apply (the other one)' });
+  it('fails clearly while another process holds the stack', async () => {
+    const lock = await holdStackLock(kit.dir, 'cli', 'novaform apply (the other one)', kit.env);
     try {
       const out = await kit.run('apply', ['.', '--yes']);
       assert.equal(out.code, 1);

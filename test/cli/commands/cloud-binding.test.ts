@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { CliError } from '../../../cli/cli-error.ts';
 import { run as drift } from '../../../cli/commands/drift.ts';
 import { doc, openCliKit, type CliKit, type RunOutcome } from './apply-cli-kit.ts';
-import { filesOnly } from '../../helpers/backend-under-test.ts';
+import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
 
 /**
  * The state bound to its cloud, through the commands: a stack applied to
@@ -12,7 +12,7 @@ import { filesOnly } from '../../helpers/backend-under-test.ts';
  */
 describe('commands on a stack bound to another cloud', { skip: !!process.env.NOVAFORM_TEST_CLOUD && 'reads the engine request log' }, () => {
   let kit: CliKit;
-  /** No OS_* and no clouds.yaml: the embedded default. */
+  /** No OS_* and no clouds.yaml: the embedded default (on the state backend under test). */
   let nothing: Record<string, string>;
 
   async function runDrift(argv: string[], env: Record<string, string>): Promise<RunOutcome> {
@@ -32,11 +32,11 @@ describe('commands on a stack bound to another cloud', { skip: !!process.env.NOV
     await kit.write({ 'novaform.yaml': 'stack: bound\n', 'flavor.yaml': doc('Flavor', `${kit.cloud.prefix}-f`, 'vcpus: 1\nram: 256\ndisk: 1') });
     const applied = await kit.run('apply', ['.', '--yes']);
     assert.equal(applied.code, 0, applied.stderr);
-    nothing = { HOME: kit.env.HOME!, NO_COLOR: '1' };
+    nothing = { HOME: kit.env.HOME!, NO_COLOR: '1', ...backendUnderTestEnv(kit.env) };
   });
   after(async () => { await kit?.close(); });
 
-  it('plan, drift, apply and destroy refuse the embedded default with one line naming both clouds, changing nothing', { skip: filesOnly('runs the embedded default in a bare environment, which has no backend setting') }, async () => {
+  it('plan, drift, apply and destroy refuse the embedded default with one line naming both clouds, changing nothing', async () => {
     const line = new RegExp("^novaform: stack 'bound' was applied to cloud 'envvars' \\(http://127\\.0\\.0\\.1:\\d+/v3, project [0-9a-f]{8}…\\); "
       + 'this command targets the embedded engine \\(\\.novaform/engine\\)\\. To work where it was applied, set the OS_\\* variables for http://127\\.0\\.0\\.1:\\d+/v3; '
       + 'to move the stack to this cloud on purpose, pass --rebind \\(see README, "State bound to its cloud"\\)$', 'm');
@@ -54,7 +54,7 @@ describe('commands on a stack bound to another cloud', { skip: !!process.env.NOV
     assert.equal((await kit.run('plan', ['.'])).code, 0, 'the bound cloud still plans');
   });
 
-  it('plan --rebind shows the stack as it would be on the new cloud, and binds nothing', { skip: filesOnly('runs the embedded default in a bare environment, which has no backend setting') }, async () => {
+  it('plan --rebind shows the stack as it would be on the new cloud, and binds nothing', async () => {
     const out = await kit.run('plan', ['.', '--rebind'], { env: nothing });
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /novaform: --rebind: stack 'bound' moves to cloud 'embedded'; its records of the other cloud are not read\n/);

@@ -185,7 +185,7 @@ export const watchCommand = defineCommand({
   details: [
     'Unattended it applies only changes that lose and disturb nothing; resize, rebuild, replace, delete and data loss wait for novaform approve (or --auto-approve).',
     'One controller per stack: a second one waits and takes over when the first dies. Logs are JSON lines on stderr (readable on a terminal).',
-    'PATH... holding several projects (folders with a novaform.yaml) on a PostgreSQL backend: each process is a replica; the stacks are spread over the live replicas by leases, and a dead replica\'s stacks move to the others.',
+    'PATH... (or a --git repository) holding several projects (folders with a novaform.yaml) on a PostgreSQL backend: each process is a replica; the stacks are spread over the live replicas by leases, and a dead replica\'s stacks move to the others.',
   ],
   args: [{ name: 'PATH...', description: 'manifest files or directories to watch (or give --git URL)', repeatable: true }],
   flags: {

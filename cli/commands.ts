@@ -403,6 +403,28 @@ export const graphCommand = defineCommand({
   load: () => import('./commands/graph.ts'),
 });
 
+export const importCommand = defineCommand({
+  path: ['import'],
+  summary: 'Write manifests for what a live project already has, each with an import block, so the next apply takes it over (reads only)',
+  details: [
+    'One file per kind in DIR (flavors.yaml, keypairs.yaml, volumes.yaml, aggregates.yaml, server-groups.yaml, servers.yaml), sorted, so a re-import\'s diff in git is readable. '
+      + 'Private flavors are imported; public ones stay references by name. What another stack manages, or what no manifest can declare (a server in ERROR, one booted from a volume), is listed with the reason.',
+    'A file import did not write is never overwritten. The next plan shows only import actions; apply then stamps the objects as the stack\'s without changing them.',
+  ],
+  args: [],
+  flags: {
+    'os-cloud': osCloud,
+    kind: { type: 'string', multiple: true, value: 'KIND', description: 'Only this kind (Flavor, Keypair, Volume, Aggregate, ServerGroup, Server)' },
+    name: { type: 'string', value: 'REGEX', description: 'Only objects whose name matches this regular expression' },
+    out: { type: 'string', value: 'DIR', default: '.', description: 'Where the manifests are written (created when missing)' },
+  },
+  env: cloudEnv,
+  exitCodes: { 0: 'written', 1: 'the cloud refused, or a file import did not write is in the way', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform import --os-cloud prod --out infra/', 'novaform import --kind Server --kind Volume --name \'^web-\' --out web/'],
+  load: () => import('./commands/import.ts'),
+});
+
 export const stacksCommand = defineCommand({
   path: ['stacks'],
   summary: 'List the stacks kept under a directory, or in a shared backend: records, bound cloud, last apply',
@@ -444,6 +466,7 @@ export const commands: AnyCommandSpec[] = [
   applyCommand,
   destroyCommand,
   driftCommand,
+  importCommand,
   watchCommand,
   statusCommand,
   eventsCommand,

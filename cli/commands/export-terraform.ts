@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { loadManifests, ManifestPathError, type LoadResult } from '../../reconciler/manifests/index.ts';
 import { exportTerraform } from '../../reconciler/export/terraform/export-terraform.ts';
 import { NotExportableError } from '../../reconciler/export/terraform/terraform-model.ts';
@@ -38,6 +38,7 @@ interface ExportOptions {
  */
 export async function run(argv: string[], io: ExportIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const options = parseOptions(argv);
+  refuseOutInsideManifests(options, io.cwd);
   const loaded = await load(options, io);
   if (!reportDiagnostics(loaded, io, 'nothing was exported')) return 1;
   const { session } = await openCliSession({
@@ -64,6 +65,21 @@ export async function run(argv: string[], io: ExportIo = { stdout: process.stdou
     throw new CliError(oneLine(error), 1, { cause: error });
   } finally {
     await session.close();
+  }
+}
+
+/**
+ * A directory walk reads every .json file it meets (hidden folders
+ * excepted), so an --out inside a PATH would make the next load read
+ * cdk.tf.json as a manifest: refused, before anything runs.
+ */
+function refuseOutInsideManifests(options: ExportOptions, cwd: string): void {
+  const out = resolve(cwd, options.out);
+  for (const path of options.paths) {
+    const inside = relative(resolve(cwd, path), out);
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside) && !inside.split(sep).some((part) => part.startsWith('.')))) {
+      throw new CliError(`--out ${options.out} is inside the manifests' path ${path}: the next load would read its cdk.tf.json as a manifest; choose a directory outside it (or a hidden one such as ${path}/.terraform-export)`, 2);
+    }
   }
 }
 

@@ -61,13 +61,15 @@ export const serverTerraform: TerraformMapping<ServerManifestSpec, ServerObserve
       notes.push({ field: 'spec.userData', reason: `a secret in novaform, so not written here: set the sensitive variable user_data_${terraformIdentifier(name)} (TF_VAR_user_data_${terraformIdentifier(name)}) to the manifest's text` });
     }
     const networks = networkAttributes(spec.networks);
-    const ignore = observed === undefined ? [] : [
-      ...(spec.userData !== undefined ? ['user_data'] : []),
-      ...('network_mode' in networks ? ['network_mode'] : []),
-      ...(spec.serverGroup !== undefined ? ['scheduler_hints'] : []),
+    // ForceNew attributes the provider's importer does not read back: an adopted server would be replaced for them.
+    const unread: Array<[string, string, boolean]> = [
+      ['user_data', 'spec.userData', spec.userData !== undefined],
+      ['network_mode', 'spec.networks', 'network_mode' in networks],
+      ['scheduler_hints', 'spec.serverGroup', spec.serverGroup !== undefined],
     ];
-    if (ignore.length > 0) {
-      notes.push({ field: 'spec', reason: `lifecycle ignore_changes = [${ignore.join(', ')}]: ForceNew attributes the provider's importer does not read back, which would replace the adopted server; change them in Terraform only after removing them from ignore_changes` });
+    const ignore = observed === undefined ? [] : unread.filter(([, , used]) => used).map(([attribute]) => attribute);
+    for (const [attribute, field] of unread.filter(([a]) => ignore.includes(a))) {
+      notes.push({ field, reason: `lifecycle ignore_changes includes ${attribute}: it is ForceNew and the provider's importer does not read it back, so Terraform would replace the adopted server; a change to it needs ignore_changes edited first` });
     }
     const server: TerraformResourceOf = {
       type: 'openstack_compute_instance_v2',

@@ -436,6 +436,25 @@ export const stacksCommand = defineCommand({
   load: () => import('./commands/stacks.ts'),
 });
 
+export const exportTerraformCommand = defineCommand({
+  path: ['export', 'terraform'],
+  summary: 'Write a Terraform configuration (cdktf JSON) for terraform-provider-openstack, with import blocks for what exists (reads only)',
+  details: [
+    'Validates and plans like plan (read-only, no lock), then writes DIR/cdk.tf.json and DIR/NOTES.md: what Terraform cannot express, and which resources get an import block.',
+    'Import blocks carry the ids of the objects the plan matched (ownership stamps, not local state); a resource not created yet gets none. Needs Terraform 1.5 or later.',
+  ],
+  args: [manifests],
+  flags: {
+    out: { type: 'string', value: 'DIR', description: 'The directory to write cdk.tf.json and NOTES.md to (created if missing; required)' },
+    stack, 'os-cloud': osCloud, backend, rebind,
+  },
+  env: cloudEnv,
+  exitCodes: { 0: 'written', 1: 'invalid manifests, a plan problem, no cloud reachable, or the cloud refused', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform export terraform examples/quickstart --out tf', 'novaform export terraform infra --os-cloud prod --out terraform/'],
+  load: () => import('./commands/export-terraform.ts'),
+});
+
 export const helpCommand = defineCommand({
   path: ['help'],
   summary: 'Show the list of commands, or one command\'s flags, exit codes and examples',
@@ -482,6 +501,7 @@ export const commands: AnyCommandSpec[] = [
   outputsCommand,
   graphCommand,
   stacksCommand,
+  exportTerraformCommand,
   helpCommand,
   versionCommand,
 ];

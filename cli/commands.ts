@@ -185,7 +185,7 @@ export const watchCommand = defineCommand({
   details: [
     'Unattended it applies only changes that lose and disturb nothing; resize, rebuild, replace, delete and data loss wait for novaform approve (or --auto-approve).',
     'One controller per stack: a second one waits and takes over when the first dies. Logs are JSON lines on stderr (readable on a terminal).',
-    'PATH... holding several projects (folders with a novaform.yaml) on a PostgreSQL backend: each process is a replica; the stacks are spread over the live replicas by leases, and a dead replica\'s stacks move to the others.',
+    'PATH... (or a --git repository) holding several projects (folders with a novaform.yaml) on a PostgreSQL backend: each process is a replica; the stacks are spread over the live replicas by leases, and a dead replica\'s stacks move to the others.',
   ],
   args: [{ name: 'PATH...', description: 'manifest files or directories to watch (or give --git URL)', repeatable: true }],
   flags: {
@@ -408,6 +408,28 @@ export const graphCommand = defineCommand({
   load: () => import('./commands/graph.ts'),
 });
 
+export const importCommand = defineCommand({
+  path: ['import'],
+  summary: 'Write manifests for what a live project already has, each with an import block, so the next apply takes it over (reads only)',
+  details: [
+    'One file per kind in DIR (flavors.yaml, keypairs.yaml, volumes.yaml, aggregates.yaml, server-groups.yaml, servers.yaml), sorted, so a re-import\'s diff in git is readable. '
+      + 'Private flavors are imported; public ones stay references by name. What another stack manages, or what no manifest can declare (a server in ERROR, one booted from a volume), is listed with the reason.',
+    'A file import did not write is never overwritten. The next plan shows only import actions; apply then stamps the objects as the stack\'s without changing them.',
+  ],
+  args: [],
+  flags: {
+    'os-cloud': osCloud,
+    kind: { type: 'string', multiple: true, value: 'KIND', description: 'Only this kind (Flavor, Keypair, Volume, Aggregate, ServerGroup, Server)' },
+    name: { type: 'string', value: 'REGEX', description: 'Only objects whose name matches this regular expression' },
+    out: { type: 'string', value: 'DIR', default: '.', description: 'Where the manifests are written (created when missing)' },
+  },
+  env: cloudEnv,
+  exitCodes: { 0: 'written', 1: 'the cloud refused, or a file import did not write is in the way', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform import --os-cloud prod --out infra/', 'novaform import --kind Server --kind Volume --name \'^web-\' --out web/'],
+  load: () => import('./commands/import.ts'),
+});
+
 export const stacksCommand = defineCommand({
   path: ['stacks'],
   summary: 'List the stacks kept under a directory, or in a shared backend: records, bound cloud, last apply',
@@ -417,6 +439,25 @@ export const stacksCommand = defineCommand({
   usageExitCode: 2,
   examples: ['novaform stacks', 'novaform stacks /srv/infra -o json'],
   load: () => import('./commands/stacks.ts'),
+});
+
+export const exportTerraformCommand = defineCommand({
+  path: ['export', 'terraform'],
+  summary: 'Write a Terraform configuration (cdktf JSON) for terraform-provider-openstack, with import blocks for what exists (reads only)',
+  details: [
+    'Validates and plans like plan (read-only, no lock), then writes DIR/cdk.tf.json and DIR/NOTES.md: what Terraform cannot express, and which resources get an import block.',
+    'Import blocks carry the ids of the objects the plan matched (ownership stamps, not local state); a resource not created yet gets none. Needs Terraform 1.5 or later.',
+  ],
+  args: [manifests],
+  flags: {
+    out: { type: 'string', value: 'DIR', description: 'The directory to write cdk.tf.json and NOTES.md to (created if missing; required)' },
+    stack, 'os-cloud': osCloud, backend, rebind,
+  },
+  env: cloudEnv,
+  exitCodes: { 0: 'written', 1: 'invalid manifests, a plan problem, no cloud reachable, or the cloud refused', 2: 'usage error' },
+  usageExitCode: 2,
+  examples: ['novaform export terraform examples/quickstart --out tf', 'novaform export terraform infra --os-cloud prod --out terraform/'],
+  load: () => import('./commands/export-terraform.ts'),
 });
 
 export const helpCommand = defineCommand({
@@ -449,6 +490,7 @@ export const commands: AnyCommandSpec[] = [
   applyCommand,
   destroyCommand,
   driftCommand,
+  importCommand,
   watchCommand,
   statusCommand,
   eventsCommand,
@@ -464,6 +506,7 @@ export const commands: AnyCommandSpec[] = [
   outputsCommand,
   graphCommand,
   stacksCommand,
+  exportTerraformCommand,
   helpCommand,
   versionCommand,
 ];

@@ -198,6 +198,8 @@ export interface ControllerEvent {
   /** `Kind/name` when it is about one resource. */
   readonly key?: string;
   readonly message: string;
+  /** On a replica's stream (several stacks): the stack it is about. */
+  readonly stack?: string;
 }
 
 /** An approval granted with `novaform approve` (or the page, with `--allow-ui-approve`). */

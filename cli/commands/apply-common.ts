@@ -142,11 +142,17 @@ export async function openCliSession(options: {
     if (error instanceof StackLockedError) {
       throw new CliError(`${error.message}${lockWaitMs === 0 ? ' (or pass --lock-wait SECONDS to wait for it)' : ''}`, 1);
     }
-    // The operator's to fix (the cloud's settings, the cloud itself, the binding): one line, no stack trace.
-    const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
-    if (refusals.some((type) => error instanceof type)) throw new CliError(oneLine(error), 1, { cause: error });
-    throw asBackendRefusal(error);
+    throw asCloudRefusal(error) ?? asBackendRefusal(error);
   }
+}
+
+/**
+ * The operator's to fix (the cloud's settings, the cloud itself, the
+ * binding) as one line with no stack trace; undefined for anything else.
+ */
+export function asCloudRefusal(error: unknown): CliError | undefined {
+  const refusals = [CloudMismatchError, NoCloudUnderCiError, CloudConfigError, OpenStackError, EndpointNotFoundError, MicroversionError];
+  return refusals.some((type) => error instanceof type) ? new CliError(oneLine(error as Error), 1, { cause: error }) : undefined;
 }
 
 /**

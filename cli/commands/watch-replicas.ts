@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Controller } from '../../controller/controller.ts';
+import type { ControllerStatus } from '../../controller/controller-model.ts';
 import { discoverProjects } from '../../controller/replicas/discover-projects.ts';
+import { openReplicaEvents } from '../../controller/replicas/replica-events.ts';
 import { replicaStatus } from '../../controller/replicas/replica-status.ts';
 import type { LeaseStore } from '../../controller/replicas/lease-store.ts';
 import { ReplicaSet } from '../../controller/replicas/replica-set.ts';
@@ -13,7 +15,7 @@ import { asBackendRefusal, chooseBackend, openChosenBackend } from '../state-bac
 import { serveWatch } from './watch-http.ts';
 import type { ApplyIo } from './apply-common.ts';
 import type { WatchOptions } from './watch-options.ts';
-import { prepareStackWatch, type StackWatchContext } from './watch-stack.ts';
+import { prepareStackWatch, type StackWatchContext, type StackWatchHooks } from './watch-stack.ts';
 
 /**
  * `novaform watch PATH...` over several projects: this process is one
@@ -56,9 +58,28 @@ export function replicaBackend(options: WatchOptions, io: Pick<ApplyIo, 'env'>, 
   return { url: parsed.url, shown: parsed.shown, project: named[0]!.project };
 }
 
+/** Where a replica's stacks come from: folders on this machine, or one git checkout holding several projects. */
+export interface ReplicaProjects {
+  /** The projects as they are now; called every heartbeat. Throws ProjectsError for a broken tree. */
+  discover(): Promise<StackResolution[]>;
+  /** The replica's source, for its status. */
+  readonly source: ControllerStatus['source'];
+  /** What a held stack's watch is given besides its project. */
+  stackHooks(project: StackResolution): Pick<StackWatchHooks, 'sharedGit'>;
+}
+
+/** The projects under the watched PATH...: each stack's manifests are read from its folder and watched there. */
+export function pathProjects(options: WatchOptions, io: Pick<ApplyIo, 'cwd'>): ReplicaProjects {
+  return {
+    discover: () => discoverProjects(options.paths, io.cwd),
+    source: { type: 'paths', paths: options.paths },
+    stackHooks: () => ({}),
+  };
+}
+
 /** Runs this replica until `signal` aborts; 0 after a clean stop (controllers stopped, leases released). */
-export async function runReplica(context: StackWatchContext, found: readonly StackResolution[], where: ReplicaBackend, signal: AbortSignal): Promise<number> {
-  const { options, io, log, metrics } = context;
+export async function runReplica(context: StackWatchContext, found: readonly StackResolution[], from: ReplicaProjects, where: ReplicaBackend, signal: AbortSignal): Promise<number> {
+  const { options, log, metrics } = context;
   const { url, shown, project } = where;
   let projects = new Map(found.map((p) => [p.stack, p]));
   const identity = { id: randomUUID(), hostname: hostname(), pid: process.pid };
@@ -78,13 +99,14 @@ export async function runReplica(context: StackWatchContext, found: readonly Sta
 
     const shared: StackWatchContext = { ...context, backend };
     const controllers = new Map<string, Controller>();
+    const events = openReplicaEvents();
     let served: string | undefined;
     const set = new ReplicaSet({
       identity, leases, leaseMs: options.leaseMs, log,
       stacks: async () => {
-        // Projects added or removed under the paths join or leave at the next heartbeat; a broken tree keeps the last good answer.
+        // Projects added or removed (under the paths, in a new commit) join or leave at the next heartbeat; a broken tree keeps the last good answer.
         try {
-          const now = await discoverProjects(options.paths, io.cwd);
+          const now = await from.discover();
           if (now.length > 0) projects = new Map(now.map((p) => [p.stack, p]));
         } catch (error) {
           log.warn({}, `the projects under the paths: ${(error as Error).message}; keeping the ${projects.size} known`);
@@ -95,13 +117,16 @@ export async function runReplica(context: StackWatchContext, found: readonly Sta
         const stackProject = projects.get(stack);
         if (!stackProject) throw new Error(`no project names stack '${stack}' any more`);
         const watch = prepareStackWatch({ ...shared, log: log.child({ stack }) }, stackProject, [stackProject.projectDir], {
+          ...from.stackHooks(stackProject),
           passHook: set.passHook(stack),
           ...(served ? { url: `${served}/stacks/${encodeURIComponent(stack)}` } : {}),
         });
         controllers.set(stack, watch.controller);
+        const unfollow = events.follow(stack, watch.controller);
         try {
           await watch.run(stackSignal);
         } finally {
+          unfollow();
           if (controllers.get(stack) === watch.controller) controllers.delete(stack);
         }
       },
@@ -112,12 +137,12 @@ export async function runReplica(context: StackWatchContext, found: readonly Sta
       replica: { ...identity, holds: set.holds(), liveReplicas: set.liveReplicas, fairShare: set.fairShare, stackCount: projects.size, leaseDurationMs: options.leaseMs },
       stacks: held().map((c) => c.status()),
       now: new Date(), startedAt, ...(served ? { url: served } : {}),
-      settings: { dryRun: options.dryRun, prune: options.prune, autoApprove: [...options.autoApprove], source: { type: 'paths', paths: options.paths } },
+      settings: { dryRun: options.dryRun, prune: options.prune, autoApprove: [...options.autoApprove], source: from.source },
     });
     const http = await serveWatch(options, metrics, {
       status,
-      events: () => [],
-      subscribe: () => () => undefined,
+      events: (query) => events.events(query),
+      subscribe: (listener) => events.subscribe(listener),
       approve: async () => ({ ok: false, reason: 'this replica serves several stacks: approve with novaform approve KIND/NAME in the stack\'s project folder' }),
       healthy: () => !signal.aborted,
       ready: () => {

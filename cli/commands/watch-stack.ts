@@ -4,7 +4,9 @@ import { Controller, type ControllerOptions } from '../../controller/controller.
 import type { ControllerStatus } from '../../controller/controller-model.ts';
 import { loadDesiredState } from '../../controller/desired-state.ts';
 import type { ControllerMetrics } from '../../controller/metrics.ts';
-import { openGitSource, type GitRevision, type GitSource } from '../../controller/sources/git-source.ts';
+import { jittered } from '../../controller/jittered.ts';
+import { isPermanentGitFailure, openGitFeed, type GitFeed, type GitOutcome } from '../../controller/sources/git-feed.ts';
+import { openGitSource } from '../../controller/sources/git-source.ts';
 import { GitSourceError } from '../../controller/sources/git-source-error.ts';
 import { redactGitUrl } from '../../controller/sources/redact-git-url.ts';
 import { watchManifests } from '../../controller/sources/manifest-watcher.ts';
@@ -52,13 +54,18 @@ export interface StackWatch {
   run(signal: AbortSignal): Promise<void>;
 }
 
-/** Resolves after `ms` plus up to 10 % more (positive jitter: many controllers do not resync in step), or when `signal` aborts. */
-export function jittered(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    const onAbort = () => { clearTimeout(timer); done(); };
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); done(); }, ms + Math.random() * ms * 0.1);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** What a caller adds to a stack's watch. */
+export interface StackWatchHooks {
+  /** Brackets every pass (Controller's passHook). */
+  passHook?: ControllerOptions['passHook'];
+  /** Where the controller serves, for its status (`novaform status` asks it). */
+  url?: string;
+  /**
+   * A replica's git checkout holding several projects, already started:
+   * this stack follows its commits and loads its manifests from `paths`
+   * (its project folder inside the checkout) instead of a checkout of its own.
+   */
+  sharedGit?: { feed: GitFeed; path: string };
 }
 
 /**
@@ -67,27 +74,23 @@ export function jittered(ms: number, signal: AbortSignal): Promise<void> {
  * serve(watch.controller);
  * await watch.run(stop.signal); // until SIGTERM
  */
-export function prepareStackWatch(context: StackWatchContext, project: StackResolution, paths: readonly string[], hooks: {
-  /** Brackets every pass (Controller's passHook). */
-  passHook?: ControllerOptions['passHook'];
-  /** Where the controller serves, for its status (`novaform status` asks it). */
-  url?: string;
-} = {}): StackWatch {
+export function prepareStackWatch(context: StackWatchContext, project: StackResolution, paths: readonly string[], hooks: StackWatchHooks = {}): StackWatch {
   const { options, io, log, metrics, bucket } = context;
   // Approvals and suspend marks live where the state does: the replicas' shared backend, else the one the project chooses.
   const store = context.backend?.controllerStore<ControllerStatus>(project.stack) ?? lazyChosenControllerStore(chooseBackend(options.backend, io.env, project), project);
-  let git: GitSource | undefined;
+  let ownFeed: GitFeed | undefined;
   try {
-    git = options.git
-      ? openGitSource({ url: options.git.url, branch: options.git.branch, path: options.git.path, workDir: join(project.projectDir, STATE_DIR, 'git', project.stack) })
+    ownFeed = options.git && !hooks.sharedGit
+      ? openGitFeed(openGitSource({ url: options.git.url, branch: options.git.branch, path: options.git.path, workDir: join(project.projectDir, STATE_DIR, 'git', project.stack) }), options.git.intervalMs)
       : undefined;
   } catch (error) {
     if (error instanceof GitSourceError) throw new CliError(error.message, 1);
     throw error;
   }
+  /** Its own checkout's manifest folder, once fetched; a shared checkout's project folder is `paths`. */
   let checkout: string | undefined;
   const source: ControllerStatus['source'] = options.git
-    ? { type: 'git', url: redactGitUrl(options.git.url), branch: options.git.branch, path: options.git.path }
+    ? { type: 'git', url: redactGitUrl(options.git.url), branch: options.git.branch, path: hooks.sharedGit?.path ?? options.git.path }
     : { type: 'paths', paths: [...paths] };
   const controller = new Controller({
     stack: project.stack,
@@ -102,7 +105,7 @@ export function prepareStackWatch(context: StackWatchContext, project: StackReso
     const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
     try {
       const cli = await openCliSession({
-        paths: options.git ? [io.cwd] : paths, stack: project.stack, cloud: options.cloud, backend: options.backend, mode: 'write', lockWaitMs: options.lockWaitMs,
+        paths: options.git && !hooks.sharedGit ? [io.cwd] : paths, stack: project.stack, cloud: options.cloud, backend: options.backend, mode: 'write', lockWaitMs: options.lockWaitMs,
         ...(context.backend ? { sharedBackend: context.backend } : {}),
         command: 'novaform watch', io, signal, requestLog: (line) => log.debug({ component: 'http' }, line),
         hooks: {
@@ -113,37 +116,38 @@ export function prepareStackWatch(context: StackWatchContext, project: StackReso
       });
       cleanups.push(() => cli.session.close());
 
-      if (git) {
-        const gitSource = git;
-        /** One fetch: a new commit is reloaded; a failure is reported and the next interval tries again. */
-        const fetchOnce = async (): Promise<GitRevision | undefined> => {
-          try {
-            const next = await gitSource.sync(signal);
-            controller.noteGit({ lastFetchTime: new Date().toISOString(), ...(next.changed ? { lastAttemptedRevision: next.revision } : {}) });
-            if (next.changed) {
-              checkout = next.dir;
-              log.info({ revision: next.revision }, `commit ${next.revision.slice(0, 12)}: ${next.message}`);
-              await controller.reload('git', next.revision);
-            }
-            return next;
-          } catch (error) {
-            if (signal.aborted) return undefined;
-            const permanent = error instanceof GitSourceError && ['git-missing', 'work-dir', 'usage'].includes(error.code);
-            if (permanent) throw new CliError((error as Error).message, 1);
-            controller.noteGit({ ...gitSource.status, lastError: (error as Error).message });
-            log.error({ reason: 'GitFailed' }, `git: ${(error as Error).message}`);
-            return undefined;
+      const feed = ownFeed ?? hooks.sharedGit?.feed;
+      if (feed) {
+        /** The commit this stack last reloaded: a new one is reloaded; a failure is reported and the next interval tries again. */
+        let seen: string | undefined;
+        const follow = async (outcome: GitOutcome): Promise<void> => {
+          if ('error' in outcome) {
+            controller.noteGit({ ...feed.status, lastError: outcome.error.message });
+            log.error({ reason: 'GitFailed' }, `git: ${outcome.error.message}`);
+            return;
           }
+          const next = outcome.revision;
+          const fresh = next.revision !== seen;
+          controller.noteGit({ lastFetchTime: new Date().toISOString(), ...(fresh ? { lastAttemptedRevision: next.revision } : {}) });
+          if (!fresh) return;
+          seen = next.revision;
+          if (ownFeed) checkout = next.dir;
+          log.info({ revision: next.revision }, `commit ${next.revision.slice(0, 12)}: ${next.message}`);
+          await controller.reload('git', next.revision);
         };
-        // Nothing is reconciled before the first commit is checked out; an unreachable repository is tried again each interval.
-        while (!signal.aborted && !(await fetchOnce())) await jittered(options.git!.intervalMs, signal);
-        void (async () => {
-          while (!signal.aborted) {
-            await jittered(options.git!.intervalMs, signal);
-            if (!signal.aborted) await fetchOnce().catch((error: Error) => log.error({}, error.message));
+        cleanups.push(feed.subscribe((outcome) => { void follow(outcome).catch((error: Error) => log.error({}, error.message)); }));
+        if (ownFeed) {
+          cleanups.push(() => ownFeed.close());
+          // Nothing is reconciled before the first commit is checked out; an unreachable repository is tried again each interval.
+          try {
+            await ownFeed.start(signal);
+          } catch (error) {
+            if (isPermanentGitFailure(error)) throw new CliError(error.message, 1);
+            throw error;
           }
-        })();
-        cleanups.push(() => gitSource.close());
+        } else if (feed.current) {
+          await follow({ revision: feed.current });
+        }
       } else {
         const watcher = await watchManifests(paths.map((p) => resolve(io.cwd, p)), {
           onChange: (changed) => { log.debug({ changed }, 'manifests changed'); void controller.reload('manifests'); },

@@ -9,12 +9,13 @@ import { logLevel } from '../log-level.ts';
 import { processIo, resolveProject, type ApplyIo } from './apply-common.ts';
 import { parseWatchOptions, type WatchOptions } from './watch-options.ts';
 import { serveWatch } from './watch-http.ts';
-import { replicaBackend, runReplica } from './watch-replicas.ts';
+import { gitSharedBackendNamed, runGitReplica } from './watch-git-replicas.ts';
+import { pathProjects, replicaBackend, runReplica } from './watch-replicas.ts';
 import { prepareStackWatch, type StackWatchContext } from './watch-stack.ts';
 
 export { parseWatchOptions } from './watch-options.ts';
 
-/** The projects under the watched paths when there are several (a replica's stacks); undefined for one stack (or a git source). */
+/** The projects under the watched paths when there are several (a replica's stacks); undefined for one stack (or a git source: watch-git-replicas.ts). */
 async function severalProjects(options: WatchOptions, io: ApplyIo): Promise<StackResolution[] | undefined> {
   if (options.git) return undefined;
   let projects: StackResolution[];
@@ -34,8 +35,9 @@ async function severalProjects(options: WatchOptions, io: ApplyIo): Promise<Stac
  * Serves its status on `--listen` at once, waits for the stack's lease
  * (one controller per stack; a second one takes over when the first
  * dies), then reconciles at start, on every manifest change or new
- * commit, and every `--resync`. PATH... holding several projects on
- * PostgreSQL makes this process a replica (watch-replicas.ts). SIGTERM /
+ * commit, and every `--resync`. PATH... (or a git repository) holding
+ * several projects on PostgreSQL makes this process a replica
+ * (watch-replicas.ts, watch-git-replicas.ts). SIGTERM /
  * SIGINT: passes in flight are cancelled through their context, the
  * status and journal are recorded, the lease is released, exit 0.
  */
@@ -61,7 +63,8 @@ export async function run(argv: string[], io: ApplyIo = processIo()): Promise<nu
     options, io, log, metrics: new ControllerMetrics(), bucket: new TokenBucket({ ratePerSecond: options.maxRate }),
   };
   try {
-    if (projects) return await runReplica(context, projects, where!, stop.signal);
+    if (projects) return await runReplica(context, projects, pathProjects(options, io), where!, stop.signal);
+    if (gitSharedBackendNamed(options, io)) return await runGitReplica(context, stop.signal, () => runOne(context, project!, stop.signal));
     return await runOne(context, project!, stop.signal);
   } finally {
     process.off('SIGINT', sigint);

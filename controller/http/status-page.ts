@@ -215,7 +215,7 @@ function approvalsSection(waiting: readonly ResourceStatus[], allowUiApprove: bo
 function eventsSection(events: readonly ControllerEvent[]): string {
   if (events.length === 0) return '<section id="events"><h2>Recent events</h2><p class="muted">none</p></section>';
   const rows = events.map(
-    (e) => `<tr data-seq="${esc(e.seq)}" data-level="${esc(e.level)}"><td>${time(e.time)}</td><td class="${e.level === 'info' ? 'muted' : 'bad'}">${esc(e.level)}</td><td>${esc(e.reason)}</td><td>${e.key ? `<code>${esc(e.key)}</code>` : ''}</td><td>${esc(e.message)}</td></tr>`,
+    (e) => `<tr data-seq="${esc(e.seq)}" data-level="${esc(e.level)}"><td>${time(e.time)}</td><td class="${e.level === 'info' ? 'muted' : 'bad'}">${esc(e.level)}</td><td>${esc(e.reason)}</td><td>${e.stack ? `<span class="muted">${esc(e.stack)}</span> ` : ''}${e.key ? `<code>${esc(e.key)}</code>` : ''}</td><td>${esc(e.message)}</td></tr>`,
   );
   return `<section id="events"><h2>Recent events</h2><table><thead><tr><th>time</th><th>level</th><th>reason</th><th>resource</th><th>message</th></tr></thead><tbody>
 ${rows.join('\n')}

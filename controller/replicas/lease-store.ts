@@ -49,6 +49,14 @@ export interface LeaseStore {
   passFinished(id: string, result: string): Promise<void>;
   /** A clean stop: this replica's leases and row are deleted. */
   retire(replica: string): Promise<void>;
+  /**
+   * Deletes what no replica needs any more: the rows of replicas silent
+   * for `goneMs` (killed ones; a clean stop deletes its own), leases
+   * expired for `goneMs` (of stacks no replica watches now), and, when
+   * `passesOlderThanMs` is given, the pass records older than that.
+   * Answers how many rows of each went.
+   */
+  prune(goneMs: number, passesOlderThanMs?: number): Promise<{ replicas: number; leases: number; passes: number }>;
   close(): Promise<void>;
 }
 
@@ -128,6 +136,14 @@ export async function openLeaseStore(options: { url: string; shown: string }): P
     async retire(replica) {
       await query('DELETE FROM novaform_leases WHERE replica = $1', [replica]);
       await query('DELETE FROM novaform_replicas WHERE id = $1', [replica]);
+    },
+    async prune(goneMs, passesOlderThanMs) {
+      const count = async (sql: string, ms: number) => (await query<{ n: string }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*) AS n FROM gone`, [ms]))[0]!.n;
+      const replicas = await count(`DELETE FROM novaform_replicas WHERE heartbeat_at < clock_timestamp() - $1 * interval '1 millisecond'`, goneMs);
+      const leases = await count(`DELETE FROM novaform_leases WHERE expires_at < clock_timestamp() - $1 * interval '1 millisecond'`, goneMs);
+      const passes = passesOlderThanMs === undefined ? '0'
+        : await count(`DELETE FROM novaform_passes WHERE started_at < clock_timestamp() - $1 * interval '1 millisecond'`, passesOlderThanMs);
+      return { replicas: Number(replicas), leases: Number(leases), passes: Number(passes) };
     },
     async close() {
       await pool.end();

@@ -29,6 +29,14 @@ import type { LeaseStore, ReplicaIdentity } from './lease-store.ts';
 
 /** How long a stack that failed to run here is left to other replicas. */
 export const FAILED_COOLDOWN_MS = 60_000;
+/** A replica silent this long (and its expired leases) is gone for good: its rows are deleted. */
+const GONE_AFTER_MS = 60 * 60_000;
+/** How often a replica prunes those rows (cheap: the tables are small). */
+const PRUNE_EVERY_MS = 60_000;
+/** Pass records are kept this long, as logs are (the record of who acted). */
+const PASSES_KEPT_MS = 30 * 24 * 60 * 60_000;
+/** And pruned this often by each replica (a scan of the table). */
+const PASS_PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface ReplicaSetOptions {
   readonly identity: ReplicaIdentity;
@@ -123,6 +131,8 @@ export class ReplicaSet {
     const { leases, leaseMs, identity, log } = this.options;
     const heartbeatMs = Math.max(100, Math.floor(leaseMs / 3));
     let lastRenewal = performance.now();
+    let lastPrune = -Infinity;
+    let lastPassPrune = performance.now();
     try {
       await leases.heartbeat(identity, scopeOf(await this.options.stacks()));
       await sleep(heartbeatMs, signal);
@@ -130,6 +140,13 @@ export class ReplicaSet {
         try {
           await this.tick();
           lastRenewal = performance.now();
+          if (lastRenewal - lastPrune >= PRUNE_EVERY_MS) {
+            const passesToo = lastRenewal - lastPassPrune >= PASS_PRUNE_EVERY_MS;
+            lastPrune = lastRenewal;
+            if (passesToo) lastPassPrune = lastRenewal;
+            const gone = await leases.prune(Math.max(GONE_AFTER_MS, 10 * leaseMs), passesToo ? PASSES_KEPT_MS : undefined);
+            if (gone.replicas + gone.leases + gone.passes > 0) log.info({ pruned: gone }, `pruned the rows of ${gone.replicas} gone replicas, ${gone.leases} stale leases and ${gone.passes} old pass records`);
+          }
         } catch (error) {
           if (signal.aborted) break;
           log.error({ reason: 'HeartbeatFailed' }, `heartbeat failed: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { ManifestFileField, ManifestIssue, ManifestSetIssue } from './manifest-checks.ts';
 import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
+import type { TerraformMapping } from './terraform-mapping.ts';
 import type { DescribedObject, ReferenceNamer } from './to-manifest.ts';
 import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
 
@@ -208,6 +209,12 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    * consumes no quota the pre-flight checks.
    */
   quotaDemand?(step: QuotaStep<Spec, Observed>): Promise<QuotaDemand | undefined>;
+  /**
+   * How a manifest of the kind becomes terraform-provider-openstack
+   * resources, for `novaform export terraform` (terraform-mapping.ts; pure
+   * data, no cdktf). Optional: a kind without it cannot be exported.
+   */
+  readonly terraform?: TerraformMapping<ManifestSpec, Observed>;
 }
 
 /** Members of one object as the cloud has them and as the plan wants them (see `zoneMembers`). */

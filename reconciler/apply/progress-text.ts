@@ -66,7 +66,7 @@ export function stillRunningLine(label: StepLabel, elapsedMs: number): string {
 
 function count(results: readonly ResourceResult[], verb: string): string[] {
   const parts: string[] = [];
-  for (const action of ['create', 'update', 'resize', 'rebuild', 'replace', 'delete'] as const) {
+  for (const action of ['create', 'import', 'update', 'resize', 'rebuild', 'replace', 'delete'] as const) {
     const n = results.filter((r) => r.status === 'done' && r.action === action && !r.retained).length;
     if (n > 0) parts.push(`${n} ${DONE[action]}`);
   }

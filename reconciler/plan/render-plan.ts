@@ -64,10 +64,13 @@ export function renderResource(resource: PlannedResource, options: RenderOptions
   return lines;
 }
 
-/** `Plan: 2 to create, 1 to update, 1 to resize, 0 to rebuild, 0 to replace, 0 to delete, 3 unchanged.` */
+/**
+ * `Plan: 2 to create, 1 to update, 1 to resize, 0 to rebuild, 0 to replace, 0 to delete, 3 unchanged.`,
+ * led by `N to import, ` when the plan takes objects over (as Terraform's is).
+ */
 export function summaryLine(plan: Pick<Plan, 'summary'>): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.resize} to resize, ${s.rebuild} to rebuild, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} unchanged.`;
+  return `Plan: ${s.import > 0 ? `${s.import} to import, ` : ''}${s.create} to create, ${s.update} to update, ${s.resize} to resize, ${s.rebuild} to rebuild, ${s.replace} to replace, ${s.delete} to delete, ${s.noop} unchanged.`;
 }
 
 /**

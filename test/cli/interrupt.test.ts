@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO, doc } from './commands/apply-cli-kit.ts';
+import { backendUnderTestEnv } from '../helpers/backend-under-test.ts';
 
 /**
  * Ctrl-C, SIGTERM and --timeout on the real `novaform` process, on the
@@ -73,7 +74,7 @@ describe('apply and destroy under Ctrl-C, SIGTERM and --timeout (real processes)
     root = await mkdtemp(join(tmpdir(), 'novaform-interrupt-'));
     await writeFile(join(root, 'engine.yaml'), `faults:\n  buildDelayMs: ${BUILD_MS}\n`);
     // CI is set on purpose: the embedded engine must be named, as a CI job would.
-    env = { HOME: root, NO_COLOR: '1', CI: 'true', NOVAFORM_ENGINE_CONFIG: join(root, 'engine.yaml') };
+    env = { HOME: root, NO_COLOR: '1', CI: 'true', NOVAFORM_ENGINE_CONFIG: join(root, 'engine.yaml'), ...backendUnderTestEnv() };
   });
   after(async () => { await rm(root, { recursive: true, force: true }); });
 

@@ -7,6 +7,7 @@ import { diffAggregate, isReservedAggregateKey } from './aggregate-diff.ts';
 import { aggregateToManifest } from './aggregate-manifest.ts';
 import { toAggregateObserved, type AggregateObserved } from './aggregate-observed.ts';
 import { normalizeAggregateSpec, type AggregateSpec } from './aggregate-spec.ts';
+import { aggregateTerraform } from './aggregate-terraform.ts';
 
 /**
  * Host aggregates (admin-only in Nova), owned by the metadata keys
@@ -63,6 +64,7 @@ export const aggregateHandler: KindModule<AggregateSpec, AggregateObserved, Aggr
   fromManifest: (name, spec) => normalizeAggregateSpec(defined<AggregateSpec>({ name, ...spec })),
 
   toManifest: aggregateToManifest,
+  terraform: aggregateTerraform,
 
   normalize: normalizeAggregateSpec,
 

@@ -8,6 +8,7 @@ import { assertFlavorSpecSupported, diffFlavor } from './flavor-diff.ts';
 import { flavorToManifest } from './flavor-manifest.ts';
 import { toFlavorObserved, type FlavorObserved } from './flavor-observed.ts';
 import { normalizeFlavorSpec, type FlavorSpec } from './flavor-spec.ts';
+import { flavorTerraform } from './flavor-terraform.ts';
 
 /** The diff context a handler builds for itself (no last-applied spec: only adds and updates). */
 function contextOf(api: Clients): DiffContext {
@@ -85,6 +86,7 @@ export const flavorHandler: KindModule<FlavorSpec, FlavorObserved, FlavorManifes
   },
 
   toManifest: flavorToManifest,
+  terraform: flavorTerraform,
 
   normalize: normalizeFlavorSpec,
 

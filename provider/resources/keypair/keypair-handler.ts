@@ -10,6 +10,7 @@ import { keypairToManifest } from './keypair-manifest.ts';
 import { checkKeypairManifest, PUBLIC_KEY_FILE } from './keypair-public-key.ts';
 import { toKeypairObserved, type KeypairObserved } from './keypair-observed.ts';
 import { normalizeKeypairSpec, type KeypairSpec } from './keypair-spec.ts';
+import { keypairTerraform } from './keypair-terraform.ts';
 
 const path = (name: string) => `/os-keypairs/${encodeURIComponent(name)}`;
 
@@ -70,6 +71,7 @@ export const keypairHandler: KindModule<KeypairSpec, KeypairObserved, KeypairMan
   fromManifest: (name, spec) => normalizeKeypairSpec({ name, publicKey: spec.publicKey, ...(spec.type !== undefined ? { type: spec.type } : {}), ...(spec.deletionPolicy !== undefined ? { deletionPolicy: spec.deletionPolicy } : {}) }),
 
   toManifest: keypairToManifest,
+  terraform: keypairTerraform,
 
   normalize: normalizeKeypairSpec,
 

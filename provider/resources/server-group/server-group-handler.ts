@@ -7,6 +7,7 @@ import { diffServerGroup } from './server-group-diff.ts';
 import { serverGroupToManifest } from './server-group-manifest.ts';
 import { toServerGroupObserved, type ServerGroupObserved } from './server-group-observed.ts';
 import { normalizeServerGroupSpec, type ServerGroupSpec } from './server-group-spec.ts';
+import { serverGroupTerraform } from './server-group-terraform.ts';
 
 const SERVER_GROUPS: Collection = { path: '/os-server-groups', itemsKey: 'server_groups' };
 const path = (id: string) => `/os-server-groups/${encodeURIComponent(id)}`;
@@ -66,6 +67,8 @@ export const serverGroupHandler: KindModule<ServerGroupSpec, ServerGroupObserved
   quotaDemand: async (step) => (step.action === 'create' || step.action === 'replace' ? { needs: { server_groups: step.action === 'create' ? 1 : 0 } } : undefined),
 
   toManifest: serverGroupToManifest,
+
+  terraform: serverGroupTerraform,
 
   normalize: normalizeServerGroupSpec,
 

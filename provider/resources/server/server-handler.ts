@@ -16,6 +16,7 @@ import { errorDecision, faultReason, serverReadiness } from './server-readiness.
 import { normalizeServerSpec, serverReferences, type ServerNetworks, type ServerSpec, type ServerSpecInput, type ServerVolume } from './server-spec.ts';
 import { updateServer } from './server-update.ts';
 import { waitForServerGone, type ServerWaitOptions } from './server-wait.ts';
+import { serverTerraform } from './server-terraform.ts';
 
 export type ServerHandler = KindModule<ServerSpec, ServerObserved, ServerManifestSpec>;
 
@@ -113,6 +114,7 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
       return normalizeServerSpec(spec);
     },
     toManifest: serverToManifest,
+    terraform: serverTerraform,
     digestView(observed) {
       // The network names count, the addresses do not; user data only as a digest.
       const view: Record<string, unknown> = { ...observed, addresses: Object.keys(observed.addresses ?? {}).sort() };

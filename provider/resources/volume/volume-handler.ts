@@ -8,6 +8,7 @@ import { diffVolume } from './volume-diff.ts';
 import { volumeToManifest } from './volume-manifest.ts';
 import { isCinderMetadataKey, toVolumeObserved, volumeReadiness, type VolumeObserved } from './volume-observed.ts';
 import { normalizeVolumeSpec, type VolumeSpec } from './volume-spec.ts';
+import { volumeTerraform } from './volume-terraform.ts';
 
 /**
  * Block-storage volumes (Cinder v3), owned by the metadata keys
@@ -53,6 +54,7 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
   },
 
   toManifest: volumeToManifest,
+  terraform: volumeTerraform,
 
   normalize: normalizeVolumeSpec,
 

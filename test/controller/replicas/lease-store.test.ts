@@ -68,4 +68,26 @@ describe('lease store (PostgreSQL)', { skip: postgres.skip }, () => {
     const { rows } = await db.query('SELECT stack, replica, trigger, result, finished_at >= started_at AS ordered FROM novaform_passes WHERE id = $1', [id]);
     assert.deepEqual(rows, [{ stack: 'web', replica: 'r-a', trigger: 'start', result: 'ok', ordered: true }]);
   });
+
+  it('prunes gone replicas, leases expired long ago and, when asked, old pass records; nothing live', async () => {
+    const [a] = stores as [LeaseStore];
+    await db.query('DELETE FROM novaform_replicas; DELETE FROM novaform_leases; DELETE FROM novaform_passes');
+    await a.heartbeat(identity('r-live'), 'scope-p');
+    await a.heartbeat(identity('r-dead'), 'scope-p');
+    await db.query(`UPDATE novaform_replicas SET heartbeat_at = clock_timestamp() - interval '2 hours' WHERE id = 'r-dead'`);
+    assert.equal(await a.claim('r-live', 'kept', 60_000), true);
+    assert.equal(await a.claim('r-dead', 'stale', 60_000), true);
+    assert.equal(await a.claim('r-dead', 'just-expired', 60_000), true);
+    await db.query(`UPDATE novaform_leases SET expires_at = clock_timestamp() - interval '2 hours' WHERE stack = 'stale'`);
+    await db.query(`UPDATE novaform_leases SET expires_at = clock_timestamp() - interval '1 second' WHERE stack = 'just-expired'`);
+    const old = await a.passStarted('r-dead', 'stale', 'start');
+    const recent = await a.passStarted('r-live', 'kept', 'start');
+    await db.query(`UPDATE novaform_passes SET started_at = clock_timestamp() - interval '40 days' WHERE id = $1`, [old]);
+
+    assert.deepEqual(await a.prune(60 * 60_000), { replicas: 1, leases: 1, passes: 0 });
+    assert.deepEqual((await db.query('SELECT id FROM novaform_replicas ORDER BY id')).rows.map((r) => r.id), ['r-live']);
+    assert.deepEqual((await db.query('SELECT stack FROM novaform_leases ORDER BY stack')).rows.map((r) => r.stack), ['just-expired', 'kept'], 'a lease expired a moment ago stays for a claim');
+    assert.deepEqual(await a.prune(60 * 60_000, 30 * 24 * 60 * 60_000), { replicas: 0, leases: 0, passes: 1 });
+    assert.deepEqual((await db.query('SELECT id::text AS id FROM novaform_passes')).rows.map((r) => r.id), [recent]);
+  });
 });

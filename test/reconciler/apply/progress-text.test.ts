@@ -43,6 +43,10 @@ describe('summaryLines', () => {
       result({}), result({ name: 'web-2' }), result({ kind: 'Volume', name: 'v', action: 'update' }), result({ name: 'x', action: 'noop' }),
     ]), 'Apply'), ['Apply complete: 2 created, 1 updated (took 14.2s).']);
   });
+  it('imports are counted (taking an object over is a change of owner)', () => {
+    assert.deepEqual(summaryLines(apply([result({ action: 'import' }), result({ kind: 'Volume', name: 'v', action: 'import' }), result({ name: 'y', action: 'update' })]), 'Apply'),
+      ['Apply complete: 2 imported, 1 updated (took 14.2s).']);
+  });
   it('nothing at all', () => assert.deepEqual(summaryLines(apply([result({ action: 'noop' })]), 'Apply'), ['Apply complete: nothing changed (took 14.2s).']));
   it('failures and skips are listed with the cloud message and request id; retained counts as kept', () => {
     const lines = summaryLines(apply([

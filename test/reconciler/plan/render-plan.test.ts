@@ -77,5 +77,7 @@ describe('renderPlan', () => {
   it('summaryLine', () => {
     assert.equal(summaryLine({ summary: { create: 2, import: 0, update: 1, resize: 1, rebuild: 0, replace: 0, delete: 0, noop: 3 } }),
       'Plan: 2 to create, 1 to update, 1 to resize, 0 to rebuild, 0 to replace, 0 to delete, 3 unchanged.');
+    assert.equal(summaryLine({ summary: { create: 0, import: 6, update: 0, resize: 0, rebuild: 0, replace: 0, delete: 0, noop: 0 } }),
+      'Plan: 6 to import, 0 to create, 0 to update, 0 to resize, 0 to rebuild, 0 to replace, 0 to delete, 0 unchanged.');
   });
 });

@@ -216,13 +216,18 @@ export const watchCommand = defineCommand({
   load: () => import('./commands/watch.ts'),
 });
 
+const controllerBackend = {
+  ...backend,
+  description: 'Where the stack\'s controller records (status, events, approvals, suspend mark) live, as for its state: `files` (the project\'s .novaform/) or postgres://USER@HOST[:PORT]/DATABASE (password from PGPASSWORD or ~/.pgpass) (default: NOVAFORM_BACKEND, else novaform.yaml\'s backend:, else files)',
+} as const satisfies FlagSpec;
+
 export const statusCommand = defineCommand({
   path: ['status'],
   summary: 'Show what the controller (novaform watch) sees: resources, conditions, approvals (exit 0; 2 needs attention; 1 error)',
   details: ['Reads the running controller\'s /status (--controller URL, or the URL it stored; 2 s timeout), else its last stored status.'],
   args: [controllerPaths],
   flags: {
-    stack: controllerStack,
+    stack: controllerStack, backend: controllerBackend,
     controller: { type: 'string', value: 'URL', description: 'The controller to ask (e.g. http://127.0.0.1:9477); it MUST answer' },
     output: { type: 'string', short: 'o', value: 'text|json', default: 'text', description: 'text for people, json (the controller status contract) for programs' },
   },
@@ -238,7 +243,7 @@ export const eventsCommand = defineCommand({
   details: ['Text: TIME LEVEL REASON KEY MESSAGE; json: one event per line.'],
   args: [controllerPaths],
   flags: {
-    stack: controllerStack,
+    stack: controllerStack, backend: controllerBackend,
     since: { type: 'string', value: 'SEQ', description: 'Only the events after sequence number SEQ' },
     limit: { type: 'string', value: 'N', description: 'Only the newest N events' },
     follow: { type: 'boolean', short: 'f', description: 'Keep printing new events until Ctrl-C' },
@@ -258,7 +263,7 @@ export const approveCommand = defineCommand({
     { name: 'KIND/NAME...', description: 'the resources whose waiting change to approve, as novaform status lists them', required: true, repeatable: true },
     controllerPaths,
   ],
-  flags: { stack: controllerStack },
+  flags: { stack: controllerStack, backend: controllerBackend },
   exitCodes: { 0: 'approved', 1: 'any error (nothing waits for approval, a typo), usage errors included' },
   usageExitCode: 1,
   examples: ['novaform approve Server/web-1', 'novaform approve Flavor/m1.big Server/db infra --stack prod'],
@@ -270,7 +275,7 @@ export const suspendCommand = defineCommand({
   summary: 'Pause the stack\'s controller: it keeps reporting and changes nothing until resume',
   args: [controllerPaths],
   flags: {
-    stack: controllerStack,
+    stack: controllerStack, backend: controllerBackend,
     reason: { type: 'string', value: 'TEXT', description: 'Why, shown by status' },
   },
   exitCodes: { 0: 'suspended (or already suspended)', 1: 'any error, usage errors included' },
@@ -283,7 +288,7 @@ export const resumeCommand = defineCommand({
   path: ['resume'],
   summary: 'Let a suspended stack\'s controller change the cloud again',
   args: [controllerPaths],
-  flags: { stack: controllerStack },
+  flags: { stack: controllerStack, backend: controllerBackend },
   exitCodes: { 0: 'resumed (or was not suspended)', 1: 'any error, usage errors included' },
   usageExitCode: 1,
   examples: ['novaform resume infra'],

@@ -61,24 +61,28 @@ export async function run(argv: string[], io: ControllerIo = processControllerIo
   }
   const { keys, paths: given } = splitArguments(positionals, io.cwd);
   if (keys.length === 0) throw new CliError(`approve needs at least one KIND/NAME (as novaform status lists them); see: novaform approve --help`, 1);
-  const { store, paths } = await openStoreFor(given, values.stack, io.cwd);
-  const { status, live } = await currentStatus(store, { stackGiven: values.stack !== undefined, paths, io });
+  const { store, paths } = await openStoreFor(given, values.stack, { backend: values.backend, env: io.env, cwd: io.cwd });
+  try {
+    const { status, live } = await currentStatus(store, { stackGiven: values.stack !== undefined, paths, io });
 
-  const waiting = new Map(status.resources.flatMap((r) => (r.approval ? [[r.key, r.approval] as [string, PendingApproval]] : [])));
-  const approvals = [...new Set(keys)].map((key) => {
-    const approval = waiting.get(key);
-    if (approval === undefined) {
-      const others = [...waiting].map(([k, a]) => `${k} (${a.reasons.join(', ') || a.action})`);
-      const list = others.length > 0 ? `waiting: ${others.join(', ')}` : `nothing waits for approval in stack '${store.stack}'`;
-      throw new CliError(`${key} has no change waiting for approval; ${list}`, 1);
+    const waiting = new Map(status.resources.flatMap((r) => (r.approval ? [[r.key, r.approval] as [string, PendingApproval]] : [])));
+    const approvals = [...new Set(keys)].map((key) => {
+      const approval = waiting.get(key);
+      if (approval === undefined) {
+        const others = [...waiting].map(([k, a]) => `${k} (${a.reasons.join(', ') || a.action})`);
+        const list = others.length > 0 ? `waiting: ${others.join(', ')}` : `nothing waits for approval in stack '${store.stack}'`;
+        throw new CliError(`${key} has no change waiting for approval; ${list}`, 1);
+      }
+      return { key, approval };
+    });
+    const by = cliActor(io.env);
+    for (const { key, approval } of approvals) {
+      await store.grantApproval({ key, fingerprint: approval.fingerprint, approvedAt: new Date().toISOString(), by });
+      io.stdout.write(`approved ${key}: ${describeApproval(approval)}\n`);
     }
-    return { key, approval };
-  });
-  const by = cliActor(io.env);
-  for (const { key, approval } of approvals) {
-    await store.grantApproval({ key, fingerprint: approval.fingerprint, approvedAt: new Date().toISOString(), by });
-    io.stdout.write(`approved ${key}: ${describeApproval(approval)}\n`);
+    if (!live) io.stderr.write('novaform: the controller applies the approval when it runs again, if the change is still the same\n');
+    return 0;
+  } finally {
+    await store.close();
   }
-  if (!live) io.stderr.write('novaform: the controller applies the approval when it runs again, if the change is still the same\n');
-  return 0;
 }

@@ -2,18 +2,22 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { ControllerStatus } from '../../controller/controller-model.ts';
-import { openControllerStore, type ControllerStore } from '../../controller/controller-store.ts';
+import type { ControllerStore } from '../../controller/controller-store.ts';
 import { ago } from '../../controller/status-text.ts';
 import { CliError } from '../cli-error.ts';
+import { openChosenControllerStore } from '../controller-store-choice.ts';
+import { chooseBackend } from '../state-backend-choice.ts';
 import { resolveProject } from './apply-common.ts';
 import { pidAlive } from '../../reconciler/state/stack-lock.ts';
 
 /**
  * What `status`, `events`, `approve`, `suspend` and `resume` share: they
- * find the stack's controller folder from PATH... and --stack like every
- * stack command, and read the controller's status live (its `/status`) or,
- * when it does not answer, as it last stored it. Errors are CliErrors
- * (exit 1): `status` uses 2 for "needs attention".
+ * find the stack from PATH... and --stack like every stack command, its
+ * controller records in the backend the project chooses (--backend,
+ * NOVAFORM_BACKEND, novaform.yaml; files or PostgreSQL, where a controller
+ * on another machine reads them too), and read the controller's status
+ * live (its `/status`) or, when it does not answer, as it last stored it.
+ * Errors are CliErrors (exit 1): `status` uses 2 for "needs attention".
  */
 
 export interface ControllerIo {
@@ -30,14 +34,23 @@ export function processControllerIo(): ControllerIo {
 /** How long `/status` may take before the controller counts as not answering. */
 export const LIVE_TIMEOUT_MS = 2000;
 
-/** The controller folder of the stack `paths` (default `.`) and `--stack` name; a PATH that does not exist is an error. */
-export async function openStoreFor(paths: readonly string[], stack: string | undefined, cwd: string): Promise<{ store: ControllerStore; paths: string[] }> {
+/**
+ * The controller records of the stack `paths` (default `.`) and `--stack`
+ * name, in the backend `--backend` (else NOVAFORM_BACKEND, novaform.yaml,
+ * files) names; a PATH that does not exist is an error. The caller MUST
+ * close the store (it closes the backend).
+ *
+ * @example
+ * const { store } = await openStoreFor(['infra'], undefined, { backend: values.backend, env: io.env, cwd: io.cwd });
+ * try { await store.resume(); } finally { await store.close(); }
+ */
+export async function openStoreFor(paths: readonly string[], stack: string | undefined, where: { backend?: string; env: Record<string, string | undefined>; cwd: string }): Promise<{ store: ControllerStore; paths: string[] }> {
   const given = paths.length > 0 ? [...paths] : ['.'];
   for (const path of given) {
-    if (!existsSync(resolve(cwd, path))) throw new CliError(`no such file or directory: ${path}`, 1);
+    if (!existsSync(resolve(where.cwd, path))) throw new CliError(`no such file or directory: ${path}`, 1);
   }
-  const project = await resolveProject(given, stack, cwd);
-  return { store: openControllerStore(project.projectDir, project.stack), paths: given };
+  const project = await resolveProject(given, stack, where.cwd);
+  return { store: await openChosenControllerStore(chooseBackend(where.backend, where.env, project), project), paths: given };
 }
 
 /**
@@ -87,7 +100,7 @@ export async function fetchLiveStatus(base: string): Promise<ControllerStatus> {
 
 export interface CurrentStatus {
   readonly status: ControllerStatus;
-  /** Answered by the running controller (else read from status.json). */
+  /** Answered by the running controller (else read from its stored status). */
   readonly live: boolean;
 }
 
@@ -95,7 +108,9 @@ export interface CurrentStatus {
  * The controller's status: live from `controller` (`--controller URL`:
  * no fallback, it MUST answer), else live from the URL the stored status
  * names when it answers for this stack, else the stored status with a note
- * on stderr saying the controller is not running and when it was written.
+ * on stderr saying when it was written and that the controller does not
+ * answer (from here, when it ran on another machine) or, when it ran on
+ * this machine and its pid is gone, that it is not running.
  * Neither is a CliError with the hint to start one.
  */
 export async function currentStatus(store: ControllerStore, options: {
@@ -125,7 +140,7 @@ export async function currentStatus(store: ControllerStore, options: {
     throw new CliError((error as Error).message, 1);
   }
   if (stored === undefined) {
-    throw new CliError(`no controller status for stack '${store.stack}' (nothing in ${store.dir}); start one with: novaform watch ${options.paths.join(' ')}`, 1);
+    throw new CliError(`no controller status for stack '${store.stack}' (nothing in ${store.location}); start one with: novaform watch ${options.paths.join(' ')}`, 1);
   }
   let why: string;
   if (stored.url !== undefined) {
@@ -139,9 +154,11 @@ export async function currentStatus(store: ControllerStore, options: {
   } else {
     why = 'it served no URL';
   }
+  // Whether the pid lives is known only on its own machine: elsewhere it may run and just not be reachable from here.
   const here = stored.hostname === hostname();
-  const who = here && pidAlive(stored.pid) ? `the controller of stack '${store.stack}' (pid ${stored.pid}) does not answer`
-    : `the controller of stack '${store.stack}' is not running${here ? '' : ` (or not reachable from here: it ran on ${stored.hostname})`}`;
+  const who = !here ? `the controller of stack '${store.stack}' on ${stored.hostname} (pid ${stored.pid}) does not answer from here`
+    : pidAlive(stored.pid) ? `the controller of stack '${store.stack}' (pid ${stored.pid}) does not answer`
+      : `the controller of stack '${store.stack}' is not running`;
   options.io.stderr.write(`novaform: ${who} (${why}); showing the status it wrote at ${stored.updatedAt} (${ago(stored.updatedAt, options.now ?? new Date())})\n`);
   return { status: stored, live: false };
 }

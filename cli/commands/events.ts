@@ -44,8 +44,8 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
 });
 
 /**
- * `novaform events`: the controller's events from the stack's
- * events.jsonl, oldest first (`--limit N`: the newest N; `--since SEQ`:
+ * `novaform events`: the controller's events as the project's backend
+ * keeps them (events.jsonl on files, rows on PostgreSQL), oldest first (`--limit N`: the newest N; `--since SEQ`:
  * those after SEQ). `--follow` keeps printing events as the controller
  * appends them (polling ~300 ms) until SIGINT or SIGTERM, then exits 0.
  * Text: `TIME LEVEL REASON KEY MESSAGE`; json: one event (JSON) per line.
@@ -60,41 +60,46 @@ export async function run(argv: string[], io: EventsIo = processControllerIo()):
   }
   const since = integer('since', values.since, 0) ?? 0;
   const limit = integer('limit', values.limit, 1);
-  const { store, paths } = await openStoreFor(positionals, values.stack, io.cwd);
-  const print = (events: readonly ControllerEvent[]) => {
-    if (events.length > 0) io.stdout.write(events.map((e) => `${output === 'json' ? JSON.stringify(e) : eventLine(e)}\n`).join(''));
-  };
-  const read = async (options: { since: number; limit?: number }) => {
-    try {
-      return await store.readEvents(options);
-    } catch (error) {
-      throw new CliError(`${store.dir}: ${(error as Error).message}`, 1);
-    }
-  };
+  const { store, paths } = await openStoreFor(positionals, values.stack, { backend: values.backend, env: io.env, cwd: io.cwd });
+  try {
+    const print = (events: readonly ControllerEvent[]) => {
+      if (events.length > 0) io.stdout.write(events.map((e) => `${output === 'json' ? JSON.stringify(e) : eventLine(e)}\n`).join(''));
+    };
+    const read = async (options: { since: number; limit?: number }) => {
+      try {
+        return await store.readEvents(options);
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(`${store.location}: ${(error as Error).message}`, 1);
+      }
+    };
 
-  const first = await read({ since, limit });
-  if (!values.follow) {
-    if (first.length === 0 && (await read({ since: 0, limit: 1 })).length === 0 && (await store.readStatus().catch(() => undefined)) === undefined) {
-      throw new CliError(`no controller events for stack '${store.stack}' (nothing in ${store.dir}); start one with: novaform watch ${paths.join(' ')}`, 1);
+    const first = await read({ since, limit });
+    if (!values.follow) {
+      if (first.length === 0 && (await read({ since: 0, limit: 1 })).length === 0 && (await store.readStatus().catch(() => undefined)) === undefined) {
+        throw new CliError(`no controller events for stack '${store.stack}' (nothing in ${store.location}); start one with: novaform watch ${paths.join(' ')}`, 1);
+      }
+      print(first);
+      return 0;
     }
     print(first);
-    return 0;
-  }
-  print(first);
-  const fromProcess = io.signal ? undefined : processSignal();
-  const signal = io.signal ?? fromProcess!.signal;
-  // Follow from the newest event seen, so --limit's window is not printed twice.
-  let last = first.at(-1)?.seq ?? Math.max(since, (await read({ since: 0, limit: 1 })).at(-1)?.seq ?? 0);
-  try {
-    while (!signal.aborted) {
-      await sleep(FOLLOW_POLL_MS, signal);
-      if (signal.aborted) break;
-      const next = await read({ since: last });
-      print(next);
-      last = next.at(-1)?.seq ?? last;
+    const fromProcess = io.signal ? undefined : processSignal();
+    const signal = io.signal ?? fromProcess!.signal;
+    // Follow from the newest event seen, so --limit's window is not printed twice.
+    let last = first.at(-1)?.seq ?? Math.max(since, (await read({ since: 0, limit: 1 })).at(-1)?.seq ?? 0);
+    try {
+      while (!signal.aborted) {
+        await sleep(FOLLOW_POLL_MS, signal);
+        if (signal.aborted) break;
+        const next = await read({ since: last });
+        print(next);
+        last = next.at(-1)?.seq ?? last;
+      }
+      return 0;
+    } finally {
+      fromProcess?.dispose();
     }
-    return 0;
   } finally {
-    fromProcess?.dispose();
+    await store.close();
   }
 }

@@ -11,9 +11,10 @@ const FORMATS: readonly StatusFormat[] = ['text', 'json'];
 /**
  * `novaform status`: what the controller (`novaform watch`) of a stack
  * sees. Live from the controller's `/status` when `--controller URL` is
- * given or the URL it stored answers (2 s); else its last stored
- * status.json, with a note on stderr. JSON output is the ControllerStatus
- * as is (controller/controller-model.ts, a stable contract).
+ * given or the URL it stored answers (2 s); else its last stored status
+ * (in the project's backend, so also one a controller on another machine
+ * stored in PostgreSQL), with a note on stderr. JSON output is the
+ * ControllerStatus as is (controller/controller-model.ts, a stable contract).
  *
  * Exit 0; 2 when a resource is Stalled, ApprovalNeeded or BackingOff or
  * the manifests are invalid, so a CI job or a GitOps health check can gate
@@ -27,8 +28,12 @@ export async function run(argv: string[], io: ControllerIo = processControllerIo
     const problem = stackNameProblem(values.stack);
     if (problem) throw new CliError(`--stack: ${problem}`, 1);
   }
-  const { store, paths } = await openStoreFor(positionals, values.stack, io.cwd);
-  const { status } = await currentStatus(store, { controller: values.controller, stackGiven: values.stack !== undefined, paths, io });
-  io.stdout.write(output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, new Date()));
-  return statusExitCode(status);
+  const { store, paths } = await openStoreFor(positionals, values.stack, { backend: values.backend, env: io.env, cwd: io.cwd });
+  try {
+    const { status } = await currentStatus(store, { controller: values.controller, stackGiven: values.stack !== undefined, paths, io });
+    io.stdout.write(output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, new Date()));
+    return statusExitCode(status);
+  } finally {
+    await store.close();
+  }
 }

@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Controller, type ControllerOptions } from '../../controller/controller.ts';
 import type { ControllerStatus } from '../../controller/controller-model.ts';
-import { openControllerStore } from '../../controller/controller-store.ts';
 import { loadDesiredState } from '../../controller/desired-state.ts';
 import type { ControllerMetrics } from '../../controller/metrics.ts';
 import { jittered } from '../../controller/jittered.ts';
@@ -16,6 +15,8 @@ import { STATE_DIR } from '../../reconciler/session/stack-session.ts';
 import type { StackResolution } from '../../reconciler/stack.ts';
 import type { StateBackend } from '../../reconciler/state/state-backend.ts';
 import { CliError } from '../cli-error.ts';
+import { lazyChosenControllerStore } from '../controller-store-choice.ts';
+import { chooseBackend } from '../state-backend-choice.ts';
 import { openCliSession, type ApplyIo } from './apply-common.ts';
 import type { WatchOptions } from './watch-options.ts';
 
@@ -75,7 +76,8 @@ export interface StackWatchHooks {
  */
 export function prepareStackWatch(context: StackWatchContext, project: StackResolution, paths: readonly string[], hooks: StackWatchHooks = {}): StackWatch {
   const { options, io, log, metrics, bucket } = context;
-  const store = openControllerStore(project.projectDir, project.stack);
+  // Approvals and suspend marks live where the state does: the replicas' shared backend, else the one the project chooses.
+  const store = context.backend?.controllerStore<ControllerStatus>(project.stack) ?? lazyChosenControllerStore(chooseBackend(options.backend, io.env, project), project);
   let ownFeed: GitFeed | undefined;
   try {
     ownFeed = options.git && !hooks.sharedGit
@@ -100,7 +102,7 @@ export function prepareStackWatch(context: StackWatchContext, project: StackReso
   if (hooks.url) controller.servedAt(hooks.url);
 
   async function run(signal: AbortSignal): Promise<void> {
-    const cleanups: Array<() => Promise<void> | void> = [];
+    const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
     try {
       const cli = await openCliSession({
         paths: options.git && !hooks.sharedGit ? [io.cwd] : paths, stack: project.stack, cloud: options.cloud, backend: options.backend, mode: 'write', lockWaitMs: options.lockWaitMs,

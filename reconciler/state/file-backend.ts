@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openFileControllerStore } from './file-controller-store.ts';
 import { setStackDigestKey, stackDigestKey } from './digest-key.ts';
 import { openStateReadOnly } from './read-only-state.ts';
 import { acquireLock } from './stack-lock.ts';
@@ -12,7 +13,8 @@ import { discardMovedCopy, readMovedMark, refuseMoved } from './moved-marker.ts'
 
 /**
  * The default backend: nedb datafiles, a lock file and the digest key
- * under `<dir>/state/<stack>/` (dir is a project's `.novaform`). One
+ * under `<dir>/state/<stack>/` (dir is a project's `.novaform`), the
+ * controller's records under `<dir>/controller/<stack>/`. One
  * machine; a lock taken here is invisible to another checkout of the same
  * stack (that is what the PostgreSQL backend is for). A stack moved to
  * another backend by `state migrate` is refused (moved-marker.ts).
@@ -43,6 +45,7 @@ export function fileBackend(dir: string): StateBackend {
       return here;
     },
     importStack: (stack, contents) => importFileStack(dir, stack, contents),
+    controllerStore: (stack, options) => openFileControllerStore(dir, stack, options),
     async close() {},
   };
 }

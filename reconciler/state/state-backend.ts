@@ -1,3 +1,4 @@
+import type { ControllerRecords, ControllerRecordsOptions } from './controller-records.ts';
 import type { LockOptions, StackLock } from './stack-lock.ts';
 import type { StackContents } from './state-model.ts';
 import type { StateOptions, StateReader, StateStore } from './state-store.ts';
@@ -27,8 +28,12 @@ import type { StateOptions, StateReader, StateStore } from './state-store.ts';
  *   elsewhere, ids, times and digest key unchanged; the caller MUST hold
  *   `lock(stack)`, and the stack MUST have no records, journal or binding
  *   here (else `StateNotEmptyError`, and nothing is written).
- * - `close()` releases what the backend holds (connections); locks taken
- *   through it MUST be released first.
+ * - `controllerStore(stack)` gives the stack's controller records
+ *   (controller-records.ts: status, events, approvals, suspend mark) kept
+ *   where the state is, so every process using the backend sees the same
+ *   approvals and marks; it takes no lock and connects on first use.
+ * - `close()` releases what the backend holds (connections, the watches of
+ *   its controller stores); locks taken through it MUST be released first.
  */
 export interface StateBackend {
   /** `files` or `postgres`. */
@@ -41,6 +46,8 @@ export interface StateBackend {
   digestKey(stack: string): Promise<Buffer>;
   stacks(): Promise<string[]>;
   importStack(stack: string, contents: StackContents): Promise<void>;
+  /** A bad stack name throws. The status type is the caller's (the store keeps the document as written). */
+  controllerStore<Status extends object>(stack: string, options?: ControllerRecordsOptions): ControllerRecords<Status>;
   close(): Promise<void>;
 }
 

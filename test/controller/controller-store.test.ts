@@ -1,22 +1,42 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { ControllerEvent } from '../../controller/controller-model.ts';
 import { controllerDir, openControllerStore } from '../../controller/controller-store.ts';
-import { REPO } from '../cli/commands/apply-cli-kit.ts';
+import { fileBackend } from '../../reconciler/state/file-backend.ts';
+import { controllerRecordsContract } from '../reconciler/state/controller-records-contract.ts';
 import { resizeWaiting, resource, statusDoc, T0 } from './status-fixture.ts';
 
 /**
- * The controller folder on real files: event seq across reopen and across
- * writers, the bound, atomic status writes seen by a concurrent reader,
- * approvals, the suspend marker, and watch() seeing a write made by
- * another process.
+ * The controller folder on real files: the contract every backend's store
+ * keeps (controller-records-contract.ts, also run on PostgreSQL), then what
+ * is particular to files: modes, the folder's layout, a line torn by a
+ * crash, the file's bound, atomic status writes seen by a concurrent
+ * reader, one file per approval.
  */
-describe('controller store', () => {
+const roots: string[] = [];
+after(async () => { await Promise.all(roots.map((d) => rm(d, { recursive: true, force: true }))); });
+
+/** Every file under `dir`, name and content, sorted. */
+async function filesUnder(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return (await Promise.all(files.map(async (f) => `${f}\n${await readFile(f, 'utf8')}`))).join('\n');
+}
+
+controllerRecordsContract('files', {
+  skip: false,
+  async fresh() {
+    const root = await mkdtemp(join(tmpdir(), 'novaform-controller-records-'));
+    roots.push(root);
+    const stateDir = join(root, '.novaform');
+    return { location: 'files', stateDir, open: async () => fileBackend(stateDir), stored: (stack) => filesUnder(controllerDir(root, stack)) };
+  },
+});
+
+describe('controller store on files', () => {
   let root: string;
   let n = 0;
   const project = async () => mkdtemp(join(root, `p${n++}-`));
@@ -50,22 +70,6 @@ describe('controller store', () => {
     for (const bad of ['../x', 'a/b', '.hidden', '']) assert.throws(() => openControllerStore('/srv/infra', bad), /not a valid stack name/);
   });
 
-  it('events: seq continues across a reopen and across writers taking turns; since and limit', async () => {
-    const dir = await project();
-    const first = openControllerStore(dir, 'web');
-    assert.deepEqual((await Promise.all(['A', 'B', 'C'].map((r) => first.appendEvent(event(r))))).map((e) => e.seq), [1, 2, 3]);
-    const reopened = openControllerStore(dir, 'web');
-    assert.equal((await reopened.appendEvent(event('D'))).seq, 4);
-    // Another writer appended behind `first`'s back: it continues from the file, not from its memory.
-    assert.equal((await first.appendEvent(event('E'))).seq, 5);
-    assert.equal((await reopened.appendEvent(event('F', 'with key'))).seq, 6);
-    assert.deepEqual((await first.readEvents()).map((e) => `${e.seq}${e.reason}`), ['1A', '2B', '3C', '4D', '5E', '6F']);
-    assert.deepEqual((await first.readEvents({ since: 4 })).map((e) => e.seq), [5, 6]);
-    assert.deepEqual((await first.readEvents({ limit: 2 })).map((e) => e.seq), [5, 6]);
-    assert.deepEqual((await first.readEvents({ since: 1, limit: 1 })).map((e) => e.seq), [6]);
-    assert.deepEqual(await openControllerStore(await project(), 'web').readEvents(), []);
-  });
-
   it('events: a line torn by a crash is skipped and the next event starts on its own line', async () => {
     const dir = await project();
     const store = openControllerStore(dir, 'web');
@@ -86,14 +90,6 @@ describe('controller store', () => {
     assert.equal((await store.appendEvent(event('E12'))).seq, 12);
     assert.equal((await readFile(file, 'utf8')).split('\n').filter(Boolean).length, 6);
     assert.deepEqual((await readdir(store.dir)).sort(), ['events.jsonl'], 'no temp file left behind');
-  });
-
-  it('events: the default keeps the newest 1000 once 2000 are passed', async () => {
-    const store = openControllerStore(await project(), 'web');
-    for (let i = 1; i <= 2001; i++) await store.appendEvent(event('E'));
-    const events = await store.readEvents();
-    assert.equal(events.length, 1000);
-    assert.deepEqual([events[0]!.seq, events.at(-1)!.seq], [1002, 2001]);
   });
 
   it('status: round-trips as pretty JSON; a concurrent reader never sees a half-written file', async () => {
@@ -123,18 +119,6 @@ describe('controller store', () => {
     assert.deepEqual(await readdir(store.dir), ['status.json']);
   });
 
-  it('status and events: secrets never reach the files', async () => {
-    const store = openControllerStore(await project(), 'web');
-    await store.writeStatus(statusDoc('web', [resource('Server', 'web-1', 'BackingOff', {
-      lastError: { message: 'auth failed: {"password": "hunter2"}', at: T0, terminal: false },
-      changes: [{ path: 'spec.userData', from: '#!/bin/sh\necho topsecret', to: '#cloud-config' }],
-    })], { source: { type: 'git', url: 'https://ops:gitpass123@git.example/infra.git', branch: 'main', path: 'infra/' } }));
-    await store.appendEvent(event('Failed', 'request with X-Auth-Token: gAAAAABsecretsecretsecretsecret failed'));
-    const files = `${await readFile(join(store.dir, 'status.json'), 'utf8')}${await readFile(join(store.dir, 'events.jsonl'), 'utf8')}`;
-    for (const secret of ['hunter2', 'gitpass123', 'topsecret', 'gAAAAABsecret']) assert.ok(!files.includes(secret), `${secret} leaked`);
-    assert.match(files, /"from": "sha256:[0-9a-f]{64}"/);
-  });
-
   it('approvals: one file each; granting again replaces; consume takes it once', async () => {
     const store = openControllerStore(await project(), 'web');
     assert.deepEqual(await store.approvals(), []);
@@ -153,55 +137,4 @@ describe('controller store', () => {
     assert.deepEqual(await readdir(join(store.dir, 'approvals')), ['Volume%2Fdata.json']);
   });
 
-  it('suspend and resume', async () => {
-    const store = openControllerStore(await project(), 'web');
-    assert.equal(await store.suspended(), undefined);
-    assert.equal(await store.resume(), false);
-    await store.suspend({ by: 'cli:ops@host', reason: 'maintenance window', at: T0 });
-    assert.deepEqual(await store.suspended(), { at: T0, by: 'cli:ops@host', reason: 'maintenance window' });
-    assert.equal(await store.resume(), true);
-    assert.equal(await store.suspended(), undefined);
-  });
-
-  it('watch: fires when another process grants an approval or suspends, not when the controller writes its status', { timeout: 60_000 }, async () => {
-    const dir = await project();
-    const store = openControllerStore(dir, 'web');
-    let calls = 0;
-    let wake: () => void = () => undefined;
-    const stop = store.watch(() => {
-      calls++;
-      wake();
-    });
-    const changed = () => new Promise<void>((resolve) => { wake = resolve; });
-    try {
-      await store.writeStatus(statusDoc('web', []));
-      await store.appendEvent(event('PassFinished'));
-      const script = join(root, `grant-${n}.mts`);
-      await writeFile(script, [
-        `import { openControllerStore } from ${JSON.stringify(pathToFileURL(join(REPO, 'controller', 'controller-store.ts')).href)};`,
-        `const store = openControllerStore(${JSON.stringify(dir)}, 'web');`,
-        "await store.grantApproval({ key: 'Server/web-1', fingerprint: 'sha256:1', approvedAt: new Date().toISOString(), by: 'cli:other@host' });",
-      ].join('\n'));
-      const granted = changed();
-      const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO, stdio: 'inherit' });
-        child.on('error', reject);
-        child.on('close', resolve);
-      });
-      assert.equal(code, 0);
-      await granted;
-      assert.equal(calls, 1, 'one callback for the approval; the status and event writes before it are not changes');
-      assert.deepEqual((await store.approvals()).map((a) => a.by), ['cli:other@host']);
-
-      const suspended = changed();
-      await openControllerStore(dir, 'web').suspend({ by: 'cli:other@host' });
-      await suspended;
-      const consumed = changed();
-      await store.consumeApproval('Server/web-1');
-      await consumed;
-      assert.equal(calls, 3);
-    } finally {
-      stop();
-    }
-  });
 });

@@ -112,7 +112,8 @@ describe('three novaform watch replicas share 30 stacks on PostgreSQL (real proc
     const status = await (await fetch(`${await replicas[0]!.url()}/stacks/${one}/status`)).json() as { stack: string; leader: boolean };
     assert.equal(status.stack, one);
     assert.equal(status.leader, true);
-    const cli = await spawnCli(['status', '-o', 'json', join('stacks', one)], { cwd: dir, env });
+    // The stored status is in the database the replicas share (it names the URL to ask).
+    const cli = await spawnCli(['status', '-o', 'json', '--backend', url, join('stacks', one)], { cwd: dir, env });
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.stderr, '', 'answered live by the replica holding it');
     assert.equal((JSON.parse(cli.stdout) as { stack: string }).stack, one);

@@ -109,6 +109,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX novaform_passes_stack ON novaform_passes (stack, started_at);
     `,
   },
+  {
+    version: 3,
+    description: 'controller records: statuses, events, approvals, suspend marks',
+    // json, not jsonb: documents come back with their keys in the order
+    // written, as the files keep them (status -o json prints them as is).
+    // event_seq is the stack's event counter: appends take it under the
+    // row's lock, so seq never repeats, also after old events are trimmed.
+    sql: `
+      CREATE TABLE novaform_controllers (
+        stack text PRIMARY KEY,
+        status json,
+        status_at timestamptz,
+        event_seq bigint NOT NULL DEFAULT 0
+      );
+      CREATE TABLE novaform_controller_events (
+        stack text NOT NULL,
+        seq bigint NOT NULL,
+        event json NOT NULL,
+        PRIMARY KEY (stack, seq)
+      );
+      CREATE TABLE novaform_controller_approvals (
+        stack text NOT NULL,
+        key text NOT NULL,
+        approval json NOT NULL,
+        granted_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        PRIMARY KEY (stack, key)
+      );
+      CREATE TABLE novaform_controller_suspended (
+        stack text PRIMARY KEY,
+        marker json NOT NULL,
+        suspended_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this novaform knows. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ControllerRecordsOptions } from '../controller-records.ts';
 import type { StateBackend } from '../state-backend.ts';
 import { checkStackName } from '../state-store.ts';
 import { clientConfig, serverOf } from './postgres-connection.ts';
@@ -8,6 +9,7 @@ import { acquirePostgresLock } from './postgres-lock.ts';
 import { openPostgresReader } from './postgres-reader.ts';
 import { importPostgresStack } from './postgres-import.ts';
 import { openPostgresStore } from './postgres-store.ts';
+import { openPostgresControllerStore } from './postgres-controller-store.ts';
 import type { Query } from './postgres-table.ts';
 import { migrate } from './migrations.ts';
 
@@ -46,6 +48,7 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   // An idle pooled connection the server drops emits 'error' on the pool; the next query reconnects.
   pool.on('error', () => undefined);
   const lockClients = new Set<pg.Client>();
+  const controllerStores = new Set<{ close(): Promise<void> }>();
   let closed = false;
 
   const query: Query = async <R extends object>(sql: string, params: unknown[]) => {
@@ -127,6 +130,21 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
         client.release();
       }
     },
+    controllerStore<Status extends object>(stack: string, storeOptions?: ControllerRecordsOptions) {
+      checkStackName(stack);
+      const store = openPostgresControllerStore<Status>({
+        query: async (sql, params) => {
+          await use(stack);
+          return query(sql, params);
+        },
+        newClient: () => new pg.Client(config),
+        location: pathOf(stack),
+      }, stack, storeOptions);
+      // Tracked until closed, so close() stops a watch its owner forgot, and a replica's many stores do not pile up.
+      const tracked: typeof store = { ...store, close: async () => { controllerStores.delete(tracked); await store.close(); } };
+      controllerStores.add(tracked);
+      return tracked;
+    },
     async stacks() {
       await use();
       const rows = await query<{ stack: string }>('SELECT stack FROM novaform_stacks ORDER BY stack COLLATE "C"', []);
@@ -135,6 +153,8 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.allSettled([...controllerStores].map((store) => store.close()));
+      controllerStores.clear();
       // Locks MUST be released first; a connection left over is closed, which frees its lock.
       await Promise.allSettled([...lockClients].map((client) => client.end()));
       lockClients.clear();

@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openControllerStore, type ControllerStore } from '../../../controller/controller-store.ts';
+import type { ControllerStatus } from '../../../controller/controller-model.ts';
+import { controllerDir, type ControllerStore } from '../../../controller/controller-store.ts';
+import { openBackend } from '../../../reconciler/state/open-backend.ts';
 import { spawnCli } from '../../e2e/e2e-kit.ts';
 import type { RunOutcome } from './apply-cli-kit.ts';
 import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
@@ -11,15 +13,19 @@ import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
 /**
  * The controller commands (status, events, approve, suspend, resume) run
  * as the real `novaform` process in a temp project of stack `shop`, whose
- * controller folder the test fills through the store, as the controller
- * would. No engine: these commands never talk to a cloud.
+ * controller records the test fills through the store, as the controller
+ * would, in the backend under test (files, or the PostgreSQL database
+ * NOVAFORM_BACKEND names under `npm run test:postgres`). No engine: these
+ * commands never talk to a cloud.
  */
 
 export interface ControllerCliKit {
   /** The project directory (the commands' cwd); `infra/` holds a manifest. */
   readonly dir: string;
-  /** The controller folder of stack `shop`. */
+  /** The controller records of stack `shop`, in the backend the commands use. */
   readonly store: ControllerStore;
+  /** The controller folder of stack `shop` on files; undefined when the backend under test is not files. */
+  readonly folder: string | undefined;
   run(args: string[]): Promise<RunOutcome>;
   close(): Promise<void>;
 }
@@ -30,11 +36,17 @@ export async function openControllerCliKit(name: string): Promise<ControllerCliK
   await mkdir(join(dir, 'infra'), { recursive: true });
   await writeFile(join(dir, 'novaform.yaml'), 'stack: shop\n');
   await writeFile(join(dir, 'infra', 'web.yaml'), 'apiVersion: novaform/v1\nkind: Keypair\nmetadata:\n  name: ops\nspec:\n  publicKey: ssh-ed25519 AAAA ops\n');
+  const env = backendUnderTestEnv();
+  const backend = await openBackend(env.NOVAFORM_BACKEND, join(dir, '.novaform'));
   return {
     dir,
-    store: openControllerStore(dir, 'shop'),
-    run: (args) => spawnCli(args, { cwd: dir, env: { HOME: root, NO_COLOR: '1', ...backendUnderTestEnv() } }),
-    close: () => rm(root, { recursive: true, force: true }),
+    store: backend.controllerStore<ControllerStatus>('shop'),
+    folder: env.NOVAFORM_BACKEND ? undefined : controllerDir(dir, 'shop'),
+    run: (args) => spawnCli(args, { cwd: dir, env: { HOME: root, NO_COLOR: '1', ...env } }),
+    close: async () => {
+      await backend.close();
+      await rm(root, { recursive: true, force: true });
+    },
   };
 }
 

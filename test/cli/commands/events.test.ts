@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ControllerEvent } from '../../../controller/controller-model.ts';
+import { backendUnderTestEnv } from '../../helpers/backend-under-test.ts';
 import { REPO } from './apply-cli-kit.ts';
 import { openControllerCliKit, type ControllerCliKit } from './controller-cli-kit.ts';
 
@@ -47,7 +48,7 @@ describe('novaform events', () => {
 
   it('--follow prints events appended while it runs, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, [join(REPO, 'bin', 'novaform.js'), 'events', '--follow', '--limit', '1', '-o', 'json'], {
-      cwd: kit.dir, env: { PATH: process.env.PATH ?? '', HOME: kit.dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: kit.dir, env: { PATH: process.env.PATH ?? '', HOME: kit.dir, NO_COLOR: '1', ...backendUnderTestEnv() }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { resizeWaiting, resource, statusDoc, T0 } from '../../controller/status-fixture.ts';
 import { fakeController, openControllerCliKit, serveStatus, type ControllerCliKit } from './controller-cli-kit.ts';
@@ -20,14 +22,14 @@ describe('novaform status', () => {
     const out = await kit.run(['status', 'infra']);
     assert.equal(out.code, 1);
     assert.equal(out.stdout, '');
-    assert.match(out.stderr, /^novaform: no controller status for stack 'shop' \(nothing in .*\.novaform\/controller\/shop\); start one with: novaform watch infra\n$/);
+    assert.match(out.stderr, /^novaform: no controller status for stack 'shop' \(nothing in (?:.*\.novaform\/controller\/shop|postgres:\/\/.* \(stack shop\))\); start one with: novaform watch infra\n$/);
   });
 
   it('stored status, controller gone: the header, the table, the approvals with their command; exit 2; a note on stderr', async () => {
     await kit.store.writeStatus(statusDoc('shop', [resource('Keypair', 'ops', 'Ready'), resizeWaiting(), failed]));
     const out = await kit.run(['status']);
     assert.equal(out.code, 2, out.stderr);
-    assert.match(out.stderr, new RegExp(`^novaform: the controller of stack 'shop' is not running \\(or not reachable from here: it ran on elsewhere\\.example\\) \\(it served no URL\\); showing the status it wrote at ${T0} \\(\\d+[smhd] ago\\)\n$`));
+    assert.match(out.stderr, new RegExp(`^novaform: the controller of stack 'shop' on elsewhere\\.example \\(pid 999999\\) does not answer from here \\(it served no URL\\); showing the status it wrote at ${T0} \\(\\d+[smhd] ago\\)\n$`));
     const lines = out.stdout.split('\n');
     assert.equal(lines[0], 'Stack:      shop (cloud embedded)');
     assert.match(lines[1]!, /^Controller: pid 999999 on elsewhere\.example, leader; status of 2026-01-01T10:00:00\.000Z \(\d+d ago\)$/);
@@ -44,6 +46,15 @@ describe('novaform status', () => {
     assert.deepEqual(lines.slice(11), [
       '', 'Approvals waiting (1):', '  Server/web-1: resize (spec.flavor m1.small -> m1.large)', '    novaform approve Server/web-1', '',
     ]);
+  });
+
+  it('stored on this machine by a pid that is gone: "is not running"', async () => {
+    // A child that has exited: its pid is free, so the controller that "wrote" the status is surely dead.
+    const gonePid = spawnSync(process.execPath, ['-e', '']).pid!;
+    await kit.store.writeStatus(statusDoc('shop', [resource('Keypair', 'ops', 'Ready')], { hostname: hostname(), pid: gonePid }));
+    const out = await kit.run(['status']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, new RegExp(`^novaform: the controller of stack 'shop' is not running \\(it served no URL\\); showing the status it wrote at ${T0}`));
   });
 
   it('--output json is the stored ControllerStatus as is; exit 0 when all is well', async () => {
@@ -99,7 +110,7 @@ describe('novaform status', () => {
       await kit.store.writeStatus(statusDoc('shop', [resource('Keypair', 'ops', 'Ready')], { url: silent.url }));
       const out = await kit.run(['status']);
       assert.equal(out.code, 0);
-      assert.match(out.stderr, /is not running .*\(no answer at http:\/\/127\.0\.0\.1:\d+\/status \(no answer within 2s\)\); showing the status it wrote at/);
+      assert.match(out.stderr, /does not answer from here \(no answer at http:\/\/127\.0\.0\.1:\d+\/status \(no answer within 2s\)\); showing the status it wrote at/);
       assert.match(out.stdout, /Keypair +ops +Ready/);
     } finally {
       await silent.close();
@@ -116,6 +127,7 @@ describe('novaform status', () => {
       [['status', '--bogus'], /^novaform: unknown flag --bogus for novaform status; see: novaform status --help\n$/],
       [['status', 'nowhere'], /^novaform: no such file or directory: nowhere\n$/],
       [['status', '--stack', '../x'], /^novaform: --stack: '\.\.\/x' is not a valid stack name/],
+      [['status', '--backend', 'mysql://db/x'], /^novaform: --backend: unknown backend 'mysql'/],
     ];
     for (const [args, expected] of cases) {
       const out = await kit.run(args);

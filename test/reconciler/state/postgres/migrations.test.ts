@@ -31,6 +31,7 @@ describe('postgres schema migrations', { skip: postgres.skip }, () => {
     assert.deepEqual(rows.map((r) => [r.version, Number(r.n)]), MIGRATIONS.map((m) => [m.version, 1]));
     const tables = await sql<{ name: string }>(url, `SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'novaform\\_%' ORDER BY 1`);
     assert.deepEqual(tables.map((t) => t.name), [
+      'novaform_controller_approvals', 'novaform_controller_events', 'novaform_controller_suspended', 'novaform_controllers',
       'novaform_events', 'novaform_journal', 'novaform_leases', 'novaform_lock_holders', 'novaform_meta', 'novaform_passes', 'novaform_replicas',
       'novaform_resources', 'novaform_schema_migrations', 'novaform_stacks',
     ]);

@@ -1,8 +1,7 @@
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactMessage } from '../reconciler/state/state-redact.ts';
 import { writeFileAtomic } from './atomic-file.ts';
-import type { ControllerEvent } from './controller-model.ts';
+import { storedEvent, type StoredControllerEvent as ControllerEvent } from './controller-records.ts';
 
 /**
  * The controller's events as JSON lines (`events.jsonl`), one event a line,
@@ -20,7 +19,8 @@ import type { ControllerEvent } from './controller-model.ts';
  *   seq; the controller's lease makes one appender at a time the rule.
  * - A line torn by a crash is skipped by readers and never glued to the
  *   next event.
- * - Messages go through `redactMessage`: no credential reaches the file.
+ * - Messages go through `redactMessage` (controller-records.ts `storedEvent`):
+ *   no credential reaches the file.
  */
 
 export interface EventLog {
@@ -100,10 +100,7 @@ export function openEventLog(path: string, keep = 1000): EventLog {
     append: (event) => serialized(async () => {
       const size = (await stat(path).catch(() => undefined))?.size ?? 0;
       if (scan === undefined || scan.size !== size) scan = await rescan();
-      const stored: ControllerEvent = {
-        seq: scan.lastSeq + 1, time: event.time, level: event.level, reason: event.reason,
-        ...(event.key !== undefined ? { key: event.key } : {}), message: redactMessage(event.message),
-      };
+      const stored = storedEvent(scan.lastSeq + 1, event);
       const line = `${scan.torn ? '\n' : ''}${JSON.stringify(stored)}\n`;
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await appendFile(path, line, { mode: 0o600 });

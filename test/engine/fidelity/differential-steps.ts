@@ -35,6 +35,16 @@ const volumeStatus = (key: string, status: string): WaitStep => ({
   kind: 'wait', name: `wait ${key} ${status}`, as: 'demo', service: 'volume', path: (v) => `/volumes/${v.ids[key]}`,
   until: (r) => r.status === 200 && r.body.volume.status === status,
 });
+/**
+ * Nova drops a detached volume's attachment after Cinder already shows the
+ * volume available: until then real Nova answers a second detach 400
+ * (Cinder says "not in use"), after it 404. Waiting for Nova's side makes
+ * the next step ask the settled question.
+ */
+const noAttachments = (key: string): WaitStep => ({
+  kind: 'wait', name: `wait ${key} without attachments`, as: 'demo', service: 'compute', path: (v) => `/servers/${v.ids[key]}/os-volume_attachments`,
+  until: (r) => r.status === 200 && Array.isArray(r.body.volumeAttachments) && r.body.volumeAttachments.length === 0,
+});
 const volumeGone = (key: string): WaitStep => ({
   kind: 'wait', name: `wait ${key} gone`, as: 'demo', service: 'volume', path: (v) => `/volumes/${v.ids[key]}`, until: (r) => r.status === 404,
 });
@@ -426,6 +436,7 @@ function serverSteps(): Step[] {
     { name: 'volume delete: in use', as: 'demo', service: 'volume', method: 'DELETE', path: (v) => `/volumes/${v.ids.vol}` },
     { name: 'detach volume', as: 'demo', service: 'compute', method: 'DELETE', path: (v) => s(v, `/os-volume_attachments/${v.ids.vol}`) },
     volumeStatus('vol', 'available'),
+    noAttachments('vm'),
     { name: 'detach volume: not attached', as: 'demo', service: 'compute', method: 'DELETE', path: (v) => s(v, `/os-volume_attachments/${v.ids.vol}`) },
     { name: 'volume delete', as: 'demo', service: 'volume', method: 'DELETE', path: (v) => `/volumes/${v.ids.vol}` },
     volumeGone('vol'),

@@ -122,7 +122,8 @@ export function prepareStackWatch(context: StackWatchContext, project: StackReso
         let seen: string | undefined;
         const follow = async (outcome: GitOutcome): Promise<void> => {
           if ('error' in outcome) {
-            controller.noteGit({ ...feed.status, lastError: outcome.error.message });
+            // A shared checkout's status names the repository's path; this stack's is its own folder in it.
+            controller.noteGit({ ...feed.status, ...(hooks.sharedGit ? { path: hooks.sharedGit.path } : {}), lastError: outcome.error.message });
             log.error({ reason: 'GitFailed' }, `git: ${outcome.error.message}`);
             return;
           }

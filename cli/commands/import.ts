@@ -56,7 +56,7 @@ async function writtenByImport(path: string): Promise<boolean | undefined> {
 function report(found: ProjectImport, written: readonly { file: string; kind: Kind; count: number }[], removed: readonly string[], out: string, cloud: string): string {
   const lines: string[] = [];
   const total = written.reduce((n, w) => n + w.count, 0);
-  lines.push(`Imported ${total} object${total === 1 ? '' : 's'} from cloud '${cloud}' into ${out}:`);
+  lines.push(total > 0 ? `Imported ${total} object${total === 1 ? '' : 's'} from cloud '${cloud}' into ${out}:` : `Nothing to import from cloud '${cloud}' into ${out}.`);
   for (const w of written) lines.push(`  ${w.file.padEnd(20)} ${w.count} ${w.kind}`);
   for (const file of removed) lines.push(`  ${file.padEnd(20)} removed (nothing of its kind left)`);
   const notes = [...found.described.values()].flat().filter((d) => d.notes.length > 0);
@@ -71,7 +71,7 @@ function report(found: ProjectImport, written: readonly { file: string; kind: Ki
     for (const [what, reason] of Object.entries(found.unavailable)) lines.push(`  every ${what}: ${reason}`);
     if (shared.length > 0) lines.push(`  ${shared.join(', ')}: the cloud's shared catalogue, referred to by name`);
   }
-  lines.push('', `Next: novaform plan ${out}   (only import actions: apply then takes the objects over without changing them)`);
+  if (total > 0) lines.push('', `Next: novaform plan ${out}   (only import actions: apply then takes the objects over without changing them)`);
   return `${lines.join('\n')}\n`;
 }
 

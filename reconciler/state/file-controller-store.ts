@@ -8,6 +8,7 @@ import {
   DEFAULT_KEEP_EVENTS, storedApproval, storedMarker,
   type ControllerRecords, type ControllerRecordsOptions, type StoredApproval, type SuspendMarker,
 } from './controller-records.ts';
+import { changeSignal } from './change-signal.ts';
 import { displaySafe } from './display-safe.ts';
 import { stackNameProblem } from '../stack.ts';
 
@@ -155,24 +156,9 @@ export function openFileControllerStore<Status extends object = object>(stateDir
 
     watch(onChange) {
       mkdirSync(approvalsDir, { recursive: true, mode: 0o700 });
-      let stopped = false;
-      let last: string | undefined;
-      let timer: NodeJS.Timeout | undefined;
       // Every trigger compares the signature, so the callback fires on a real change only, once per burst.
-      const check = async () => {
-        const now = await signature().catch(() => last);
-        if (stopped || now === last) return;
-        last = now;
-        onChange();
-      };
-      const schedule = () => {
-        if (stopped || timer) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          void check();
-        }, DEBOUNCE_MS);
-      };
-      void signature().then((s) => { last ??= s; }, () => undefined);
+      const signal = changeSignal(signature, onChange, DEBOUNCE_MS);
+      const schedule = signal.trigger;
       const watchers: FSWatcher[] = [];
       for (const [path, relevant] of [[dir, (n: string) => n === SUSPENDED], [approvalsDir, (n: string) => !isTempName(n)]] as const) {
         try {
@@ -187,10 +173,9 @@ export function openFileControllerStore<Status extends object = object>(stateDir
       }
       const poll = setInterval(schedule, POLL_MS);
       const stop = () => {
-        stopped = true;
+        signal.stop();
         stops.delete(stop);
         clearInterval(poll);
-        if (timer) clearTimeout(timer);
         for (const watcher of watchers) watcher.close();
       };
       stops.add(stop);

@@ -3,6 +3,7 @@ import {
   DEFAULT_KEEP_EVENTS, storedApproval, storedEvent, storedMarker,
   type ControllerRecords, type ControllerRecordsOptions, type StoredApproval, type StoredControllerEvent, type SuspendMarker,
 } from '../controller-records.ts';
+import { changeSignal } from '../change-signal.ts';
 import { displaySafe } from '../display-safe.ts';
 import type { Query } from './postgres-table.ts';
 
@@ -134,27 +135,13 @@ export function openPostgresControllerStore<Status extends object>(target: Postg
     },
 
     watch(onChange) {
-      let stopped = false;
-      let last: string | undefined;
-      let timer: NodeJS.Timeout | undefined;
       let client: pg.Client | undefined;
       let connecting: Promise<void> | undefined;
-      const check = async () => {
-        const now = await signature().catch(() => last);
-        if (stopped || now === last) return;
-        last = now;
-        onChange();
-      };
-      const schedule = () => {
-        if (stopped || timer) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          void check();
-        }, DEBOUNCE_MS);
-      };
+      const signal = changeSignal(signature, onChange, DEBOUNCE_MS);
+      const schedule = signal.trigger;
       /** (Re)opens the LISTEN connection; while it is down the poll alone notices changes. */
       const listen = () => {
-        if (stopped || client || connecting) return;
+        if (signal.stopped || client || connecting) return;
         const next = target.newClient();
         const drop = () => {
           if (client === next) client = undefined;
@@ -169,7 +156,7 @@ export function openPostgresControllerStore<Status extends object>(target: Postg
           try {
             await next.connect();
             await next.query(`LISTEN ${CONTROLLER_CHANNEL}`);
-            if (stopped) throw new Error('stopped');
+            if (signal.stopped) throw new Error('stopped');
             client = next;
             // A change between the first signature and LISTEN taking effect is caught here.
             schedule();
@@ -180,16 +167,15 @@ export function openPostgresControllerStore<Status extends object>(target: Postg
           }
         })();
       };
-      void signature().then((s) => { last ??= s; }, () => undefined).finally(listen);
+      void signal.primed.finally(listen);
       const poll = setInterval(() => {
         schedule();
         listen();
       }, POLL_MS);
       const stop = async () => {
-        stopped = true;
+        signal.stop();
         stops.delete(stop);
         clearInterval(poll);
-        if (timer) clearTimeout(timer);
         await connecting;
         await client?.end().catch(() => undefined);
         client = undefined;

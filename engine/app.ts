@@ -144,6 +144,8 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     const log = ctx.requestLog;
     log.push({ at: new Date().toISOString(), method: request.method, url: request.url, status: reply.statusCode, requestId: String(reply.getHeader('X-Openstack-Request-Id')) });
     if (log.length > 10000) log.splice(0, log.length - 10000);
+    const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+    ctx.requestCounts.set(route, (ctx.requestCounts.get(route) ?? 0) + 1);
   });
 
   app.setErrorHandler((error, request, reply) => sendApiError(request, reply, error as ApiError));

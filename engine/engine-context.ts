@@ -24,6 +24,12 @@ export interface EngineContext {
   readonly random: () => number;
   readonly requestLog: RequestLogEntry[];
   /**
+   * Every answered request since start, by `METHOD /route/template`
+   * (e.g. `GET /v2.1/servers/detail`). Unlike `requestLog` it is never
+   * truncated, so benchmarks count the calls of a 10,000-server apply.
+   */
+  readonly requestCounts: Map<string, number>;
+  /**
    * Runs `fn` after `delayMs` unless the engine closes first. Route code
    * MUST persist enough state (a `pending` task with `dueAt`) that the same
    * work is resumed after a restart; this is only the in-process timer.

@@ -28,6 +28,7 @@ export interface RunningEngine {
   readonly context: EngineContext;
   readonly app: FastifyInstance;
   readonly requestLog: RequestLogEntry[];
+  readonly requestCounts: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     store,
     random: seededRandom(config.faults.seed),
     requestLog: [],
+    requestCounts: new Map(),
     later(delayMs, fn) {
       if (closed) return;
       const timer = setTimeout(() => {
@@ -80,6 +82,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<RunningE
     context,
     app,
     requestLog: context.requestLog,
+    requestCounts: context.requestCounts,
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);

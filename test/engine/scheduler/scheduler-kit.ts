@@ -10,7 +10,7 @@ export async function schedulerContext(input: EngineConfigInput = {}): Promise<E
   const config = resolveConfig(input);
   const store = await openStore(undefined);
   await seedStore(store, config);
-  return { config, store, random: () => 0.5, requestLog: [], later: () => undefined };
+  return { config, store, random: () => 0.5, requestLog: [], requestCounts: new Map(), later: () => undefined };
 }
 
 export function flavor(change: Partial<FlavorSnapshot> = {}): FlavorSnapshot {

@@ -100,6 +100,14 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
   /** Every object of the kind the caller can see, in one paged listing. */
   listAll(api: Clients): Promise<Observed[]>;
   /**
+   * At most `limit` objects of the kind, the most recently created first,
+   * in ONE request (Nova's and Cinder's default order, `created_at`
+   * descending), deleted rows left out. Optional: a kind with builds worth
+   * polling has it, so the readiness polls of many objects just created
+   * share one listing (batched-reads.ts) instead of a GET each.
+   */
+  listNewest?(api: Clients, limit: number): Promise<Observed[]>;
+  /**
    * Fills in what the listing leaves out (a flavor's extra specs below
    * 2.61, a private flavor's access list) for the objects a plan manages.
    * Optional.

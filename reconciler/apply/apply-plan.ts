@@ -1,5 +1,7 @@
 import { bindContext } from '../../provider/openstack/openstack-client.ts';
+import { BatchedReads } from '../../provider/resources/batched-reads.ts';
 import { kindModule } from '../../provider/resources/registry.ts';
+import { DEFAULT_MIN_INTERVAL_MS } from '../../provider/resources/wait.ts';
 import { keyOf, type ExecutablePlan, type PlannedStep } from '../plan/executable-plan.ts';
 import {
   DEFAULT_RETRY, type ApplyEvent, type ApplyOptions, type ApplyResult, type ResourceResult, type StepLabel,
@@ -111,10 +113,13 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   });
   // Every request of the run carries the cancel signal: Ctrl-C stops a request or a wait at once.
   const clients = options.signal ? bindContext(executable.clients, { signal: options.signal }) : executable.clients;
+  // Rounds of the shared readiness polls no more often than twice the waits' first interval.
+  const firstIntervalMs = options.wait?.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
+  const reads = new BatchedReads(clients, { intervalMs: 2 * firstIntervalMs, gatherMs: Math.min(50, firstIntervalMs / 5) });
   const envFor = (label: StepLabel): StepEnv => {
     let lastStatus: string | undefined;
     return {
-      clients, state: options.state, resolve, signal: options.signal, beforeDestructive: options.beforeDestructive, now,
+      clients, reads, state: options.state, resolve, signal: options.signal, beforeDestructive: options.beforeDestructive, now,
       retry: { ...DEFAULT_RETRY, ...options.retry }, wait: options.wait ?? {}, sleep: options.sleep ?? defaultSleep,
       waiting: (status) => {
         if (status === lastStatus) return;

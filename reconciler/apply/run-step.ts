@@ -1,4 +1,5 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
+import type { BatchedReads } from '../../provider/resources/batched-reads.ts';
 import { CreateOutcomeUnknownError } from '../../provider/resources/ensure.ts';
 import type { PlannedStep, RefResolver } from '../plan/executable-plan.ts';
 import type { PlanAction } from '../plan/plan-model.ts';
@@ -17,6 +18,8 @@ import { describeFailure, isTransientStepError, retryDelayMs, StepError } from '
 
 export interface StepEnv {
   readonly clients: Clients;
+  /** The readiness polls every step of the run shares. */
+  readonly reads: BatchedReads;
   readonly state: ApplyStateStore;
   readonly resolve: RefResolver;
   readonly retry: RetryOptions;
@@ -61,6 +64,7 @@ function contextFor(step: PlannedStep, env: StepEnv): StepContext {
     resolve: env.resolve,
     wait: env.wait,
     signal: env.signal,
+    read: (id) => env.reads.read(step.handler, id),
     waiting: env.waiting,
     record: async (cloudId, spec) => { await env.state.put({ kind, name, cloudId, lastApplied: spec, deletionPolicy, ...(step.owner.imported ? { imported: true } : {}) }); },
     forget: async () => { await env.state.remove(kind, name); },

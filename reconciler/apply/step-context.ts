@@ -15,6 +15,8 @@ export interface StepContext {
   readonly resolve: RefResolver;
   readonly wait: ApplyWaitOptions;
   readonly signal?: AbortSignal;
+  /** Reads the step's kind by id for a readiness poll: polls of many steps share listings (batched-reads.ts). */
+  read(id: string): Promise<{ id: string } | undefined>;
   /** Reports a pending status (e.g. `status BUILD`); repeated statuses are dropped by the caller. */
   waiting(status: string): void;
   /** Writes the state record: the object `cloudId` now carries `spec` (the store redacts secrets). */
@@ -75,7 +77,7 @@ function waitOptions(ctx: StepContext, id: string) {
  */
 export function waitReady(ctx: StepContext, id: string): Promise<{ id: string }> {
   const { handler } = ctx.step;
-  return waitFor(() => handler.read(ctx.clients, id), reporting(ctx, (o) => handler.readiness(o)), waitOptions(ctx, id));
+  return waitFor(() => ctx.read(id), reporting(ctx, (o) => handler.readiness(o)), waitOptions(ctx, id));
 }
 
 /**
@@ -89,5 +91,5 @@ export async function waitSettled(ctx: StepContext, id: string): Promise<{ id: s
     const state = handler.readiness(o);
     return state.state === 'failed' ? { state: 'ready' } : state;
   };
-  return waitFor(() => handler.read(ctx.clients, id), reporting(ctx, settled), waitOptions(ctx, id));
+  return waitFor(() => ctx.read(id), reporting(ctx, settled), waitOptions(ctx, id));
 }

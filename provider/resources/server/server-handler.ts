@@ -8,7 +8,7 @@ import { stampOf, stampUpdates } from '../types.ts';
 import { createServer } from './server-create.ts';
 import { diffServer } from './server-diff.ts';
 import type { ServerObserved } from './server-observed.ts';
-import { listServers, readServer } from './server-read.ts';
+import { listNewestServers, listServers, readServer } from './server-read.ts';
 import { serverToManifest } from './server-manifest.ts';
 import { checkServerManifest, checkServerManifestSet } from './server-manifest-checks.ts';
 import { serverQuotaDemand } from './server-quota.ts';
@@ -82,6 +82,7 @@ export function createServerHandler(options: ServerWaitOptions = {}): ServerHand
     uniqueNames: false,
     volatileFields: ['updated', 'created', 'host', 'powerState'],
     listAll: listServers,
+    listNewest: listNewestServers,
     stamp: (observed) => stampOf(observed.metadata),
     async restamp(api, observed, owner) {
       const { set, remove } = stampUpdates(owner, observed.metadata);

@@ -36,3 +36,13 @@ export async function listServers(api: Clients): Promise<ServerObserved[]> {
   }
   return out;
 }
+
+/**
+ * The `limit` most recently created servers, one request of
+ * /servers/detail in Nova's default order (`created_at` descending),
+ * deleted rows left out: what a batched readiness poll reads.
+ */
+export async function listNewestServers(api: Clients, limit: number): Promise<ServerObserved[]> {
+  const { body } = await api.compute.get<{ servers?: unknown[] }>(SERVERS.path, { query: { limit: String(limit) } });
+  return (body.servers ?? []).map(toServerObserved).filter((observed) => !isDeleted(observed));
+}

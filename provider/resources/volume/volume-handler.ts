@@ -35,6 +35,8 @@ export const volumeHandler: KindModule<VolumeSpec, VolumeObserved, VolumeManifes
   volatileFields: ['updated_at', 'created_at'],
 
   listAll: async (api) => (await listAll<Record<string, any>>(api.volume, VOLUMES)).map(toVolumeObserved),
+  // Cinder's default order is created_at descending, as Nova's: the newest first.
+  listNewest: async (api, limit) => ((await api.volume.get<{ volumes?: Array<Record<string, any>> }>(VOLUMES.path, { query: { limit: String(limit) } })).body.volumes ?? []).map(toVolumeObserved),
 
   stamp: (observed) => stampOf(observed.metadata),
 

@@ -43,17 +43,18 @@ export interface Demand {
  * // Map { instances → {1, [Server web-1]}, cores → {2, ...}, ram → {4096, ...} }
  */
 export function quotaDemand(inputs: readonly DemandInput[]): Map<QuotaResource, Demand> {
-  const totals = new Map<QuotaResource, { amount: number; from: string[] }>();
+  // A Set keeps the order labels came in and finds a repeated one without a scan (10,000 servers).
+  const totals = new Map<QuotaResource, { amount: number; from: Set<string> }>();
   for (const { label, needs } of inputs) {
     for (const [resource, amount] of Object.entries(needs) as Array<[QuotaResource, number | undefined]>) {
       if (amount === undefined || !(amount > 0)) continue;
-      const entry = totals.get(resource) ?? { amount: 0, from: [] };
+      const entry = totals.get(resource) ?? { amount: 0, from: new Set<string>() };
       entry.amount += amount;
-      if (!entry.from.includes(label)) entry.from.push(label);
+      entry.from.add(label);
       totals.set(resource, entry);
     }
   }
-  return totals;
+  return new Map([...totals].map(([resource, { amount, from }]) => [resource, { amount, from: [...from] }]));
 }
 
 export interface QuotaShortfall {

@@ -9,7 +9,7 @@ import {
 import { executionResolver } from './execution-resolver.ts';
 import { runStep, type StepEnv } from './run-step.ts';
 import { needsStateWork } from './state-only-work.ts';
-import { findCycle, nextMoves, prerequisites, type NodeState, type ScheduleNode } from './schedule.ts';
+import { findCycle, prerequisites, StepScheduler, type NodeState, type ScheduleNode } from './schedule.ts';
 
 /**
  * The executor: runs an ExecutablePlan against the cloud, creates in
@@ -95,6 +95,7 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   // A noop runs only for the state's sake (state-only-work.ts), never calling the cloud.
   const noopRuns = (s: PlannedStep) => needsStateWork(s, options.state);
   const states: NodeState[] = steps.map((s) => (s.resource.action === 'noop' && !noopRuns(s) ? 'done' : 'pending'));
+  const scheduler = new StepScheduler(before, states);
   const results: Array<ResourceResult | undefined> = steps.map(() => undefined);
   const total = steps.filter((s) => s.resource.action !== 'noop' || noopRuns(s)).length;
   let counter = 0;
@@ -142,6 +143,7 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   const finish = (i: number, result: ResourceResult, label: StepLabel) => {
     results[i] = result;
     states[i] = result.status;
+    scheduler.finished(i, result.status);
     if (result.status === 'done' && result.cloudId && steps[i]!.resource.action !== 'delete') applied.set(keyOf(steps[i]!.resource), result.cloudId);
     safely(options.onProgress, { type: result.status, result, ...label } as ApplyEvent);
   };
@@ -155,20 +157,26 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
   const placing = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   for (;;) {
-    const moves = nextMoves(before, states);
-    for (const { index, because } of moves.skip) {
+    for (const { index, because } of scheduler.takeSkips()) {
+      if (states[index] !== 'pending') continue;
       const dep = steps[because]!.resource;
       skip(index, `not attempted: ${dep.kind} ${dep.name} ${results[because]?.status === 'failed' ? 'failed' : 'was not applied'}`);
     }
     if (options.signal?.aborted) {
       states.forEach((state, i) => { if (state === 'pending') skip(i, 'not attempted: the apply was cancelled'); });
     } else {
-      for (const i of moves.run) {
-        if (inFlight.size >= parallelism) break;
+      const ready = scheduler.ready();
+      // started() takes the node out of `ready`, so the next one moves to position k.
+      for (let k = 0; k < ready.length && inFlight.size < parallelism;) {
+        const i = ready[k]!;
         const group = placementGroup[i];
-        if (group !== undefined && placing.has(group)) continue;
+        if (group !== undefined && placing.has(group)) {
+          k += 1;
+          continue;
+        }
         if (group !== undefined) placing.add(group);
         states[i] = 'running';
+        scheduler.started(i);
         const label = labelFor(i);
         safely(options.onProgress, { type: 'started', ...label });
         const task: Promise<void> = runStep(steps[i]!, envFor(label)).then((result) => {

@@ -49,6 +49,16 @@ export interface ScheduleNode {
 export function prerequisites(nodes: readonly ScheduleNode[]): number[][] {
   const index = new Map(nodes.map((node, i) => [node.key, i]));
   const before = nodes.map(() => new Set<number>());
+  // Who still refers to each key in the cloud and stays (not deleted, not new): rule (c) without a scan per delete.
+  const referrers = new Map<string, number[]>();
+  nodes.forEach((other, j) => {
+    if (other.action === 'delete' || other.action === 'create') return;
+    for (const key of other.refersInCloud) {
+      const list = referrers.get(key);
+      if (list) list.push(j);
+      else referrers.set(key, [j]);
+    }
+  });
   const edge = (first: number, then: number) => {
     if (first !== then && nodes[then]!.after === undefined) before[then]!.add(first);
   };
@@ -68,9 +78,7 @@ export function prerequisites(nodes: readonly ScheduleNode[]): number[][] {
       const j = index.get(key);
       if (j !== undefined && (nodes[j]!.action === 'delete' || nodes[j]!.action === 'replace')) edge(i, j);
     }
-    nodes.forEach((other, j) => {
-      if (other.action !== 'delete' && other.action !== 'create' && other.refersInCloud.includes(node.key)) edge(j, i);
-    });
+    for (const j of referrers.get(node.key) ?? []) edge(j, i);
   });
   return before.map((set) => [...set].sort((a, b) => a - b));
 }
@@ -85,29 +93,111 @@ export interface NextMoves {
 }
 
 /**
- * What may start now. A node whose prerequisite failed or was skipped is
- * skipped too, and so on down the graph, in one call.
+ * What may start, kept up to date as steps start and finish: each node
+ * counts its prerequisites not yet done, so a finish costs its dependents,
+ * not the whole plan (an apply of 10,000 servers asks after every step).
+ *
+ * Rules:
+ * - `ready()` lists the pending nodes whose prerequisites all succeeded, in
+ *   plan order; a node leaves it when `started`;
+ * - a node whose prerequisite failed or was skipped is skipped too, and so
+ *   on down the graph: `takeSkips()` hands each such node out once, with the
+ *   prerequisite that blocked it.
+ */
+export class StepScheduler {
+  private readonly states: NodeState[];
+  private readonly notDone: number[];
+  private readonly dependents: number[][];
+  /** Ready nodes in ascending plan order. */
+  private readonly readyNodes: number[] = [];
+  private readonly skips: Array<{ index: number; because: number }> = [];
+
+  constructor(private readonly before: readonly (readonly number[])[], states: readonly NodeState[]) {
+    this.states = [...states];
+    this.dependents = before.map(() => []);
+    before.forEach((prereqs, i) => { for (const j of prereqs) this.dependents[j]!.push(i); });
+    this.notDone = before.map((prereqs) => prereqs.filter((j) => this.states[j] !== 'done').length);
+    this.states.forEach((state, i) => {
+      if (state === 'failed' || state === 'skipped') this.blockDependents(i);
+    });
+    this.states.forEach((state, i) => {
+      if (state === 'pending' && this.notDone[i] === 0) this.readyNodes.push(i);
+    });
+  }
+
+  ready(): readonly number[] {
+    return this.readyNodes;
+  }
+
+  /** The nodes skipped since the last call, each once. */
+  takeSkips(): Array<{ readonly index: number; readonly because: number }> {
+    return this.skips.splice(0);
+  }
+
+  started(i: number): void {
+    this.states[i] = 'running';
+    const at = this.position(i);
+    if (this.readyNodes[at] === i) this.readyNodes.splice(at, 1);
+  }
+
+  finished(i: number, state: 'done' | 'failed' | 'skipped'): void {
+    const was = this.states[i];
+    this.states[i] = state;
+    if (was === 'pending') {
+      const at = this.position(i);
+      if (this.readyNodes[at] === i) this.readyNodes.splice(at, 1);
+    }
+    if (was === state) return;
+    if (state !== 'done') {
+      this.blockDependents(i);
+      return;
+    }
+    for (const d of this.dependents[i]!) {
+      this.notDone[d]! -= 1;
+      if (this.notDone[d] === 0 && this.states[d] === 'pending') this.readyNodes.splice(this.position(d), 0, d);
+    }
+  }
+
+  /** Skips every pending node below `i` (breadth first), each with the node that blocked it. */
+  private blockDependents(i: number): void {
+    const queue = [i];
+    while (queue.length > 0) {
+      const blocker = queue.shift()!;
+      for (const d of this.dependents[blocker]!) {
+        if (this.states[d] !== 'pending') continue;
+        const at = this.position(d);
+        if (this.readyNodes[at] === d) this.readyNodes.splice(at, 1);
+        this.states[d] = 'skipped';
+        this.skips.push({ index: d, because: blocker });
+        queue.push(d);
+      }
+    }
+  }
+
+  /** Where `i` is, or would go, in the ready list (binary search). */
+  private position(i: number): number {
+    let low = 0;
+    let high = this.readyNodes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.readyNodes[mid]! < i) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+/**
+ * What may start now, in one call: the skips (down the graph) and the
+ * runnable nodes of `states` (StepScheduler's rules).
  *
  * @example
  * nextMoves([[], [0], [1]], ['failed', 'pending', 'pending'])
  * // { run: [], skip: [{ index: 1, because: 0 }, { index: 2, because: 1 }] }
  */
 export function nextMoves(before: readonly (readonly number[])[], states: readonly NodeState[]): NextMoves {
-  const now = [...states];
-  const skip: Array<{ index: number; because: number }> = [];
-  for (let changed = true; changed;) {
-    changed = false;
-    now.forEach((state, i) => {
-      if (state !== 'pending') return;
-      const blocker = before[i]!.find((j) => now[j] === 'failed' || now[j] === 'skipped');
-      if (blocker === undefined) return;
-      now[i] = 'skipped';
-      skip.push({ index: i, because: blocker });
-      changed = true;
-    });
-  }
-  const run = now.flatMap((state, i) => (state === 'pending' && before[i]!.every((j) => now[j] === 'done') ? [i] : []));
-  return { run, skip };
+  const scheduler = new StepScheduler(before, states);
+  return { run: [...scheduler.ready()], skip: scheduler.takeSkips() };
 }
 
 /**

@@ -50,9 +50,14 @@ export class StateTable<T extends { id: string }> {
     return this.rows.get(id)?.row;
   }
 
-  /** Rows in insertion order (an updated row keeps its place). */
+  /**
+   * Rows in insertion order (an updated row keeps its place). The map is
+   * already in `seq` order: rows are loaded sorted, a new row takes the
+   * highest seq and goes last, and replacing a row keeps its place. So no
+   * sort: the journal is read after every step of a 10,000-step apply.
+   */
   all(): T[] {
-    return [...this.rows.values()].sort((a, b) => a.seq - b.seq).map((entry) => entry.row);
+    return [...this.rows.values()].map((entry) => entry.row);
   }
 
   /** Inserts or replaces the row with `row.id`. */

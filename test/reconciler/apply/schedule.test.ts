@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlanAction } from '../../../reconciler/plan/plan-model.ts';
-import { findCycle, nextMoves, prerequisites, type NodeState, type ScheduleNode } from '../../../reconciler/apply/schedule.ts';
+import { findCycle, nextMoves, prerequisites, StepScheduler, type NodeState, type ScheduleNode } from '../../../reconciler/apply/schedule.ts';
 
 function node(key: string, action: PlanAction, dependsOn: string[] = [], refersInCloud: string[] = []): ScheduleNode {
   return { key, action, dependsOn, refersInCloud };
@@ -116,4 +116,36 @@ describe('findCycle', () => {
   });
   it('none in a DAG', () => assert.deepEqual(findCycle([[], [0], [0, 1]], new Set([0, 1, 2])), []));
   it('ignores nodes that are not pending', () => assert.deepEqual(findCycle([[1], [0]], new Set([0])), []));
+});
+
+describe('StepScheduler', () => {
+  it('answers after every start and finish what nextMoves answers from scratch', () => {
+    // A seeded random plan: 60 nodes, each after up to 3 earlier ones; random outcomes.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const before = Array.from({ length: 60 }, (_, i) => [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * i)))].filter((j) => j < i).sort((a, b) => a - b));
+    const states: NodeState[] = before.map(() => 'pending');
+    const scheduler = new StepScheduler(before, states);
+    for (let guard = 0; guard < 1000; guard += 1) {
+      const expected = nextMoves(before, states);
+      const skipped = scheduler.takeSkips();
+      for (const { index } of skipped) states[index] = 'skipped';
+      assert.deepEqual(skipped.map((s) => s.index).sort((a, b) => a - b), expected.skip.map((s) => s.index).sort((a, b) => a - b));
+      assert.deepEqual([...scheduler.ready()], nextMoves(before, states).run);
+      const running = states.flatMap((s, i) => (s === 'running' ? [i] : []));
+      const ready = scheduler.ready();
+      if (ready.length === 0 && running.length === 0) break;
+      if (ready.length > 0 && (running.length === 0 || random() < 0.5)) {
+        const i = ready[Math.floor(random() * ready.length)]!;
+        states[i] = 'running';
+        scheduler.started(i);
+      } else {
+        const i = running[Math.floor(random() * running.length)]!;
+        states[i] = random() < 0.15 ? 'failed' : 'done';
+        scheduler.finished(i, states[i] as 'done' | 'failed');
+      }
+    }
+    assert.ok(states.every((s) => s === 'done' || s === 'failed' || s === 'skipped'), 'every node ended');
+    assert.ok(states.includes('skipped') && states.includes('failed'), 'the run met failures and skips');
+  });
 });

@@ -28,7 +28,7 @@ import { formatMicroversion, parseMicroversion, type VersionRange } from './micr
  *   the entry is dropped (`forget`) and openstack-client.ts says so.
  */
 
-/** One hour: see `DISCOVERY_CACHE_TTL_MS` in the README of this folder. */
+/** One hour; why, in this folder's README ("Discovery cache"). */
 export const DISCOVERY_CACHE_TTL_MS = 60 * 60_000;
 
 /** The variable that turns the cache off (any non-empty value), like NO_COLOR. */

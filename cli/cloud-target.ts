@@ -126,7 +126,8 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   if (named === EMBEDDED_CLOUD) return openEmbedded(options, 'named');
   try {
     const config = await loadCloudConfig({ ...locations, cloud: options.cloud });
-    const clients = await connect({ config, logger: options.logger, hooks: options.hooks });
+    // env and homeDir place the version-discovery cache (the user's, or a test's temp HOME).
+    const clients = await connect({ config, env: options.env, homeDir: locations.homeDir, logger: options.logger, hooks: options.hooks });
     const identity = { type: 'openstack' as const, name: config.name, authUrl: clients.cloud.auth.authUrl, projectId: clients.projectId };
     return { clients, cloudName: config.name, embedded: false, identity, close: () => clients.close() };
   } catch (error) {
@@ -171,7 +172,8 @@ async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default
       region_name: engine.config.region,
       interface: 'public',
     }, { kind: 'explicit' });
-    const clients = await connect({ config: settings, logger: options.logger, hooks: options.hooks });
+    // Its port changes every run: a cached version document would never be found again.
+    const clients = await connect({ config: settings, discoveryCache: false, logger: options.logger, hooks: options.hooks });
     options.log(how === 'default'
       ? 'novaform: no cloud configured; using the embedded engine (data in .novaform/engine)'
       : 'novaform: using the embedded engine (data in .novaform/engine)');

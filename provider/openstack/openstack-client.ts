@@ -1,16 +1,17 @@
 import { loadCloudConfig, type LoadCloudOptions } from './cloud-config.ts';
 import type { CloudConfig } from './cloud-settings.ts';
-import { CloudConfigError, EndpointNotFoundError } from './errors.ts';
+import { CloudConfigError, EndpointNotFoundError, MicroversionError, type OpenStackError } from './errors.ts';
 import { HttpClient, type HttpHooks } from './http-client.ts';
 import type { HttpLogger } from './http-log.ts';
 import { KeystoneSession } from './keystone-auth.ts';
-import { COMPUTE_POLICY, VOLUME_POLICY, negotiateMicroversion, type MicroversionPolicy, type NegotiatedVersion } from './microversion.ts';
+import { COMPUTE_POLICY, VOLUME_POLICY, negotiateMicroversion, type MicroversionPolicy, type NegotiatedVersion, type VersionRange } from './microversion.ts';
 import { isCancellation, raceContext, type OpContext } from './op-context.ts';
 import type { RetryOptions } from './retry-policy.ts';
 import { findEndpoint, type CatalogService, type ServiceKind } from './service-catalog.ts';
 import { ServiceClient } from './service-client.ts';
 import { createDispatcher } from './tls.ts';
-import { discoverVersionRange } from './version-discovery.ts';
+import { discoverVersionRange, versionDocumentUrl } from './version-discovery.ts';
+import { DiscoveryCache } from './discovery-cache.ts';
 
 export interface ConnectOptions extends LoadCloudOptions {
   /** Use this configuration instead of loading one. */
@@ -25,6 +26,14 @@ export interface ConnectOptions extends LoadCloudOptions {
   /** Narrow or widen the microversion policies (tests; a handler pinned to a version). */
   computePolicy?: MicroversionPolicy;
   volumePolicy?: MicroversionPolicy;
+  /**
+   * Version discovery cached on disk across processes (discovery-cache.ts),
+   * in `$XDG_CACHE_HOME/novaform` or `<homeDir>/.cache/novaform`, read from
+   * this object's `env` and `homeDir` (LoadCloudOptions; default the real
+   * process's), also when `config` is given. `false`, or NOVAFORM_NO_CACHE
+   * set in `env`, turns it off. `ttlMs` and `now` are for tests.
+   */
+  discoveryCache?: false | { ttlMs?: number; now?: () => number };
   /**
    * Bounds connecting (authentication, version discovery): its end rejects
    * `connect` with a cancellation and frees the pool. It is not bound to the
@@ -74,6 +83,62 @@ function imageBase(url: string): string {
   return /\/v2(\.\d+)?$/.test(trimmed) ? trimmed : `${trimmed}/v2`;
 }
 
+interface DiscoveredVersion {
+  version: NegotiatedVersion;
+  /** Set when the range came from the disk cache: what a 406 turns into. */
+  notAcceptable?: (error: OpenStackError, sent: string) => Promise<Error>;
+}
+
+interface DiscoverInput {
+  http: HttpClient;
+  cache: DiscoveryCache | undefined;
+  url: string;
+  major: number;
+  policy: MicroversionPolicy;
+  projectId: string;
+  ctx: OpContext | undefined;
+  token: string;
+}
+
+/**
+ * The negotiated version of one service: from the cached range when the
+ * cache has a fresh one, else from the cloud (then cached, but only once
+ * negotiation succeeded, so a cloud that is too old is asked again next
+ * time instead of being refused from the cache for an hour).
+ *
+ * A 406 to a version negotiated from the cache means the cloud changed
+ * within the TTL (downgraded). The request was refused before acting (Nova
+ * and Cinder check the version before dispatching), but re-negotiating in
+ * the middle of a run would change the version under handlers that already
+ * chose request shapes with `atLeast`, so the entry is dropped and the run
+ * stops with one line asking to run again; the next run rediscovers.
+ */
+async function discoverVersion(input: DiscoverInput): Promise<DiscoveredVersion> {
+  const { cache, major, policy } = input;
+  const key = versionDocumentUrl(input.url, input.projectId);
+  const cached = await cache?.get(key, major);
+  if (cached) {
+    try {
+      const version = negotiateMicroversion(policy, cached);
+      return {
+        version,
+        notAcceptable: async (error, sent) => {
+          await cache!.forget(key, major);
+          return new MicroversionError(`the cloud no longer accepts ${policy.service} microversion ${sent}, which novaform negotiated from its version `
+            + `document cached in ${cache!.path} (the cloud changed within the hour); the request was refused before acting and the cached entry is `
+            + 'dropped: run the command again', { cause: error });
+        },
+      };
+    } catch {
+      // A cached range novaform cannot use: ask the cloud, which has the last word.
+    }
+  }
+  const range: VersionRange = await discoverVersionRange(input.http, input.url, major, input.projectId, input.ctx, input.token);
+  const version = negotiateMicroversion(policy, range);
+  await cache?.put(key, major, range);
+  return { version };
+}
+
 /**
  * Connects to the configured cloud: loads clouds.yaml / OS_* (see
  * cloud-config.ts), authenticates against Keystone v3, finds the endpoints
@@ -101,23 +166,28 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
     const projectId = access.projectId;
     const endpoint = (service: ServiceKind) => lookup(access.catalog, config, service, projectId);
 
+    const cache = options.discoveryCache === false ? undefined
+      : DiscoveryCache.open({ env: options.env, homeDir: options.homeDir, ...options.discoveryCache });
+    const discover = (url: string, major: number, policy: MicroversionPolicy) =>
+      discoverVersion({ http, cache, url, major, policy, projectId, ctx: options.ctx, token: access.token });
+
     const compute = endpoint('compute');
     if (!compute.url) throw compute.missing!;
-    const computeVersion = negotiateMicroversion(options.computePolicy ?? COMPUTE_POLICY, await discoverVersionRange(http, compute.url, 2, projectId, options.ctx));
+    const computeFound = await discover(compute.url, 2, options.computePolicy ?? COMPUTE_POLICY);
     const volume = endpoint('volume');
-    const volumeVersion = volume.url
-      ? negotiateMicroversion(options.volumePolicy ?? VOLUME_POLICY, await discoverVersionRange(http, volume.url, 3, projectId, options.ctx))
-      : undefined;
+    const volumeFound = volume.url ? await discover(volume.url, 3, options.volumePolicy ?? VOLUME_POLICY) : undefined;
+    const computeVersion = computeFound.version;
+    const volumeVersion = volumeFound?.version;
     const image = endpoint('image');
     const identity = endpoint('identity');
     const identityUrl = identity.url && /\/v3\/?$/.test(identity.url) ? identity.url
       : options.ctx ? await raceContext(session.identityEndpoint(), options.ctx) : await session.identityEndpoint();
 
-    const client = (service: string, found: { url?: string; missing?: EndpointNotFoundError }, version?: NegotiatedVersion) =>
-      new ServiceClient({ service, http, auth: session, endpoint: found.url, missing: found.missing, version });
+    const client = (service: string, found: { url?: string; missing?: EndpointNotFoundError }, discovered?: DiscoveredVersion) =>
+      new ServiceClient({ service, http, auth: session, endpoint: found.url, missing: found.missing, version: discovered?.version, notAcceptable: discovered?.notAcceptable });
     return {
-      compute: client('compute', compute, computeVersion),
-      volume: client('volume', volume, volumeVersion),
+      compute: client('compute', compute, computeFound),
+      volume: client('volume', volume, volumeFound),
       image: client('image', { url: image.url && imageBase(image.url), missing: image.missing }),
       identity: client('identity', { url: identityUrl }),
       computeVersion,

@@ -17,6 +17,21 @@ export interface Collection<T = any> {
   nextKey?: string;
   /** Turns a raw item into the listed value (Nova wraps each keypair as `{"keypair": {...}}`). */
   unwrap?: (item: any) => T;
+  /**
+   * A total the cloud can put on every page (Cinder from 3.45: `with_count=true`
+   * adds `count`, the number of items matching the filters, whatever the
+   * marker), asked for when the client's negotiated version is at least
+   * `since`. It lets the listing stop after a full last page instead of
+   * fetching the empty page its next link leads to.
+   */
+  count?: { key: string; query: Record<string, QueryValue>; since: readonly [major: number, minor: number] };
+  /**
+   * `limit` sent when the caller gives no page size. Glance's default page is
+   * 25 (`limit_param_default`) while it accepts up to `api_limit_max` (1000)
+   * and trims a larger limit to that, so asking for 1000 costs no error and
+   * 40 times fewer pages.
+   */
+  defaultPageSize?: number;
 }
 
 /** One listing per kind novaform manages. */
@@ -24,16 +39,24 @@ export const SERVERS: Collection = { path: '/servers/detail', itemsKey: 'servers
 export const FLAVORS: Collection = { path: '/flavors/detail', itemsKey: 'flavors', linksKey: 'flavors_links' };
 /** Paged from 2.35 on, which novaform's minimum (2.53) guarantees. */
 export const KEYPAIRS: Collection = { path: '/os-keypairs', itemsKey: 'keypairs', linksKey: 'keypairs_links', unwrap: (item) => item.keypair ?? item };
-export const VOLUMES: Collection = { path: '/volumes/detail', itemsKey: 'volumes', linksKey: 'volumes_links' };
-/** Relative to the image client, whose base already ends in /v2. */
-export const IMAGES: Collection = { path: '/images', itemsKey: 'images', nextKey: 'next' };
+/** Counted from 3.45 (Cinder's SUPPORT_COUNT_INFO); before it `with_count` would be taken for a filter. */
+export const VOLUMES: Collection = {
+  path: '/volumes/detail', itemsKey: 'volumes', linksKey: 'volumes_links', count: { key: 'count', query: { with_count: 'true' }, since: [3, 45] },
+};
+/**
+ * Relative to the image client, whose base already ends in /v2. Glance has
+ * no count, and its `next` follows every page the database filled even when
+ * policy hid some of its images, so a short page does not mean the end
+ * either: the empty last page stays when the total is a multiple of the page.
+ */
+export const IMAGES: Collection = { path: '/images', itemsKey: 'images', nextKey: 'next', defaultPageSize: 1000 };
 /** Aggregates are not paged by Nova: one page holds them all. */
 export const AGGREGATES: Collection = { path: '/os-aggregates', itemsKey: 'aggregates' };
 
 export interface ListOptions {
   /** Filters and sort keys, passed on every page. */
   query?: Record<string, QueryValue>;
-  /** `limit` per page; the cloud's own maximum (Nova: 1000) when unset. */
+  /** `limit` per page; when unset, the collection's `defaultPageSize`, else the cloud's own maximum (Nova, Cinder: 1000). */
   pageSize?: number;
   /** Cancel signal and deadline for every page request (else the client's bound context). */
   ctx?: OpContext;
@@ -67,12 +90,27 @@ export function followNext(currentUrl: string, href: string): string {
 /**
  * Every item of a collection, fetching pages lazily as the caller iterates.
  *
+ * Nova, Cinder and Glance put a next link on every full page, so a listing
+ * whose total is a multiple of the page size ends with an empty page. With
+ * a `count` (Cinder 3.45+) the listing stops once it has yielded as many
+ * items as the count, provided every page reported the same count: a count
+ * that moved means the collection changed during the listing, and then the
+ * next links are followed to the end as without one (an item deleted after
+ * it was seen would otherwise hide one not yet seen). Nova has no count and
+ * its `limit` is capped at `max_limit`, so its empty page stays: at most one
+ * extra call per listing, only when the total is a multiple of the page.
+ *
  * @example
  * for await (const flavor of paginate(clients.compute, FLAVORS, { pageSize: 100 })) console.log(flavor.name);
  */
 export async function* paginate<T>(client: ServiceClient, collection: Collection<T>, options: ListOptions = {}): AsyncGenerator<T> {
-  const query = { ...options.query, ...(options.pageSize !== undefined ? { limit: options.pageSize } : {}) };
+  const pageSize = options.pageSize ?? collection.defaultPageSize;
+  const counted = collection.count !== undefined && client.atLeast(...collection.count.since) ? collection.count : undefined;
+  const query = { ...options.query, ...counted?.query, ...(pageSize !== undefined ? { limit: pageSize } : {}) };
   let url: string | undefined = client.url(collection.path, query);
+  let yielded = 0;
+  let firstCount: number | undefined;
+  let countStable = true;
   const seenUrls = new Set<string>();
   // Real Nova pages unstably while servers are still build requests (not yet
   // in a cell): an item may appear on two pages and a next link may repeat.
@@ -93,11 +131,19 @@ export async function* paginate<T>(client: ServiceClient, collection: Collection
         if (seenIds.has(String(id))) continue;
         seenIds.add(String(id));
       }
+      yielded++;
       yield item;
     }
     const href: string | undefined = items.length > 0 ? nextHref(body, collection) : undefined;
     url = href === undefined ? undefined : followNext(url, href);
     if (url !== undefined && seenUrls.has(url)) url = undefined;
+    if (counted) {
+      const count = body[counted.key];
+      if (typeof count !== 'number') countStable = false;
+      else if (firstCount === undefined) firstCount = count;
+      else if (count !== firstCount) countStable = false;
+      if (countStable && firstCount !== undefined && yielded >= firstCount) url = undefined;
+    }
   }
 }
 

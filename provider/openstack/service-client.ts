@@ -33,6 +33,12 @@ export interface ServiceClientInit {
   endpoint: string | undefined;
   missing?: EndpointNotFoundError;
   version?: NegotiatedVersion;
+  /**
+   * What a 406 Not Acceptable becomes (the error thrown instead), given the
+   * cloud's error and the microversion sent. openstack-client.ts sets it when
+   * the version was negotiated from the discovery cache.
+   */
+  notAcceptable?: (error: OpenStackError, sent: string) => Promise<Error>;
 }
 
 /** Appends a query string; arrays repeat the key (`?tag=a&tag=b`), undefined/null are left out. */
@@ -122,14 +128,22 @@ export class ServiceClient {
       service: this.init.service, method, url, json: body, body: options.rawBody, headers: { ...headers, 'X-Auth-Token': token },
       idempotent: options.idempotent, timeoutMs: options.timeoutMs, ctx,
     });
-    const token = await this.token(ctx, method, url);
     try {
-      return await send(token);
+      const token = await this.token(ctx, method, url);
+      try {
+        return await send(token);
+      } catch (error) {
+        if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
+        // Expired or revoked: authenticate again, once (keystoneauth does the same).
+        this.init.auth.invalidate(token);
+        return await send(await this.token(ctx, method, url));
+      }
     } catch (error) {
-      if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
-      // Expired or revoked: authenticate again, once (keystoneauth does the same).
-      this.init.auth.invalidate(token);
-      return send(await this.token(ctx, method, url));
+      const sent = headers['OpenStack-API-Version'];
+      if (error instanceof OpenStackError && error.status === 406 && sent && this.init.notAcceptable) {
+        throw await this.init.notAcceptable(error, sent.split(' ').pop()!);
+      }
+      throw error;
     }
   }
 

@@ -47,18 +47,38 @@ function versionUrls(endpoint: string, projectId: string | undefined): string[] 
 }
 
 /**
+ * The URL whose version document describes `endpoint` (the first one
+ * `discoverVersionRange` asks): the key of the discovery cache.
+ *
+ * @example
+ * versionDocumentUrl('http://c/volume/v3/p1', 'p1')  // 'http://c/volume/v3/'
+ */
+export function versionDocumentUrl(endpoint: string, projectId?: string): string {
+  return versionUrls(endpoint, projectId)[0]!;
+}
+
+/**
  * Reads the cloud's microversion range for a service: first the endpoint's
  * own version document (Nova's `GET /v2.1/` answers `{"version": {...}}`),
  * then the service root's version list (`GET /`, often 300 Multiple Choices).
  *
+ * `token`, when given, goes with every discovery request. Real Cinder serves
+ * `/v3/` behind keystonemiddleware (Zed's api-paste.ini puts `authtoken` in
+ * front of the whole `/v3` app), so without a token it answers 401 and
+ * keystoneauth then asks again with one (`get_version_data`): two calls.
+ * Sending the token we already hold makes it one. Nova's version documents
+ * are public and ignore it. The URLs are on the endpoint's own origin, so
+ * the token does not leave the cloud.
+ *
  * @example
  * await discoverVersionRange(http, 'http://127.0.0.1:8774/v2.1', 2)  // { min: 2.1, max: 2.93 }
  */
-export async function discoverVersionRange(http: HttpClient, endpoint: string, major: number, projectId?: string, ctx?: OpContext): Promise<VersionRange> {
+export async function discoverVersionRange(http: HttpClient, endpoint: string, major: number, projectId?: string, ctx?: OpContext, token?: string): Promise<VersionRange> {
   const problems: string[] = [];
+  const headers = token === undefined ? undefined : { 'X-Auth-Token': token };
   for (const url of versionUrls(endpoint, projectId)) {
     try {
-      const response = await http.request({ method: 'GET', url, ctx });
+      const response = await http.request({ method: 'GET', url, ctx, headers });
       const range = rangeFromVersionDocument(response.body, major);
       if (range) return range;
       problems.push(`${url}: no v${major} entry`);

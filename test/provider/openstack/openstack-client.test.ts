@@ -82,7 +82,7 @@ describe('connect', () => {
 
   it('accepts a config loaded beforehand', async () => {
     const config = await loadCloudConfig({ ...tree.locations(), cloud: 'novaform-engine' });
-    const clients = await connect({ config });
+    const clients = await connect({ config, ...tree.locations() });
     try {
       assert.equal((await rawIds(cloud.admin)).projectId, clients.projectId);
     } finally {

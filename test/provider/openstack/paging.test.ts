@@ -5,6 +5,7 @@ import { connect, type Clients } from '../../../provider/openstack/openstack-cli
 import { FLAVORS, IMAGES, KEYPAIRS, SERVERS, VOLUMES, followNext, listAll, paginate } from '../../../provider/openstack/paging.ts';
 import { HttpClient } from '../../../provider/openstack/http-client.ts';
 import { ServiceClient } from '../../../provider/openstack/service-client.ts';
+import { negotiateMicroversion, VOLUME_POLICY } from '../../../provider/openstack/microversion.ts';
 import { fakeServer, sendJson } from './helpers.ts';
 
 /** Skip reason for tests that need a fake server, when NOVAFORM_TEST_CLOUD points at a real cloud. */
@@ -32,7 +33,8 @@ describe('paging against the test cloud', () => {
   before(async () => {
     cloud = await openTestCloud({ name: 'paging' });
     // The admin's cloud, again, with a logger that shows every page fetched.
-    clients = await connect({ config: cloud.admin.cloud, logger: { debug: (line) => lines.push(line) } });
+    // Not the real home: the discovery cache goes nowhere.
+    clients = await connect({ config: cloud.admin.cloud, homeDir: '/nonexistent', env: {}, logger: { debug: (line) => lines.push(line) } });
   });
   after(async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -81,8 +83,8 @@ describe('paging against the test cloud', () => {
     assert.equal(pageRequests(mark, '/os-keypairs').length, pagesFor(all.length, 2));
   });
 
-  it('volumes: follows volumes_links', async () => {
-    const wanted = ['vol-a', 'vol-b', 'vol-c'].map((n) => `${cloud.prefix}-${n}`);
+  it('volumes: follows volumes_links, and from 3.45 stops at the count instead of fetching an empty page', async () => {
+    const wanted = ['vol-a', 'vol-b', 'vol-c', 'vol-d'].map((n) => `${cloud.prefix}-${n}`);
     for (const name of wanted) {
       const id = (await clients.volume.post('/volumes', { volume: { name, size: 1 } })).body.volume.id as string;
       cleanup.push(async () => {
@@ -95,11 +97,27 @@ describe('paging against the test cloud', () => {
         await clients.volume.delete(`/volumes/${id}`);
       });
     }
-    const mark = lines.length;
+    let mark = lines.length;
     const all = (await listAll(clients.volume, VOLUMES, { pageSize: 2 })).map((v) => v.name);
     assert.deepEqual(all.filter(mine).sort(), wanted);
-    if (cloud.engine) assert.equal(all.length, 3);
-    assert.equal(pageRequests(mark, '/volumes/detail').length, pagesFor(all.length, 2));
+    if (cloud.engine) assert.equal(all.length, 4);
+    assert.ok(clients.volume.atLeast(3, 45), 'both the engine and Zed negotiate 3.70');
+    const counted = pageRequests(mark, '/volumes/detail');
+    assert.equal(counted.length, Math.ceil(all.length / 2), 'full pages only, no empty one');
+    assert.ok(counted.every((u) => u.includes('with_count=true')), counted.join(' '));
+
+    // Below 3.45 `with_count` would be a filter: not sent, and the empty page is fetched.
+    const old = await connect({ config: cloud.admin.cloud, homeDir: '/nonexistent', env: {}, logger: { debug: (line) => lines.push(line) },
+      volumePolicy: { service: 'volume', minimum: '3.0', wanted: '3.44' } });
+    try {
+      mark = lines.length;
+      assert.equal((await listAll(old.volume, VOLUMES, { pageSize: 2 })).length, all.length);
+      const uncounted = pageRequests(mark, '/volumes/detail');
+      assert.equal(uncounted.length, pagesFor(all.length, 2));
+      assert.ok(uncounted.every((u) => !u.includes('with_count')), uncounted.join(' '));
+    } finally {
+      await old.close();
+    }
   });
 
   it('images: follows Glance\'s relative `next`', async () => {
@@ -168,6 +186,37 @@ describe('paging: links the client does not trust', () => {
       const items = await listAll(client, FLAVORS);
       assert.deepEqual(items.map((f: any) => f.id), ['c', 'b', 'a']);
       assert.equal(server.requests.length, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a count that moves between pages (the collection changed) is not trusted: the next links are followed to the end', { skip: engineOnly('a fake server, not a cloud') }, async () => {
+    const pages = [
+      { volumes: [{ id: 'd' }, { id: 'c' }], count: 4, volumes_links: [{ rel: 'next', href: '/volume/v3/p1/volumes/detail?with_count=true&marker=c' }] },
+      // One volume seen on the first page was deleted meanwhile: the count drops, yet 'a' is still unseen.
+      { volumes: [{ id: 'b' }, { id: 'x' }], count: 3, volumes_links: [{ rel: 'next', href: '/volume/v3/p1/volumes/detail?with_count=true&marker=x' }] },
+      { volumes: [{ id: 'a' }], count: 3 },
+    ];
+    const server = await fakeServer((_req, res, _body, index) => sendJson(res, 200, pages[index]));
+    try {
+      const version = negotiateMicroversion(VOLUME_POLICY, { min: { major: 3, minor: 0 }, max: { major: 3, minor: 70 } });
+      const client = new ServiceClient({ service: 'volume', http: new HttpClient(), auth: { token: async () => 't', invalidate: () => undefined }, endpoint: `${server.url}/volume/v3/p1`, version });
+      assert.deepEqual((await listAll(client, VOLUMES)).map((v: any) => v.id), ['d', 'c', 'b', 'x', 'a']);
+      assert.equal(server.requests.length, 3);
+      assert.match(server.requests[0]!.url, /with_count=true/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('Glance: asks for pages of 1000 (its api_limit_max) unless told otherwise', { skip: engineOnly('a fake server, not a cloud') }, async () => {
+    const server = await fakeServer((_req, res) => sendJson(res, 200, { images: [{ id: 'i1' }] }));
+    try {
+      const client = new ServiceClient({ service: 'image', http: new HttpClient(), auth: { token: async () => 't', invalidate: () => undefined }, endpoint: `${server.url}/image/v2` });
+      await listAll(client, IMAGES);
+      await listAll(client, IMAGES, { pageSize: 5 });
+      assert.deepEqual(server.requests.map((r) => r.url), ['/image/v2/images?limit=1000', '/image/v2/images?limit=5']);
     } finally {
       await server.close();
     }

@@ -135,6 +135,11 @@ export interface PassStatus {
   readonly durationMs?: number;
   readonly changed: number;
   readonly failed: number;
+  /**
+   * True when the pass found the cloud, the manifests and the state as the
+   * last quiet pass left them, so it built no plan (nothing to do).
+   */
+  readonly unchanged?: boolean;
 }
 
 export interface ControllerStatus {

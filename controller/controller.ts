@@ -145,6 +145,12 @@ export class Controller {
   private url: string | undefined;
   /** What queued the next pass, for its metrics label and events. */
   private lastTrigger = 'start';
+  /**
+   * The plan-inputs digest of the last whole-stack pass that found nothing
+   * to do (every step a noop, every resource Ready): a resync whose inputs
+   * are the same has nothing to do either, and skips building the plan.
+   */
+  private quietInputs: string | undefined;
   private reloading: Promise<boolean> = Promise.resolve(true);
   private readonly now: () => Date;
 
@@ -410,7 +416,7 @@ export class Controller {
   }
 
   /** Plans the desired state; documents the cloud or the planner refuses are set aside (their keys stall) and the rest is planned again. */
-  private async planAround(desired: DesiredState, session: StackSession): Promise<{ executable: ExecutablePlan; refused: Map<string, string> }> {
+  private async planAround(desired: DesiredState, session: StackSession, previous?: string): Promise<{ executable?: ExecutablePlan; refused: Map<string, string>; inputs?: string }> {
     const refused = new Map<string, string>();
     let documents = desired.loaded.manifests;
     // --no-prune still plans the deletes of what no manifest declares, so that decide() holds them and
@@ -421,13 +427,13 @@ export class Controller {
     for (let round = 0; ; round++) {
       try {
         const names = new Set(documents.map((m) => keyOf({ kind: m.kind, name: m.metadata.name })));
-        const executable = await session.plan({
+        const { executable, inputs } = await session.planUnlessUnchanged({
           documents,
           unresolvedRefs: desired.loaded.unresolvedRefs.filter((r) => names.has(keyOf(r.from))),
           // Set-aside documents are still desired: pruning them (or anything) while some are refused is never right.
           prune: (this.options.prune || reportKept) && refused.size === 0,
-        });
-        return { executable, refused };
+        }, refused.size === 0 ? previous : undefined);
+        return { executable, refused, ...(inputs !== undefined ? { inputs } : {}) };
       } catch (error) {
         if (reportKept && error instanceof PlanError) { reportKept = false; continue; }
         if (!(error instanceof PlanError) || round >= 8) throw error;
@@ -453,12 +459,16 @@ export class Controller {
     let changed = 0;
     let failed = 0;
     const revision = this.desiredRevision;
+    let quietCandidate: string | undefined;
+    let unchanged = false;
     try {
       const desired = this.desired;
       if (!desired) return;
       let planned: Awaited<ReturnType<Controller['planAround']>>;
+      const previous = this.quietInputs;
+      this.quietInputs = undefined;
       try {
-        planned = await this.planAround(desired, session);
+        planned = await this.planAround(desired, session, keys.includes(ALL) && trigger === 'resync' ? previous : undefined);
       } catch (error) {
         ok = false;
         const message = error instanceof Error ? error.message : String(error);
@@ -467,7 +477,14 @@ export class Controller {
         return;
       }
       if (keys.includes(ALL)) this.queue.forget(ALL);
+      if (!planned.executable) {
+        // The inputs of the last quiet pass: still nothing to do.
+        this.quietInputs = previous;
+        unchanged = true;
+        return;
+      }
       const { executable, refused } = planned;
+      quietCandidate = keys.includes(ALL) && refused.size === 0 && executable.steps.every((s) => s.resource.action === 'noop') ? planned.inputs : undefined;
       const steps = executable.steps;
       if (keys.includes(ALL)) {
         for (const step of steps) {
@@ -537,11 +554,12 @@ export class Controller {
       for (const key of claimed) this.queue.done(key);
       if (keys.includes(ALL)) this.queue.done(ALL);
       const finishedAt = this.now();
-      this.lastPass = { trigger, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), changed, failed };
+      this.lastPass = { trigger, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), changed, failed, ...(unchanged ? { unchanged } : {}) };
       this.passesDone += 1;
       ended?.(ok ? 'ok' : 'failed');
       await recorded?.(ok ? 'ok' : 'failed');
       if (this.git && revision) this.noteRevision(revision, ok, failed);
+      if (quietCandidate !== undefined && ok && changed === 0 && [...this.tracked.values()].every((t) => t.phase === 'Ready')) this.quietInputs = quietCandidate;
       const summary = `pass (${trigger}) done in ${this.lastPass.durationMs} ms: ${changed} changed, ${failed} failed`;
       // A quiet resync every few minutes is not news: only passes that did or failed something are events.
       if (changed > 0 || !ok) await this.event(ok ? 'info' : 'warn', 'PassFinished', summary);

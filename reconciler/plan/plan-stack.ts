@@ -3,6 +3,7 @@ import { buildPlan, type BuildPlanInput } from './build-plan.ts';
 import type { ExecutablePlan } from './executable-plan.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { ownedInCloud } from './match-observed.ts';
+import { planInputsDigest } from './plan-inputs.ts';
 import { completeManaged, readCloud, type CloudSnapshot } from './read-cloud.ts';
 
 export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'computeAtLeast'> {
@@ -23,10 +24,30 @@ export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'compu
  * process.stdout.write(renderPlan(executable.plan));
  */
 export async function planStack(input: PlanStackInput): Promise<ExecutablePlan> {
+  return buildFrom(input, await readStackCloud(input.clients, input.documents, input.state, input.stack));
+}
+
+function buildFrom(input: PlanStackInput, snapshot: CloudSnapshot): ExecutablePlan {
   const { clients } = input;
-  const snapshot = await readStackCloud(clients, input.documents, input.state, input.stack);
-  const built = buildPlan({ ...input, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
-  return { ...built, clients };
+  return { ...buildPlan({ ...input, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) }), clients };
+}
+
+/**
+ * `planStack`, unless the inputs are those of the plan whose digest is
+ * `previous` (plan-inputs.ts): then the cloud is read (the one listing per
+ * kind a pass costs) but no plan is built, and `executable` is undefined.
+ * `inputs` is the digest of this call's inputs, for the next call
+ * (undefined when they depend on the clock).
+ *
+ * @example
+ * const first = await planStackUnlessUnchanged(input, undefined);   // { inputs: 'sha256:…', executable }
+ * const again = await planStackUnlessUnchanged(input, first.inputs); // { inputs: 'sha256:…' } when nothing moved
+ */
+export async function planStackUnlessUnchanged(input: PlanStackInput, previous: string | undefined): Promise<{ inputs?: string; executable?: ExecutablePlan }> {
+  const snapshot = await readStackCloud(input.clients, input.documents, input.state, input.stack);
+  const inputs = planInputsDigest({ ...input, snapshot }, input.clients.computeVersion.toString());
+  if (inputs !== undefined && inputs === previous) return { inputs };
+  return { ...(inputs !== undefined ? { inputs } : {}), executable: buildFrom(input, snapshot) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { destroyStack, planDestroy, type DestroyResult, type PlanDestroyInput } 
 import { detectDrift, type DetectDriftInput } from '../drift/detect-drift.ts';
 import type { DriftReport } from '../drift/drift-model.ts';
 import type { ExecutablePlan } from '../plan/executable-plan.ts';
-import { planStack, type PlanStackInput } from '../plan/plan-stack.ts';
+import { planStack, planStackUnlessUnchanged, type PlanStackInput } from '../plan/plan-stack.ts';
 import { preflightQuota, type QuotaPreflight } from '../quota-preflight.ts';
 import { keyDriftDigests, keyPlanDigests } from '../state/keyed-reports.ts';
 import { checkBinding, identityOf, sameCloud, type CloudIdentity } from '../state/cloud-binding.ts';
@@ -87,6 +87,12 @@ export interface StackSession {
   readonly records: SessionRecords;
   /** Plans the stack against the manifests. Reads only. */
   plan(input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune' | 'replace'>): Promise<ExecutablePlan>;
+  /**
+   * `plan`, unless its inputs are those of the plan whose digest is
+   * `previous`: then only the cloud is read and `executable` is undefined
+   * (plan-stack.ts `planStackUnlessUnchanged`). Reads only.
+   */
+  planUnlessUnchanged(input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'prune'>, previous: string | undefined): Promise<{ inputs?: string; executable?: ExecutablePlan }>;
   /** The plan that deletes what the stack owns, keeping `retain`. Reads only. */
   planDestroy(input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): Promise<ExecutablePlan>;
   /** Compares the cloud with the manifests. Reads only; `includeUnmanaged` reads the other stacks' records too. */
@@ -196,6 +202,9 @@ function sessionOf(opened: Opened): StackSession {
   // Secret digests in plans and drift reports are keyed per stack (state/digest-key.ts); read or made once per session.
   let key: Promise<Buffer> | undefined;
   const digestKey = () => (key ??= opened.backend.digestKey(stack));
+  const planInput = (input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune' | 'replace'>): PlanStackInput => ({
+    ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}),
+  });
   const destroyInput = (input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): PlanDestroyInput => ({
     clients: target.clients, stack, state: records, cloudName: target.cloudName, ...input,
   });
@@ -204,8 +213,12 @@ function sessionOf(opened: Opened): StackSession {
     ...(opened.boundTo ? { boundTo: opened.boundTo } : {}),
     async plan(input) {
       usable();
-      const executable = await planStack({ ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}) });
-      return keyPlanDigests(executable, digestKey);
+      return keyPlanDigests(await planStack(planInput(input)), digestKey);
+    },
+    async planUnlessUnchanged(input, previous) {
+      usable();
+      const planned = await planStackUnlessUnchanged(planInput(input), previous);
+      return planned.executable ? { ...planned, executable: await keyPlanDigests(planned.executable, digestKey) } : planned;
     },
     async planDestroy(input) {
       usable();

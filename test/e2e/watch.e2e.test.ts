@@ -77,6 +77,15 @@ describe('novaform watch keeps the cloud matching the manifests', { timeout: 600
     await watch.until('the server Ready again', (s) => resourceOf(s, `Server/${p}-web`)?.phase === 'Ready');
   });
 
+  it('a resync that finds nothing changed builds no plan, and one that finds a change behind its back fixes it', async () => {
+    // Passes after a quiet one, with the same cloud, manifests and state, say so on /status.
+    await watch.until('a resync that built no plan', (s) => s.lastPass?.trigger === 'resync' && s.lastPass.unchanged === true);
+    const web = (await webServer())!;
+    await cloud.admin.compute.post(`/servers/${web.id}/metadata`, { metadata: { tier: 'db' } });
+    await eventually(async () => ((await webServer())?.metadata.tier === 'web' ? true : undefined), 60_000, 250);
+    await watch.until('quiet again', (s) => s.lastPass?.unchanged === true && resourceOf(s, `Server/${p}-web`)?.phase === 'Ready');
+  });
+
   it('recreates a server deleted behind its back at the next resync', async () => {
     const before = (await webServer())!;
     await cloud.admin.compute.delete(`/servers/${before.id}`);

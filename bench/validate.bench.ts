@@ -2,10 +2,11 @@
  * Load + validate throughput of the manifest loader: generates DOCUMENTS
  * manifests (default 10,000; a realistic mix of every kind, with references
  * between them) across files of 50 documents, then times `loadManifests`
- * and reports peak RSS. Not a test: run with `npm run bench`.
+ * and reports peak RSS, in this process (no CLI start-up: the scale
+ * bench measures `novaform validate` as a whole). Not a test.
  *
- *   npm run bench                 # 10,000 documents
- *   npm run bench -- 50000        # another size
+ *   npm run bench:loader              # 10,000 documents
+ *   npm run bench:loader -- 50000     # another size
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

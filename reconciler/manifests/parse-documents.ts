@@ -1,10 +1,14 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
-import { documentLocation, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
+import type { Locator } from './convert-sizes.ts';
+import { fastLocate, parseFastYaml, type FastDocument } from './yaml-fast-path.ts';
+import { documentLocation, locateNode, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
 
 /**
  * Multi-document YAML (and JSON, which YAML 1.2 contains) with positions.
+ * A file in the plain subset `yaml-fast-path.ts` reads is read by it (the
+ * same values and places, no syntax tree); any other file by `yaml`.
  * Each document is checked for syntax errors, duplicate mapping keys and
  * alias expansion (a "billion laughs" file is refused, not expanded).
  * Nesting deeper than MAX_NESTING is refused with its place, before any
@@ -17,10 +21,11 @@ export const MAX_NESTING = 100;
 export interface ParsedDocument {
   /** Position in the file's stream of documents (empty ones included). */
   readonly index: number;
-  readonly source: YamlDocumentSource;
   /** The document as plain data. */
   readonly value: unknown;
   readonly location: SourceLocation;
+  /** The place of a path in this document, while it is being checked. */
+  readonly locate: Locator;
 }
 
 export interface ParseResult {
@@ -37,6 +42,8 @@ export interface ParseResult {
  * parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100).documents.length // 2
  */
 export function parseDocuments(file: string, text: string, maxAliasCount: number): ParseResult {
+  const fast = parseFastYaml(text);
+  if (fast) return { documents: fast.documents.map((document) => fastDocument(file, fast.lineCounter, document)), diagnostics: [] };
   const { docs, lineCounter } = parseYamlStream(text);
   const documents: ParsedDocument[] = [];
   const diagnostics: ManifestDiagnostic[] = [];
@@ -48,7 +55,8 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
     diagnostics.push(...problems);
     if (problems.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     try {
-      documents.push({ index, source, value: doc.toJS({ maxAliasCount }), location: documentLocation(source) });
+      const locate: Locator = (path, target) => locateNode(source, path, target);
+      documents.push({ index, value: doc.toJS({ maxAliasCount }), location: documentLocation(source), locate });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
       diagnostics.push(
@@ -59,6 +67,13 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
     }
   }
   return { documents, diagnostics };
+}
+
+/** A document the fast path read: the same value and places, without a syntax tree. */
+function fastDocument(file: string, lineCounter: LineCounter, document: FastDocument): ParsedDocument {
+  const { root } = document;
+  const locate: Locator = (path, target = 'value') => offsetLocation(file, lineCounter, fastLocate(root, path, target));
+  return { index: document.index, value: root.value, location: offsetLocation(file, lineCounter, root.at), locate };
 }
 
 /**

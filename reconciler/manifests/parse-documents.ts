@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
 import type { Locator } from './convert-sizes.ts';
-import { fastLocate, parseFastYaml, type FastDocument } from './yaml-fast-path.ts';
+import { fastLocate, scanFastYaml, type FastNode } from './yaml-fast-path.ts';
 import { documentLocation, locateNode, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
 
 /**
@@ -28,35 +28,49 @@ export interface ParsedDocument {
   readonly locate: Locator;
 }
 
-export interface ParseResult {
-  readonly documents: ParsedDocument[];
-  readonly diagnostics: ManifestDiagnostic[];
-}
-
 /**
- * Parses every document in `text`. Empty documents (a trailing `---`, a
- * file of comments) are skipped; a document with any problem yields
- * diagnostics and no value.
+ * Parses the documents of `text` one at a time, as the caller asks for
+ * them; problems go to `diagnostics` as they are found. Empty documents (a
+ * trailing `---`, a file of comments) are skipped; a document with any
+ * problem yields diagnostics and no value. Documents the fast path reads
+ * are read by it; from the first one it refuses, the rest of the file is
+ * parsed by `yaml` (the documents before it are the same either way).
  *
  * @example
- * parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100).documents.length // 2
+ * [...parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100, [])].length // 2
  */
-export function parseDocuments(file: string, text: string, maxAliasCount: number): ParseResult {
-  const fast = parseFastYaml(text);
-  if (fast) return { documents: fast.documents.map((document) => fastDocument(file, fast.lineCounter, document)), diagnostics: [] };
+export function* parseDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[]): Generator<ParsedDocument> {
+  const fast = scanFastYaml(text);
+  let from = 0;
+  if (fast) {
+    for (const range of fast.documents) {
+      const root = fast.read(range);
+      if (!root) {
+        from = range.index;
+        break;
+      }
+      yield fastDocument(file, fast.lineCounter, range.index, root);
+      from = Number.POSITIVE_INFINITY;
+    }
+    if (from === Number.POSITIVE_INFINITY || fast.documents.length === 0) return;
+  }
+  yield* fullDocuments(file, text, maxAliasCount, diagnostics, from);
+}
+
+/** The documents from index `from` on, parsed by `yaml`. */
+function* fullDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[], from: number): Generator<ParsedDocument> {
   const { docs, lineCounter } = parseYamlStream(text);
-  const documents: ParsedDocument[] = [];
-  const diagnostics: ManifestDiagnostic[] = [];
   for (const [index, doc] of docs.entries()) {
+    if (index < from) continue;
     const source: YamlDocumentSource = { file, doc, lineCounter };
     const syntax = yamlProblems(source);
     const tooDeep = syntax.length === 0 ? nestingProblem(source) : undefined;
     const problems = tooDeep ? [tooDeep] : [...syntax, ...duplicateKeys(source)];
     diagnostics.push(...problems);
     if (problems.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    let value: unknown;
     try {
-      const locate: Locator = (path, target) => locateNode(source, path, target);
-      documents.push({ index, value: doc.toJS({ maxAliasCount }), location: documentLocation(source), locate });
+      value = doc.toJS({ maxAliasCount });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
       diagnostics.push(
@@ -64,16 +78,17 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
           hints: ['write the values out, or use fewer and smaller anchors'],
         }),
       );
+      continue;
     }
+    const locate: Locator = (path, target) => locateNode(source, path, target);
+    yield { index, value, location: documentLocation(source), locate };
   }
-  return { documents, diagnostics };
 }
 
 /** A document the fast path read: the same value and places, without a syntax tree. */
-function fastDocument(file: string, lineCounter: LineCounter, document: FastDocument): ParsedDocument {
-  const { root } = document;
+function fastDocument(file: string, lineCounter: LineCounter, index: number, root: FastNode): ParsedDocument {
   const locate: Locator = (path, target = 'value') => offsetLocation(file, lineCounter, fastLocate(root, path, target));
-  return { index: document.index, value: root.value, location: offsetLocation(file, lineCounter, root.at), locate };
+  return { index, value: root.value, location: offsetLocation(file, lineCounter, root.at), locate };
 }
 
 /**

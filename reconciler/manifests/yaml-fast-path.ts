@@ -30,17 +30,24 @@ export interface FastNode {
   readonly children?: Map<string, FastNode> | FastNode[];
 }
 
-export interface FastDocument {
+/** A non-empty document of the text: its place in the stream and its lines. */
+export interface FastRange {
   /** Position in the file's stream of documents (empty ones included), as `yaml` counts them. */
   readonly index: number;
-  /** A block mapping at the top. */
-  readonly root: FastNode;
+  readonly from: number;
+  readonly to: number;
 }
 
-export interface FastParse {
-  /** The non-empty documents. */
-  readonly documents: FastDocument[];
+export interface FastStream {
   readonly lineCounter: LineCounter;
+  /** The non-empty documents, in order. */
+  readonly documents: readonly FastRange[];
+  /**
+   * The document's tree (a block mapping at the top), or undefined when it
+   * is outside the subset. Documents are read one at a time, so that each
+   * tree is garbage while it is young.
+   */
+  read(document: FastRange): FastNode | undefined;
 }
 
 /** Deeper documents are left to the full parser (and its nesting check). */
@@ -66,17 +73,25 @@ const FLOW_STOP = new Set([',', '[', ']', '{', '}', '#', ':']);
 const REFUSED = Symbol('refused');
 
 /**
- * The documents of `text` when every one of them is in the plain subset,
- * else undefined.
+ * The lines and documents of `text`, each document to be read on demand;
+ * undefined when the text as a whole is outside the subset (a character,
+ * a directive or a document end marker the fast path does not read).
  *
  * @example
- * const parsed = parseFastYaml('kind: Flavor\nspec: {vcpus: 1}\n')
- * parsed?.documents[0]?.root.value // { kind: 'Flavor', spec: { vcpus: 1 } }
+ * const stream = scanFastYaml('kind: Flavor\nspec: {vcpus: 1}\n')
+ * stream?.read(stream.documents[0]!)?.value // { kind: 'Flavor', spec: { vcpus: 1 } }
  */
-export function parseFastYaml(text: string): FastParse | undefined {
+export function scanFastYaml(text: string): FastStream | undefined {
   if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
+  const reader = new FastReader(text);
+  const documents = attempt(() => reader.scan());
+  if (!documents) return undefined;
+  return { lineCounter: reader.lineCounter, documents, read: (document) => attempt(() => reader.read(document)) };
+}
+
+function attempt<T>(read: () => T): T | undefined {
   try {
-    return new FastReader(text).read();
+    return read();
   } catch (error) {
     if (error === REFUSED) return undefined;
     throw error;
@@ -117,23 +132,26 @@ function refuse(): never {
 }
 
 class FastReader {
+  readonly lineCounter = new LineCounter();
   private readonly text: string;
-  private readonly lineCounter = new LineCounter();
-  // Content lines of the document being read: where the content starts, where the line ends, the indent.
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private indents: number[] = [];
+  // Content lines (neither blank nor comment): where the content starts, where the line ends, the indent.
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly indents: number[] = [];
   private pos = 0;
+  /** The end of the document being read (a line number). */
+  private limit = 0;
   private depth = 0;
 
   constructor(text: string) {
     this.text = text;
   }
 
-  read(): FastParse {
+  scan(): FastRange[] {
     const { text } = this;
-    const documents: FastDocument[] = [];
+    const documents: FastRange[] = [];
     let index = 0;
+    let from = 0;
     let marked = false;
     for (let begin = 0; begin <= text.length; ) {
       let end = text.indexOf('\n', begin);
@@ -142,7 +160,11 @@ class FastReader {
       if (text.startsWith('---', begin) || text.startsWith('...', begin)) {
         if (end - begin !== 3 || text[begin] === '.') refuse();
         // Comments before the first marker belong to the first document; content is a document of its own.
-        if (marked || this.starts.length > 0) index = this.finishDocument(index, documents);
+        if (marked || this.starts.length > from) {
+          if (this.starts.length > from) documents.push({ index, from, to: this.starts.length });
+          index += 1;
+          from = this.starts.length;
+        }
         marked = true;
       } else {
         let first = begin;
@@ -156,23 +178,18 @@ class FastReader {
       }
       begin = end + 1;
     }
-    if (marked || this.starts.length > 0) this.finishDocument(index, documents);
-    return { documents, lineCounter: this.lineCounter };
+    if (this.starts.length > from) documents.push({ index, from, to: this.starts.length });
+    return documents;
   }
 
-  /** Reads the collected lines as document `index`; returns the next index. */
-  private finishDocument(index: number, documents: FastDocument[]): number {
-    if (this.starts.length > 0) {
-      this.pos = 0;
-      if (this.isListItem(0)) refuse();
-      const root = this.block(this.indents[0]!, -1);
-      if (this.pos !== this.starts.length) refuse();
-      documents.push({ index, root });
-    }
-    this.starts = [];
-    this.ends = [];
-    this.indents = [];
-    return index + 1;
+  read(document: FastRange): FastNode {
+    this.pos = document.from;
+    this.limit = document.to;
+    this.depth = 0;
+    if (this.isListItem(this.pos)) refuse();
+    const root = this.block(this.indents[this.pos]!, -1);
+    if (this.pos !== this.limit) refuse();
+    return root;
   }
 
   private isListItem(line: number): boolean {
@@ -194,7 +211,7 @@ class FastReader {
     const value: Record<string, unknown> = {};
     const children = new Map<string, FastNode>();
     const at = starts[this.pos]!;
-    while (this.pos < starts.length) {
+    while (this.pos < this.limit) {
       const lineIndent = indents[this.pos]!;
       if (lineIndent < indent) break;
       if (lineIndent > indent || this.isListItem(this.pos)) refuse();
@@ -207,8 +224,8 @@ class FastReader {
       this.pos += 1;
       let child: FastNode;
       if (rest === end || text[rest] === '#') {
-        if (this.pos < starts.length && indents[this.pos]! > indent) child = this.block(indents[this.pos]!, start);
-        else if (this.pos < starts.length && indents[this.pos] === indent && this.isListItem(this.pos)) child = this.block(indent, start);
+        if (this.pos < this.limit && indents[this.pos]! > indent) child = this.block(indents[this.pos]!, start);
+        else if (this.pos < this.limit && indents[this.pos] === indent && this.isListItem(this.pos)) child = this.block(indent, start);
         else child = { value: null, at: -1, keyAt: start };
       } else {
         child = this.inline(rest, end, start);
@@ -224,14 +241,14 @@ class FastReader {
     const value: unknown[] = [];
     const children: FastNode[] = [];
     const at = starts[this.pos]!;
-    while (this.pos < starts.length && indents[this.pos] === indent && this.isListItem(this.pos)) {
+    while (this.pos < this.limit && indents[this.pos] === indent && this.isListItem(this.pos)) {
       const line = this.pos;
       const end = ends[line]!;
       const rest = skipSpaces(text, starts[line]! + 1, end);
       let child: FastNode;
       if (rest === end || text[rest] === '#') {
         this.pos += 1;
-        child = this.pos < starts.length && indents[this.pos]! > indent ? this.block(indents[this.pos]!, -1) : { value: null, at: -1, keyAt: -1 };
+        child = this.pos < this.limit && indents[this.pos]! > indent ? this.block(indents[this.pos]!, -1) : { value: null, at: -1, keyAt: -1 };
       } else if (startsMappingEntry(text, rest, end)) {
         // `- key: value`: a mapping whose lines are indented to its first key.
         indents[line] = indent + (rest - starts[line]!);

@@ -53,9 +53,17 @@ export async function checkDocument(parsed: ParsedDocument, absolutePath: string
       kind,
       metadata: document.metadata,
       spec,
-      location: parsed.location,
+      // Places are getters: a valid document never needs one, and finding one may parse its file again.
+      get location() {
+        return locateLater([]);
+      },
       locate: locateLater,
-      references: specReferences(kind, spec).map((ref) => ({ ...ref, location: locate(ref.path) })),
+      references: specReferences(kind, spec).map((ref) => ({
+        ...ref,
+        get location() {
+          return locateLater(ref.path);
+        },
+      })),
       selected: matchesSelector(document.metadata.labels, selector),
     },
     diagnostics,

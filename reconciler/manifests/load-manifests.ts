@@ -98,7 +98,7 @@ export async function loadManifestSources(sources: readonly ManifestSource[], op
 async function checkText(source: ManifestSource, limits: ReturnType<typeof resolveLimits>, selector: LabelSelector, errors: ManifestDiagnostic[], docs: CheckedDocument[]): Promise<number> {
   const later = lazyLocator(source.display, source.text);
   let count = 0;
-  for (const document of parseDocuments(source.display, source.text, limits.maxAliasCount, errors)) {
+  for (const document of parseDocuments(source.display, source.text, limits.maxAliasCount, errors, later)) {
     count += 1;
     const checked = await checkDocument(document, source.path, limits, selector, documentLocator(later, document.index));
     errors.push(...checked.diagnostics);
@@ -142,7 +142,10 @@ function toManifest(doc: CheckedDocument, links: readonly ResolvedLink[]): Manif
     kind: doc.kind,
     metadata: doc.metadata,
     spec: doc.spec,
-    source: doc.location,
+    // A getter: the place is found (the file parsed again, for a fast-read one) only when a diagnostic reads it.
+    get source() {
+      return doc.location;
+    },
     dependsOn,
     locate: (path: string) => locate(parsePath(path)),
   } as Manifest;

@@ -2,13 +2,15 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
 import type { Locator } from './convert-sizes.ts';
-import { fastLocate, scanFastYaml, type FastNode } from './yaml-fast-path.ts';
+import { readFastYaml } from './fast-yaml.ts';
+import type { FileLocator } from './lazy-locator.ts';
 import { documentLocation, locateNode, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
 
 /**
  * Multi-document YAML (and JSON, which YAML 1.2 contains) with positions.
- * A file in the plain subset `yaml-fast-path.ts` reads is read by it (the
- * same values and places, no syntax tree); any other file by `yaml`.
+ * A file `fast-yaml.ts` reads (js-yaml, the same values as `yaml`, no
+ * syntax tree) is read by it, its places found later by parsing it again
+ * with `yaml` only if a diagnostic needs one; any other file by `yaml`.
  * Each document is checked for syntax errors, duplicate mapping keys and
  * alias expansion (a "billion laughs" file is refused, not expanded).
  * Nesting deeper than MAX_NESTING is refused with its place, before any
@@ -23,6 +25,7 @@ export interface ParsedDocument {
   readonly index: number;
   /** The document as plain data. */
   readonly value: unknown;
+  /** Where the document starts: read it only for a diagnostic (it may parse the file again). */
   readonly location: SourceLocation;
   /** The place of a path in this document, while it is being checked. */
   readonly locate: Locator;
@@ -32,36 +35,28 @@ export interface ParsedDocument {
  * Parses the documents of `text` one at a time, as the caller asks for
  * them; problems go to `diagnostics` as they are found. Empty documents (a
  * trailing `---`, a file of comments) are skipped; a document with any
- * problem yields diagnostics and no value. Documents the fast path reads
- * are read by it; from the first one it refuses, the rest of the file is
- * parsed by `yaml` (the documents before it are the same either way).
+ * problem yields diagnostics and no value. A file the fast reader takes
+ * yields documents whose places come from `later` (the file's lazy
+ * locator); any other file is parsed by `yaml` whole.
  *
  * @example
- * [...parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100, [])].length // 2
+ * [...parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100, [], lazyLocator('a.yaml', text))].length // 2
  */
-export function* parseDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[]): Generator<ParsedDocument> {
-  const fast = scanFastYaml(text);
-  let from = 0;
-  if (fast) {
-    for (const range of fast.documents) {
-      const root = fast.read(range);
-      if (!root) {
-        from = range.index;
-        break;
-      }
-      yield fastDocument(file, fast.lineCounter, range.index, root);
-      from = Number.POSITIVE_INFINITY;
-    }
-    if (from === Number.POSITIVE_INFINITY || fast.documents.length === 0) return;
+export function* parseDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[], later: FileLocator): Generator<ParsedDocument> {
+  const fast = readFastYaml(text);
+  if (!fast) {
+    yield* fullDocuments(file, text, maxAliasCount, diagnostics);
+    return;
   }
-  yield* fullDocuments(file, text, maxAliasCount, diagnostics, from);
+  for (const [index, value] of fast.entries()) {
+    if (value !== null) yield fastDocument(later, index, value);
+  }
 }
 
-/** The documents from index `from` on, parsed by `yaml`. */
-function* fullDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[], from: number): Generator<ParsedDocument> {
+/** The documents of a file parsed by `yaml`. */
+function* fullDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[]): Generator<ParsedDocument> {
   const { docs, lineCounter } = parseYamlStream(text);
   for (const [index, doc] of docs.entries()) {
-    if (index < from) continue;
     const source: YamlDocumentSource = { file, doc, lineCounter };
     const syntax = yamlProblems(source);
     const tooDeep = syntax.length === 0 ? nestingProblem(source) : undefined;
@@ -85,10 +80,20 @@ function* fullDocuments(file: string, text: string, maxAliasCount: number, diagn
   }
 }
 
-/** A document the fast path read: the same value and places, without a syntax tree. */
-function fastDocument(file: string, lineCounter: LineCounter, index: number, root: FastNode): ParsedDocument {
-  const locate: Locator = (path, target = 'value') => offsetLocation(file, lineCounter, fastLocate(root, path, target));
-  return { index, value: root.value, location: offsetLocation(file, lineCounter, root.at), locate };
+/**
+ * A document the fast reader read: no places until one is asked for (only
+ * diagnostics do), then the file is parsed by `yaml` once. Built here, not
+ * in the generator, so its closures keep no other document alive.
+ */
+function fastDocument(later: FileLocator, index: number, value: unknown): ParsedDocument {
+  return {
+    index,
+    value,
+    get location() {
+      return later(index, []);
+    },
+    locate: (path, target) => later(index, path, target),
+  };
 }
 
 /**

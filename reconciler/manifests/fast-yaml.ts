@@ -72,7 +72,7 @@ export function readFastYaml(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
-  return documents.every(plain) ? documents : undefined;
+  return documents.every((document) => plain(document)) ? documents : undefined;
 }
 
 /**
@@ -82,28 +82,42 @@ export function readFastYaml(text: string): unknown[] | undefined {
  */
 function spansLines(text: string): boolean {
   for (const [line] of text.matchAll(/^.*["'[{].*$/gm)) {
-    const bare = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '""').replace(/(?:^|[ \t])#.*$/, '');
-    if (/(?:^|[\s[{,:])["']/.test(bare.replaceAll('""', ''))) return true;
-    if ((bare.match(/[[{]/g)?.length ?? 0) !== (bare.match(/[\]}]/g)?.length ?? 0)) return true;
+    if (leavesOpen(line)) return true;
   }
   return false;
 }
 
-/** No null key and no nesting past DEPTH_LIMIT (walked with an explicit stack). */
-function plain(document: unknown): boolean {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: document, depth: 0 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= DEPTH_LIMIT) return false;
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+/** Whether `line` ends inside a quoted scalar or a flow collection (a comment ends it). */
+function leavesOpen(line: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < line.length; i += 1) {
+    const char = line[i];
+    if (quote) {
+      if (char === '\\' && quote === '"') i += 1;
+      else if (char === quote && quote === "'" && line[i + 1] === "'") i += 1;
+      else if (char === quote) quote = '';
       continue;
     }
-    for (const [key, item] of Object.entries(value)) {
-      if (key === 'null') return false;
-      stack.push({ value: item, depth: depth + 1 });
-    }
+    const after = i === 0 ? ' ' : line[i - 1]!;
+    if (char === '#' && (after === ' ' || after === '\t')) break;
+    if ((char === '"' || char === "'") && ' \t[{,:'.includes(after)) quote = char;
+    else if (char === '[' || char === '{') depth += 1;
+    else if (char === ']' || char === '}') depth -= 1;
+  }
+  return quote !== '' || depth !== 0;
+}
+
+/** No null key and no nesting past DEPTH_LIMIT (the recursion stops there, so it cannot run out of stack). */
+function plain(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= DEPTH_LIMIT) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!plain(item, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (key === 'null' || !plain((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
 }

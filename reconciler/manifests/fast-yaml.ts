@@ -17,8 +17,12 @@ import { FAILSAFE_SCHEMA, loadAll, Type, types } from 'js-yaml';
  *   directive is left to `yaml`.
  * - js-yaml accepts a comment right after a closing quote (`"b"#c`) and
  *   content on a `---` line that `yaml` refuses: left to `yaml`.
- * - a null key is "null" for js-yaml and "" for `yaml`: left to `yaml`.
- * - nesting deeper than the loader's limit is left to `yaml`, which reports it.
+ * - js-yaml accepts a flow collection or a quoted scalar continued on a
+ *   less indented line, which `yaml` refuses: a file where one may span
+ *   lines is left to `yaml`.
+ * - a null key is "null" for js-yaml and "" for `yaml`, a collection key
+ *   is stringified differently: left to `yaml`.
+ * - nesting as deep as MAX_NESTING is left to `yaml`, which reports it.
  * - any js-yaml error (syntax, duplicate key, stack overflow) is left to `yaml`.
  */
 

@@ -93,7 +93,30 @@ const LEFT_TO_YAML: Record<string, string> = {
   'nesting past the limit': Array.from({ length: 120 }, (_, depth) => `${'  '.repeat(depth)}k${depth}:`).join('\n') + ' 1\n',
 };
 
+/** The rest of the hand-written reader's edge cases: either way is allowed, but what is read MUST match yaml. */
+const EITHER_WAY: Record<string, string> = {
+  'a tab after a colon': 'a:\tb\n',
+  'a nested flow collection': 'a: [[1]]\n',
+  'a trailing comma in a flow collection': 'a: [1, ]\n',
+  'a quoted key': '"a": 1\n',
+  'a complex key': '? a\n: 1\n',
+  'a merge key': '<<: {a: 1}\n',
+  'a __proto__ key': '__proto__: 1\n',
+  'a key without a space after its colon': 'a:1\n',
+  'a top-level list': '- a\n- b\n',
+  'a top-level scalar': 'just text\n',
+  'a JSON document': '{"a": 1}\n',
+  'a long integer': 'a: 1234567890123456789\n',
+  'a list item holding a list on its line': 'a:\n- - 1\n',
+  'a flow key with a colon': 'a: {b:c: 1}\n',
+  'a multi-line flow mapping': 'a: {b: 1,\n  c: 2}\n',
+};
+
 describe('the fast YAML reader', () => {
+  for (const [label, text] of Object.entries(EITHER_WAY)) {
+    it(`reads ${label} as yaml does, if it reads it`, () => void agreesWithYaml(text, label));
+  }
+
   for (const [label, text] of Object.entries(READ_FAST)) {
     it(`reads ${label} as yaml does`, () => assert.equal(agreesWithYaml(text, label), true, `${label}: left to yaml`));
   }

@@ -13,7 +13,6 @@ import { validateDocument } from './schema-validator.ts';
 import { matchesSelector, type LabelSelector } from './selector.ts';
 import { checkSpec } from './spec-checks.ts';
 import { describeValue } from './value-text.ts';
-import { locateNode } from './yaml-locate.ts';
 
 export interface DocumentOutcome {
   /** Set when the document passed every check. */
@@ -32,7 +31,7 @@ export interface DocumentOutcome {
  * const { doc, diagnostics } = await checkDocument(parsed, '/repo/m/flavors.yaml', DEFAULT_LIMITS, [], locateLater)
  */
 export async function checkDocument(parsed: ParsedDocument, absolutePath: string, limits: LoadLimits, selector: LabelSelector, locateLater: Locator): Promise<DocumentOutcome> {
-  const locate: Locator = (path, target) => locateNode(parsed.source, path, target);
+  const locate = parsed.locate;
   const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const message = `a manifest document is a mapping with apiVersion, kind, metadata and spec; got ${describeValue(value)}`;
@@ -40,7 +39,7 @@ export async function checkDocument(parsed: ParsedDocument, absolutePath: string
   }
   const check = validateDocument(value);
   if (check.errors.length > 0 || !check.kind) {
-    return { diagnostics: schemaDiagnostics(check.errors, { source: parsed.source, value, kind: check.kind }) };
+    return { diagnostics: schemaDiagnostics(check.errors, { locate, value, kind: check.kind }) };
   }
   const kind = check.kind;
   const document = value as { metadata: ManifestMetadata; spec: Record<string, unknown> };
@@ -54,9 +53,17 @@ export async function checkDocument(parsed: ParsedDocument, absolutePath: string
       kind,
       metadata: document.metadata,
       spec,
-      location: parsed.location,
+      // Places are getters: a valid document never needs one, and finding one may parse its file again.
+      get location() {
+        return locateLater([]);
+      },
       locate: locateLater,
-      references: specReferences(kind, spec).map((ref) => ({ ...ref, location: locate(ref.path) })),
+      references: specReferences(kind, spec).map((ref) => ({
+        ...ref,
+        get location() {
+          return locateLater(ref.path);
+        },
+      })),
       selected: matchesSelector(document.metadata.labels, selector),
     },
     diagnostics,

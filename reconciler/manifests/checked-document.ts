@@ -10,6 +10,7 @@ export interface CheckedDocument {
   readonly metadata: ManifestMetadata;
   /** The spec with sizes converted and the public key read. */
   readonly spec: Record<string, unknown>;
+  /** Where the document starts. Lazy like `locate`: read it only for a diagnostic. */
   readonly location: SourceLocation;
   /**
    * Positions inside the document. Lazy (see lazy-locator.ts): the syntax
@@ -17,7 +18,7 @@ export interface CheckedDocument {
    * later pay for parsing the file again.
    */
   readonly locate: Locator;
-  /** The spec's references, located while the syntax tree was at hand. */
+  /** The spec's references; each one's `location` is lazy like `locate`. */
   readonly references: readonly LocatedReference[];
   /** Whether `--selector` picked it (true without a selector). */
   readonly selected: boolean;

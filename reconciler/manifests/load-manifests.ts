@@ -96,15 +96,15 @@ export async function loadManifestSources(sources: readonly ManifestSource[], op
 
 /** Parses and checks one text's documents into `errors` and `docs`; returns how many documents it had. */
 async function checkText(source: ManifestSource, limits: ReturnType<typeof resolveLimits>, selector: LabelSelector, errors: ManifestDiagnostic[], docs: CheckedDocument[]): Promise<number> {
-  const parsed = parseDocuments(source.display, source.text, limits.maxAliasCount);
-  errors.push(...parsed.diagnostics);
   const later = lazyLocator(source.display, source.text);
-  for (const document of parsed.documents) {
+  let count = 0;
+  for (const document of parseDocuments(source.display, source.text, limits.maxAliasCount, errors, later)) {
+    count += 1;
     const checked = await checkDocument(document, source.path, limits, selector, documentLocator(later, document.index));
     errors.push(...checked.diagnostics);
     if (checked.doc) docs.push(checked.doc);
   }
-  return parsed.documents.length;
+  return count;
 }
 
 function finish(docs: CheckedDocument[], errors: ManifestDiagnostic[], read: string[], documentCount: number, order: readonly string[]): LoadResult {
@@ -142,7 +142,10 @@ function toManifest(doc: CheckedDocument, links: readonly ResolvedLink[]): Manif
     kind: doc.kind,
     metadata: doc.metadata,
     spec: doc.spec,
-    source: doc.location,
+    // A getter: the place is found (the file parsed again, for a fast-read one) only when a diagnostic reads it.
+    get source() {
+      return doc.location;
+    },
     dependsOn,
     locate: (path: string) => locate(parsePath(path)),
   } as Manifest;

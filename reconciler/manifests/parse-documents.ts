@@ -1,10 +1,16 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
-import { documentLocation, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
+import type { Locator } from './convert-sizes.ts';
+import { readFastYaml } from './fast-yaml.ts';
+import type { FileLocator } from './lazy-locator.ts';
+import { documentLocation, locateNode, offsetLocation, type YamlDocumentSource } from './yaml-locate.ts';
 
 /**
  * Multi-document YAML (and JSON, which YAML 1.2 contains) with positions.
+ * A file `fast-yaml.ts` reads (js-yaml, the same values as `yaml`, no
+ * syntax tree) is read by it, its places found later by parsing it again
+ * with `yaml` only if a diagnostic needs one; any other file by `yaml`.
  * Each document is checked for syntax errors, duplicate mapping keys and
  * alias expansion (a "billion laughs" file is refused, not expanded).
  * Nesting deeper than MAX_NESTING is refused with its place, before any
@@ -17,29 +23,39 @@ export const MAX_NESTING = 100;
 export interface ParsedDocument {
   /** Position in the file's stream of documents (empty ones included). */
   readonly index: number;
-  readonly source: YamlDocumentSource;
   /** The document as plain data. */
   readonly value: unknown;
+  /** Where the document starts: read it only for a diagnostic (it may parse the file again). */
   readonly location: SourceLocation;
-}
-
-export interface ParseResult {
-  readonly documents: ParsedDocument[];
-  readonly diagnostics: ManifestDiagnostic[];
+  /** The place of a path in this document, while it is being checked. */
+  readonly locate: Locator;
 }
 
 /**
- * Parses every document in `text`. Empty documents (a trailing `---`, a
- * file of comments) are skipped; a document with any problem yields
- * diagnostics and no value.
+ * Parses the documents of `text` one at a time, as the caller asks for
+ * them; problems go to `diagnostics` as they are found. Empty documents (a
+ * trailing `---`, a file of comments) are skipped; a document with any
+ * problem yields diagnostics and no value. A file the fast reader takes
+ * yields documents whose places come from `later` (the file's lazy
+ * locator); any other file is parsed by `yaml` whole.
  *
  * @example
- * parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100).documents.length // 2
+ * [...parseDocuments('a.yaml', 'kind: Flavor\n---\nkind: Server\n', 100, [], lazyLocator('a.yaml', text))].length // 2
  */
-export function parseDocuments(file: string, text: string, maxAliasCount: number): ParseResult {
+export function* parseDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[], later: FileLocator): Generator<ParsedDocument> {
+  const fast = readFastYaml(text);
+  if (!fast) {
+    yield* fullDocuments(file, text, maxAliasCount, diagnostics);
+    return;
+  }
+  for (const [index, value] of fast.entries()) {
+    if (value !== null) yield fastDocument(later, index, value);
+  }
+}
+
+/** The documents of a file parsed by `yaml`. */
+function* fullDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[]): Generator<ParsedDocument> {
   const { docs, lineCounter } = parseYamlStream(text);
-  const documents: ParsedDocument[] = [];
-  const diagnostics: ManifestDiagnostic[] = [];
   for (const [index, doc] of docs.entries()) {
     const source: YamlDocumentSource = { file, doc, lineCounter };
     const syntax = yamlProblems(source);
@@ -47,8 +63,9 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
     const problems = tooDeep ? [tooDeep] : [...syntax, ...duplicateKeys(source)];
     diagnostics.push(...problems);
     if (problems.length > 0 || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    let value: unknown;
     try {
-      documents.push({ index, source, value: doc.toJS({ maxAliasCount }), location: documentLocation(source) });
+      value = doc.toJS({ maxAliasCount });
     } catch (error) {
       if (!(error instanceof ReferenceError)) throw error;
       diagnostics.push(
@@ -56,9 +73,27 @@ export function parseDocuments(file: string, text: string, maxAliasCount: number
           hints: ['write the values out, or use fewer and smaller anchors'],
         }),
       );
+      continue;
     }
+    const locate: Locator = (path, target) => locateNode(source, path, target);
+    yield { index, value, location: documentLocation(source), locate };
   }
-  return { documents, diagnostics };
+}
+
+/**
+ * A document the fast reader read: no places until one is asked for (only
+ * diagnostics do), then the file is parsed by `yaml` once. Built here, not
+ * in the generator, so its closures keep no other document alive.
+ */
+function fastDocument(later: FileLocator, index: number, value: unknown): ParsedDocument {
+  return {
+    index,
+    value,
+    get location() {
+      return later(index, []);
+    },
+    locate: (path, target) => later(index, path, target),
+  };
 }
 
 /**

@@ -74,13 +74,18 @@ export function resolveReferences(docs: readonly CheckedDocument[]): ReferenceRe
       if (!doc.selected) continue;
       const selectedTargets = targets.filter((t) => t.selected);
       if (selectedTargets.length > 0) continue;
-      const location = ref.location;
-      unresolved.push({ from: { kind: doc.kind, name: doc.metadata.name }, path: formatPath(ref.path), target: ref.target, name: ref.name, location, outsideSelection: targets.length > 0 });
+      unresolved.push({
+        from: { kind: doc.kind, name: doc.metadata.name }, path: formatPath(ref.path), target: ref.target, name: ref.name, outsideSelection: targets.length > 0,
+        // Read only by a diagnostic at plan time: finding it may parse the file again.
+        get location() {
+          return ref.location;
+        },
+      });
       if (targets.length === 0 && isKind(ref.target)) {
         const meant = guess(ref.target, ref.name);
         if (meant !== undefined && meant !== ref.name) {
           warnings.push(
-            diagnostic(location, 'unresolved-reference', formatPath(ref.path), `no ${ref.target} manifest is named '${ref.name}'; it must exist in the cloud at plan time`, {
+            diagnostic(ref.location, 'unresolved-reference', formatPath(ref.path), `no ${ref.target} manifest is named '${ref.name}'; it must exist in the cloud at plan time`, {
               severity: 'warning',
               hints: [`did you mean '${meant}'?`],
             }),

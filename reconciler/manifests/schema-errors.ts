@@ -7,7 +7,8 @@ import { quantityHints } from './quantities.ts';
 import { examplesOf, propertyNamesOf, sizeFields } from './schema-info.ts';
 import { suggest } from './suggest.ts';
 import { describeValue, exampleLine, quote } from './value-text.ts';
-import { locateNode, type LocateTarget, type YamlDocumentSource } from './yaml-locate.ts';
+import type { Locator } from './convert-sizes.ts';
+import type { LocateTarget } from './yaml-locate.ts';
 
 /**
  * Turns ajv's errors into diagnostics a person can act on: the place of
@@ -22,7 +23,8 @@ import { locateNode, type LocateTarget, type YamlDocumentSource } from './yaml-l
  */
 
 export interface SchemaErrorContext {
-  readonly source: YamlDocumentSource;
+  /** Where a path of the document is. */
+  readonly locate: Locator;
   /** The document as data (to tell list indexes from keys). */
   readonly value: unknown;
   readonly kind?: Kind;
@@ -46,7 +48,7 @@ const TYPE_WORDS: Record<string, string> = { integer: 'an integer', number: 'a n
  * Diagnostics for one document's schema errors, deduplicated.
  *
  * @example
- * schemaDiagnostics(check.errors, { source, value, kind: 'Flavor' })
+ * schemaDiagnostics(check.errors, { locate, value, kind: 'Flavor' })
  * // → [{ file: 'f.yaml', line: 6, column: 3, path: 'spec.vcpu', code: 'unknown-field',
  * //      message: "unknown field 'vcpu' in a Flavor spec", hints: ["did you mean 'vcpus'?"], ... }]
  */
@@ -60,7 +62,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], context: Schem
     const key = `${formatPath(rendered.path)}|${error.keyword}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const at = locateNode(context.source, rendered.at ?? rendered.path, rendered.target ?? 'value');
+    const at = context.locate(rendered.at ?? rendered.path, rendered.target ?? 'value');
     out.push(diagnostic(at, rendered.code, formatPath(rendered.path), rendered.message, { hints: rendered.hints ?? [] }));
   }
   return out;

@@ -5,9 +5,9 @@ import type { Kind } from '../../provider/resources/types.ts';
 import { MANIFEST_SCHEMA } from './schema-info.ts';
 
 /**
- * The one ajv instance, compiled once per process when this module loads.
- * It compiles the combined schema (the document editors use) and takes
- * each kind's document schema from it, so what `validate` accepts is
+ * The one ajv instance per process. It holds the combined schema (the
+ * document editors use) and compiles each kind's document schema from it
+ * the first time a document of that kind is validated, so what `validate` accepts is
  * exactly what the published schema says.
  */
 
@@ -33,16 +33,21 @@ export function createAjv(): Ajv2020 {
 }
 
 const ajv = createAjv();
-ajv.addSchema(MANIFEST_SCHEMA);
+// Not checked against the meta-schema here (a third of the start-up cost):
+// test/schemas/schemas.test.ts checks the published combined schema against it.
+ajv.addSchema(MANIFEST_SCHEMA, undefined, undefined, false);
+
+/** Each validator is compiled on first use: a stack of servers and volumes never pays for the other kinds. */
+const validators = new Map<string, ValidateFunction>();
 
 function compiled(pointer: string): ValidateFunction {
-  const validate = ajv.getSchema(`${COMBINED_SCHEMA_ID}${pointer}`);
+  let validate = validators.get(pointer);
+  if (validate) return validate;
+  validate = ajv.getSchema(`${COMBINED_SCHEMA_ID}${pointer}`);
   if (!validate) throw new Error(`manifest schema has no ${pointer}`);
+  validators.set(pointer, validate);
   return validate;
 }
-
-const envelopeValidator = compiled('#/$defs/envelope');
-const kindValidators = new Map<Kind, ValidateFunction>(KINDS.map((kind) => [kind, compiled(`#/$defs/${kind}`)]));
 
 export interface SchemaCheck {
   /** The document's kind when it names a known one. */
@@ -62,7 +67,7 @@ export interface SchemaCheck {
 export function validateDocument(document: unknown): SchemaCheck {
   const kindValue = document !== null && typeof document === 'object' ? (document as Record<string, unknown>).kind : undefined;
   const kind = KINDS.find((k) => k === kindValue);
-  const validate = kind ? kindValidators.get(kind)! : envelopeValidator;
+  const validate = compiled(kind ? `#/$defs/${kind}` : '#/$defs/envelope');
   validate(document);
   return { kind, errors: validate.errors ?? [] };
 }

@@ -14,7 +14,8 @@ import type { BuildPlanInput } from './build-plan.ts';
  *   resource has a create whose outcome is unknown (its grace period runs),
  *   so no two plans are known to be equal;
  * - JSON text of plain data only: every input here is JSON (the snapshot's
- *   maps are spelled out as entries), so equal text means equal input.
+ *   maps are spelled out as entries), so equal text means equal input;
+ * - a manifest counts by its content, not by where it is written.
  *
  * @example
  * planInputsDigest({ documents, stack: 'prod', cloudName: 'lab', state, snapshot }, '2.93') // 'sha256:…'
@@ -25,7 +26,8 @@ export function planInputsDigest(input: Omit<BuildPlanInput, 'computeAtLeast' | 
   const hash = createHash('sha256');
   const part = (value: unknown) => hash.update(JSON.stringify(value ?? null)).update('\n');
   part([input.stack, input.cloudName, computeVersion, input.prune ?? true, input.replace ?? [], input.createGraceMs ?? null, input.manifestDigests ?? null]);
-  part(input.documents);
+  // Not `source` or `locate`: places only matter to diagnostics, and reading them parses the file again (the loader finds them lazily).
+  part(input.documents.map((m) => [m.apiVersion, m.kind, m.metadata, m.spec, m.dependsOn]));
   part(input.unresolvedRefs ?? []);
   part(state.resources());
   part([...snapshot.objects]);

@@ -26,9 +26,9 @@ export function planInputsDigest(input: Omit<BuildPlanInput, 'computeAtLeast' | 
   const hash = createHash('sha256');
   const part = (value: unknown) => hash.update(JSON.stringify(value ?? null)).update('\n');
   part([input.stack, input.cloudName, computeVersion, input.prune ?? true, input.replace ?? [], input.createGraceMs ?? null, input.manifestDigests ?? null]);
-  // Not `source` or `locate`: places only matter to diagnostics, and reading them parses the file again (the loader finds them lazily).
+  // Not `source`, `locate` or a reference's `location`: places only matter to diagnostics, and reading one parses its file again (the loader finds them lazily).
   part(input.documents.map((m) => [m.apiVersion, m.kind, m.metadata, m.spec, m.dependsOn]));
-  part(input.unresolvedRefs ?? []);
+  part((input.unresolvedRefs ?? []).map((r) => [r.from, r.path, r.target, r.name, r.outsideSelection]));
   part(state.resources());
   part([...snapshot.objects]);
   part(snapshot.images);

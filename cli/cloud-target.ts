@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { loadConfigFile, resolveConfig, type EngineConfig, type EngineConfigInput } from '../engine/config.ts';
-import { startEngine, type RunningEngine } from '../engine/server.ts';
+import type { EngineConfig, EngineConfigInput } from '../engine/config.ts';
+import type { RunningEngine } from '../engine/server.ts';
 import { loadCloudConfig } from '../provider/openstack/cloud-config.ts';
 import { cloudSettings } from '../provider/openstack/cloud-settings.ts';
 import { CloudConfigError, NoCloudConfiguredError } from '../provider/openstack/errors.ts';
@@ -141,6 +141,7 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
 async function embeddedConfig(options: CloudTargetOptions): Promise<EngineConfigInput | EngineConfig> {
   const file = options.env[ENGINE_CONFIG_ENV];
   if (!file) return { faults: { buildDelayMs: 300 } };
+  const { loadConfigFile, resolveConfig } = await import('../engine/config.ts');
   let loaded: EngineConfigInput;
   try {
     loaded = await loadConfigFile(resolve(options.cwd, file));
@@ -161,6 +162,8 @@ async function openEmbedded(options: CloudTargetOptions, how: 'named' | 'default
   const lock: StackLock = await acquireLockFile(`${dataDir}.lock`, `the embedded engine data (${shown})`, { waitMs: options.engineWaitMs ?? 0 });
   let engine: RunningEngine | undefined;
   try {
+    // Loaded only here: a command against a real cloud never pays for the engine's modules (fastify, nedb, its routes).
+    const { startEngine } = await import('../engine/server.ts');
     engine = await startEngine({ host: '127.0.0.1', port: 0, dataDir, config });
     const admin = engine.config.users.find((user) => user.name === 'admin');
     if (!admin) throw new Error('the embedded engine has no admin user');

@@ -102,6 +102,8 @@ function amountOf(resource: QuotaResource, n: number): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+const SHOWN_NAMES = 5;
+
 /**
  * The operator's message for one shortfall. Pure.
  *
@@ -111,6 +113,8 @@ function amountOf(resource: QuotaResource, n: number): string {
  */
 export function formatShortfall(s: QuotaShortfall, project: string): string {
   const reserved = s.reserved > 0 ? `, reserved ${s.reserved}` : '';
-  const from = s.from.length > 0 ? ` — for ${s.from.join(', ')}` : '';
+  // One line stays one line at 10,000 servers: the first few names, then a count.
+  const shown = s.from.length > SHOWN_NAMES + 1 ? [...s.from.slice(0, SHOWN_NAMES), `and ${s.from.length - SHOWN_NAMES} more`] : s.from;
+  const from = shown.length > 0 ? ` — for ${shown.join(', ')}` : '';
   return `quota: the plan needs ${amountOf(s.resource, s.needs)} but project ${project} has ${s.left} left (limit ${s.limit}, in use ${s.inUse}${reserved})${from}`;
 }

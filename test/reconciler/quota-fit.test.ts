@@ -72,6 +72,13 @@ describe('formatShortfall', () => {
       'quota: the plan needs 1 GiB of volume storage but project p1 has 0 left (limit 10, in use 9, reserved 1) — for Volume data, Volume logs',
     );
   });
+  it('names the first five of many, then counts the rest', () => {
+    const from = Array.from({ length: 10_000 }, (_, i) => `Server s${i}`);
+    assert.equal(
+      formatShortfall({ resource: 'instances', needs: 10_000, left: 10, limit: 10, inUse: 0, reserved: 0, from }, 'p1'),
+      'quota: the plan needs 10000 instances but project p1 has 10 left (limit 10, in use 0) — for Server s0, Server s1, Server s2, Server s3, Server s4, and 9995 more',
+    );
+  });
   it('counts server groups', () => {
     assert.equal(
       formatShortfall({ resource: 'server_groups', needs: 2, left: 1, limit: 10, inUse: 9, reserved: 0, from: [] }, 'p1'),

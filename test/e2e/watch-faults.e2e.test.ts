@@ -52,8 +52,9 @@ describe('novaform watch converges through 503s and 429s', { timeout: 600_000 },
   let setup: Awaited<ReturnType<typeof project>>;
   let watch: WatchProcess | undefined;
   before(async () => {
-    // About one API call in seven answers 500/503; the engine allows 8 calls a second per token (429 past that).
-    cloud = await openTestCloud({ name: 'wfault', engineConfig: { faults: { buildDelayMs: 200, apiErrorRate: 0.15, seed: 11 }, rateLimit: { requestsPerSecond: 8, burst: 8 } } });
+    // About one API call in seven answers 500/503; the engine allows 2 calls a second per token (429 past that):
+    // low enough that a controller sharing its readiness polls still meets 429s.
+    cloud = await openTestCloud({ name: 'wfault', engineConfig: { faults: { buildDelayMs: 200, apiErrorRate: 0.15, seed: 11 }, rateLimit: { requestsPerSecond: 2, burst: 2 } } });
     setup = await project(cloud, 'wfault', 2);
   });
   after(async () => {

@@ -107,9 +107,14 @@ describe('three novaform watch replicas share 30 stacks on PostgreSQL (real proc
     for (const replica of replicas) {
       await eventually(async () => ((await fetch(`${await replica.url()}/readyz`)).status === 200 ? true : undefined), 120_000, 250);
     }
-    // A stack's own status is served where its stored status says (novaform status asks there).
-    const one = held[0]![0]!;
-    const status = await (await fetch(`${await replicas[0]!.url()}/stacks/${one}/status`)).json() as { stack: string; leader: boolean };
+    // A stack's own status is served where its stored status says (novaform status asks there). The stack is
+    // picked from what the replica holds now: on a loaded machine a lease may have moved during the wait above.
+    const { one, status } = await eventually(async () => {
+      const pick = (await replicas[0]!.status()).replica!.holds[0];
+      if (!pick) return undefined;
+      const response = await fetch(`${await replicas[0]!.url()}/stacks/${pick}/status`);
+      return response.status === 200 ? { one: pick, status: await response.json() as { stack: string; leader: boolean } } : undefined;
+    }, 60_000, 250);
     assert.equal(status.stack, one);
     assert.equal(status.leader, true);
     // The stored status is in the database the replicas share (it names the URL to ask).

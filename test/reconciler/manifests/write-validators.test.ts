@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { schemaAjv, validatorRef, VALIDATOR_NAMES } from '../../../reconciler/manifests/schema-validator.ts';
+import { schemaAjv, schemaDigest, validatorRef, VALIDATOR_NAMES } from '../../../reconciler/manifests/schema-validator.ts';
 import { standaloneValidators } from '../../../reconciler/manifests/write-validators.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -43,8 +43,10 @@ describe('the validators npm run build writes as code', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('has one validator per kind and the envelope', () => {
-    assert.deepEqual(Object.keys(prebuilt).sort(), [...VALIDATOR_NAMES].sort());
+  it('has one validator per kind and the envelope, and the digest of the schema it was made from', () => {
+    assert.deepEqual(Object.keys(prebuilt).filter((k) => k !== 'schemaDigest').sort(), [...VALIDATOR_NAMES].sort());
+    assert.equal((prebuilt as unknown as { schemaDigest: string }).schemaDigest, schemaDigest());
+    assert.match(schemaDigest(), /^sha256:[0-9a-f]{64}$/);
   });
 
   it('accepts and refuses what the schema compiled at run time does, with the same errors', async () => {

@@ -32,7 +32,7 @@ const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const PAGE = 1000;
 const APPLY_PARALLELISM = 32;
 
-export interface Row extends ProcessCost {
+interface Row extends ProcessCost {
   readonly work: string;
   readonly size: number;
   readonly calls: number;
@@ -63,7 +63,7 @@ async function freePort(): Promise<number> {
 
 async function metric(url: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(url)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 

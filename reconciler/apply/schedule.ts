@@ -136,17 +136,13 @@ export class StepScheduler {
 
   started(i: number): void {
     this.states[i] = 'running';
-    const at = this.position(i);
-    if (this.readyNodes[at] === i) this.readyNodes.splice(at, 1);
+    this.unready(i);
   }
 
   finished(i: number, state: 'done' | 'failed' | 'skipped'): void {
     const was = this.states[i];
     this.states[i] = state;
-    if (was === 'pending') {
-      const at = this.position(i);
-      if (this.readyNodes[at] === i) this.readyNodes.splice(at, 1);
-    }
+    if (was === 'pending') this.unready(i);
     if (was === state) return;
     if (state !== 'done') {
       this.blockDependents(i);
@@ -165,13 +161,18 @@ export class StepScheduler {
       const blocker = queue.shift()!;
       for (const d of this.dependents[blocker]!) {
         if (this.states[d] !== 'pending') continue;
-        const at = this.position(d);
-        if (this.readyNodes[at] === d) this.readyNodes.splice(at, 1);
+        this.unready(d);
         this.states[d] = 'skipped';
         this.skips.push({ index: d, because: blocker });
         queue.push(d);
       }
     }
+  }
+
+  /** Takes `i` out of the ready list, if it is there. */
+  private unready(i: number): void {
+    const at = this.position(i);
+    if (this.readyNodes[at] === i) this.readyNodes.splice(at, 1);
   }
 
   /** Where `i` is, or would go, in the ready list (binary search). */

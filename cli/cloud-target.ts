@@ -116,12 +116,7 @@ export interface CloudTarget extends SessionTarget {
  * try { await apply(target.clients, plan); } finally { await target.close(); }
  */
 export async function openCloudTarget(options: CloudTargetOptions): Promise<CloudTarget> {
-  const locations = {
-    env: options.env,
-    cwd: options.cwd,
-    homeDir: options.homeDir ?? options.env.HOME ?? homedir(),
-    systemDir: options.systemDir,
-  };
+  const locations = configLocations(options);
   const named = options.cloud ?? options.env.OS_CLOUD;
   if (named === EMBEDDED_CLOUD) return openEmbedded(options, 'named');
   try {
@@ -135,6 +130,27 @@ export async function openCloudTarget(options: CloudTargetOptions): Promise<Clou
   }
   if (isCi(options.env)) throw new NoCloudUnderCiError();
   return openEmbedded(options, 'default');
+}
+
+/** Where clouds.yaml and OS_* are read from. */
+function configLocations(options: Pick<CloudTargetOptions, 'env' | 'cwd' | 'homeDir' | 'systemDir'>) {
+  return { env: options.env, cwd: options.cwd, homeDir: options.homeDir ?? options.env.HOME ?? homedir(), systemDir: options.systemDir };
+}
+
+/**
+ * True when `openCloudTarget` would not reach a configured cloud: it
+ * would start the embedded engine (or refuse under CI). Reads the same
+ * settings, connects to nothing; a configured cloud with a problem is
+ * false (opening it reports the problem).
+ */
+export async function choosesEmbeddedEngine(options: Pick<CloudTargetOptions, 'cloud' | 'env' | 'cwd' | 'homeDir' | 'systemDir'>): Promise<boolean> {
+  if ((options.cloud ?? options.env.OS_CLOUD) === EMBEDDED_CLOUD) return true;
+  try {
+    await loadCloudConfig({ ...configLocations(options), cloud: options.cloud });
+    return false;
+  } catch (error) {
+    return error instanceof NoCloudConfiguredError;
+  }
 }
 
 /** The embedded engine's settings: the file NOVAFORM_ENGINE_CONFIG names over quick builds (300 ms), checked before anything starts. */

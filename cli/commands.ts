@@ -102,7 +102,7 @@ export const planCommand = defineCommand({
   path: ['plan'],
   summary: 'Show what apply would change: creates, updates, resizes, rebuilds, replaces, deletes (exit 0, 1 on error)',
   details: [
-    'Validates first (invalid: nothing is contacted), reads the cloud and the stack\'s state, changes nothing.',
+    'Validates first (invalid: nothing is planned), reads the cloud (while the manifests load) and the stack\'s state, changes nothing.',
     'Takes no lock, so it works while an apply holds the stack.',
   ],
   args: [manifests],

@@ -17,7 +17,7 @@ import { StackLockedError, type LockHolder } from '../../reconciler/state/stack-
 import type { Cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
 import { describeDuration, parseDuration } from '../duration.ts';
-import { NoCloudUnderCiError, openCloudTarget } from '../cloud-target.ts';
+import { choosesEmbeddedEngine, NoCloudUnderCiError, openCloudTarget } from '../cloud-target.ts';
 import { oneLine } from '../error-hints.ts';
 import { requestLogOn } from '../log-level.ts';
 import { asBackendRefusal, chooseBackend, openChosenBackend } from '../state-backend-choice.ts';
@@ -87,16 +87,11 @@ export interface CliSession {
   readonly session: StackSession;
 }
 
-/**
- * Resolves the stack of `paths` and opens its session (reconciler/session):
- * `write` takes the stack's lock first (waiting up to `lockWaitMs` for
- * another novaform that holds it, then failing with who holds it), `read`
- * takes none. The cloud is the one `--os-cloud` / OS_* / clouds.yaml names,
- * or the embedded engine. A refusal (lock held, state bound to another
- * cloud, no cloud under CI) is a one-line CliError.
- */
-export async function openCliSession(options: {
+/** How the CLI opens a stack session (openCliSession). */
+export interface CliSessionOptions {
   paths: readonly string[]; stack?: string; cloud?: string; mode: 'read' | 'write'; lockWaitMs?: number; command: string; rebind?: boolean;
+  /** Read the cloud's listings as soon as the session is open (stack-session.ts `readAhead`). */
+  readAhead?: boolean;
   /** `--backend`: where the state lives (state-backend-choice.ts; default NOVAFORM_BACKEND, novaform.yaml, files). */
   backend?: string;
   /** An open backend to use instead (controller replicas share one); the session leaves it open. */
@@ -110,7 +105,17 @@ export async function openCliSession(options: {
   onLockWait?: (holder: LockHolder) => void;
   /** Where the redacted request log goes when NOVAFORM_LOG=debug (`--debug`); default stderr. */
   requestLog?: (line: string) => void;
-}): Promise<CliSession> {
+}
+
+/**
+ * Resolves the stack of `paths` and opens its session (reconciler/session):
+ * `write` takes the stack's lock first (waiting up to `lockWaitMs` for
+ * another novaform that holds it, then failing with who holds it), `read`
+ * takes none. The cloud is the one `--os-cloud` / OS_* / clouds.yaml names,
+ * or the embedded engine. A refusal (lock held, state bound to another
+ * cloud, no cloud under CI) is a one-line CliError.
+ */
+export async function openCliSession(options: CliSessionOptions): Promise<CliSession> {
   const { io } = options;
   const requestLog = requestLogOn(io.env) ? (options.requestLog ?? ((line: string) => io.stderr.write(`novaform: debug: ${line}\n`))) : undefined;
   const lockWaitMs = options.lockWaitMs ?? 0;
@@ -121,7 +126,7 @@ export async function openCliSession(options: {
   try {
     const opened = await openStackSession({
       projectDir: project.projectDir, backend, stack: project.stack, mode: options.mode, rebind: options.rebind, lockWaitMs, command: options.command,
-      ...createGrace(io.env),
+      readAhead: options.readAhead === true, ...createGrace(io.env),
       ...(options.signal ? { signal: options.signal } : {}),
       onLockWait: options.onLockWait ?? ((h) => io.stderr.write(`novaform: stack '${project.stack}' is locked by pid ${h.pid} on ${h.hostname} (${h.command}); waiting up to ${Math.round(lockWaitMs / 1000)}s...\n`)),
       connect: () => openCloudTarget({
@@ -144,6 +149,45 @@ export async function openCliSession(options: {
     }
     throw asCloudRefusal(error) ?? asBackendRefusal(error);
   }
+}
+
+/**
+ * Loads the manifests (`load`: undefined when they are invalid, once it
+ * has reported why) and opens the stack session for a valid set.
+ *
+ * With a configured cloud the session opens WHILE the manifests load, and
+ * reads the cloud's listings (`readAhead`): on a cloud of thousands of
+ * objects those take seconds, and 10,000 manifests load in that time.
+ * With the embedded engine, which runs in this very process, nothing would
+ * be gained: the session opens after, as before, and an invalid set
+ * starts no engine.
+ *
+ * Validation still gates everything: when `load` throws or finds the set
+ * invalid, the session is closed before anything is planned or written to
+ * the cloud, and only the manifests' problems are reported (an error of
+ * the session itself, a wrong password, is reported for a valid set).
+ */
+export async function loadBesideSession<T>(options: CliSessionOptions, load: () => Promise<T | undefined>): Promise<{ loaded?: T; cli?: CliSession }> {
+  const { io } = options;
+  if (options.sharedBackend || await choosesEmbeddedEngine({ cloud: options.cloud, env: io.env, cwd: io.cwd })) {
+    const loaded = await load();
+    return loaded === undefined ? {} : { loaded, cli: await openCliSession(options) };
+  }
+  const opening = openCliSession({ ...options, readAhead: true });
+  opening.catch(() => undefined); // awaited below for a valid set, dropped for an invalid one
+  const abandon = () => opening.then((cli) => cli.session.close(), () => undefined);
+  let loaded: T | undefined;
+  try {
+    loaded = await load();
+  } catch (error) {
+    await abandon();
+    throw error;
+  }
+  if (loaded === undefined) {
+    await abandon();
+    return {};
+  }
+  return { loaded, cli: await opening };
 }
 
 /**

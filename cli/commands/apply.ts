@@ -14,7 +14,7 @@ import { oneLine } from '../error-hints.ts';
 import { applyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
 import {
-  confirm, exitCodeOf, humanIo, loadValid, narrowed, openCliSession, outcomesJson, outputFlag, positiveInt, printSummary, processIo, progressPrinter, reportPlanError,
+  confirm, exitCodeOf, humanIo, loadValid, loadBesideSession, narrowed, outcomesJson, outputFlag, positiveInt, printSummary, processIo, progressPrinter, reportPlanError,
   reportQuota, resourceKeysFlag, selectorFlag, timeoutFlag, type ApplyIo,
 } from './apply-common.ts';
 
@@ -39,8 +39,10 @@ interface ApplyFlags {
  * confirm → quota pre-flight → apply → summary. Exit 0 when every step
  * succeeded, 1 when anything failed or was refused, 2 for usage errors.
  *
- * - An invalid manifest set applies nothing and deletes nothing: the
- *   cloud is not even contacted.
+ * - An invalid manifest set applies nothing and deletes nothing: nothing
+ *   is planned or written. (With a configured cloud, the stack is locked
+ *   and the cloud's listings read while the manifests load:
+ *   apply-common.ts `loadBesideSession`.)
  * - Confirmation: `--yes`, or "yes" typed on a terminal. Off a terminal
  *   without `--yes` the command refuses (a CI job must say `--yes`).
  * - `apply PLANFILE.json` applies exactly a saved plan (`plan --out`): it
@@ -60,15 +62,17 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
   const io = humanIo(stdio, flags.output);
   const saved = await savedPlanOf(flags.positionals, io);
   const paths = saved ? await manifestPathsOf(saved, flags.positionals[0]!, io) : flags.positionals;
-  const loaded = await loadValid(paths, flags.selector, io, 'applied');
-  if (!loaded) return 1;
-  if (loaded.documentCount === 0) {
-    throw new CliError(`no manifests found in ${paths.join(' ')} (files ending .yaml, .yml or .json); to delete a stack use destroy`, 1);
-  }
-
-  const { session } = await openCliSession({
+  const { loaded, cli } = await loadBesideSession({
     paths, stack: flags.stack ?? saved?.stack, cloud: flags.cloud, backend: flags.backend, mode: 'write', lockWaitMs: flags.lockWaitMs, command: 'novaform apply', rebind: flags.rebind, io,
+  }, async () => {
+    const result = await loadValid(paths, flags.selector, io, 'applied');
+    if (result?.documentCount === 0) {
+      throw new CliError(`no manifests found in ${paths.join(' ')} (files ending .yaml, .yml or .json); to delete a stack use destroy`, 1);
+    }
+    return result;
   });
+  if (!loaded || !cli) return 1;
+  const { session } = cli;
   try {
     const digests = await manifestDigests(loaded.files, io.cwd);
     if (flags.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');

@@ -16,7 +16,7 @@ import { CliError } from '../cli-error.ts';
 import { oneLine } from '../error-hints.ts';
 import { driftCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
-import { openCliSession, reportDiagnostics, resolveProject, resourceKeysFlag, selectorFlag } from './apply-common.ts';
+import { loadBesideSession, reportDiagnostics, resolveProject, resourceKeysFlag, selectorFlag } from './apply-common.ts';
 import { wantsColor, type PlanIo } from './plan.ts';
 
 export type DriftFormat = 'text' | 'json' | 'markdown' | 'junit';
@@ -53,13 +53,17 @@ interface DriftOptions {
 export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const started = performance.now();
   const options = parseOptions(argv);
-  const loaded = await load(options, io);
-  if (!reportDiagnostics(loaded, io, 'no drift check')) return 1;
-  const project = await resolveProject(options.paths, options.stack, io.cwd);
-  const ignore = await readIgnoreFile(project.projectDir);
-  const { session } = await openCliSession({
+  const { loaded: read, cli } = await loadBesideSession({
     paths: options.paths, stack: options.stack, cloud: options.cloud, backend: options.backend, mode: 'read', command: 'novaform drift', rebind: options.rebind, io,
+  }, async () => {
+    const result = await load(options, io);
+    if (!reportDiagnostics(result, io, 'no drift check')) return undefined;
+    const project = await resolveProject(options.paths, options.stack, io.cwd);
+    return { loaded: result, ignore: await readIgnoreFile(project.projectDir) };
   });
+  if (!read || !cli) return 1;
+  const { loaded, ignore } = read;
+  const { session } = cli;
   try {
     const whole = await session.drift({
       documents: loaded.manifests, unresolvedRefs: loaded.unresolvedRefs, ignore, includeUnmanaged: options.includeUnmanaged,

@@ -12,7 +12,7 @@ import { CliError } from '../cli-error.ts';
 import { oneLine } from '../error-hints.ts';
 import { planCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
-import { narrowed, openCliSession, reportDiagnostics, reportQuota, resourceKeysFlag, selectorFlag } from './apply-common.ts';
+import { loadBesideSession, narrowed, reportDiagnostics, reportQuota, resourceKeysFlag, selectorFlag } from './apply-common.ts';
 
 /** Where the command reads and writes; tests pass their own. */
 export interface PlanIo {
@@ -43,7 +43,8 @@ function cloudArgument(cloudName: string): string {
 
 /**
  * `novaform plan`: validates the manifests (invalid: the diagnostics and
- * exit 1, before any cloud is contacted), reads the cloud and the stack's
+ * exit 1, nothing planned; a configured cloud's listings are read while
+ * they load: apply-common.ts `loadBesideSession`), reads the cloud and the stack's
  * state, and prints what `apply` would do. Changes nothing in the cloud.
  * Exit 0 with a plan, 1 on any error, 2 for usage errors.
  *
@@ -54,11 +55,14 @@ function cloudArgument(cloudName: string): string {
  */
 export async function run(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
   const options = parseOptions(argv);
-  const loaded = await load(options, io);
-  if (!reportDiagnostics(loaded, io, 'nothing was planned')) return 1;
-  const { session } = await openCliSession({
+  const { loaded, cli } = await loadBesideSession({
     paths: options.paths, stack: options.stack, cloud: options.cloud, backend: options.backend, mode: 'read', command: 'novaform plan', rebind: options.rebind, io,
+  }, async () => {
+    const result = await load(options, io);
+    return reportDiagnostics(result, io, 'nothing was planned') ? result : undefined;
   });
+  if (!loaded || !cli) return 1;
+  const { session } = cli;
   try {
     if (options.selector.length > 0) io.stderr.write('novaform: --selector: pruning is off; resources of the stack outside the selection are left alone\n');
     const executable = narrowed(await session.plan({

@@ -7,6 +7,8 @@ import { withUnhealthyDetails } from './unhealthy-details.ts';
 
 export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
+  /** The cloud's listings when a read of them is already under way (a session's read-ahead); default: read them now. */
+  readonly listing?: Promise<CloudSnapshot>;
 }
 
 /**
@@ -32,9 +34,9 @@ export interface DetectDriftInput extends Omit<ClassifyDriftInput, 'snapshot' | 
  * // report.summary -> { changed: 1, missing: 0, unhealthy: 0, unmanaged: 0 }
  */
 export async function detectDrift(input: DetectDriftInput): Promise<DriftReport> {
-  const { clients, ...rest } = input;
+  const { clients, listing, ...rest } = input;
   const classify = (snapshot: CloudSnapshot) => classifyDrift({ ...rest, snapshot, computeAtLeast: (major, minor) => clients.computeVersion.atLeast(major, minor) });
-  const listed = await readStackCloud(clients, input.documents, input.state, input.stack);
+  const listed = await readStackCloud(clients, input.documents, input.state, input.stack, listing);
   const first = classify(listed);
   const detailed = await withUnhealthyDetails(clients, listed, first.resources);
   return detailed === listed ? first : classify(detailed);

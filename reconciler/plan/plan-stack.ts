@@ -8,6 +8,8 @@ import { completeManaged, readCloud, type CloudSnapshot } from './read-cloud.ts'
 
 export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
+  /** The cloud's listings when a read of them is already under way (a session's read-ahead); default: read them now. */
+  readonly listing?: Promise<CloudSnapshot>;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'compu
  * process.stdout.write(renderPlan(executable.plan));
  */
 export async function planStack(input: PlanStackInput): Promise<ExecutablePlan> {
-  return buildFrom(input, await readStackCloud(input.clients, input.documents, input.state, input.stack));
+  return buildFrom(input, await readStackCloud(input.clients, input.documents, input.state, input.stack, input.listing));
 }
 
 function buildFrom(input: PlanStackInput, snapshot: CloudSnapshot): ExecutablePlan {
@@ -44,7 +46,7 @@ function buildFrom(input: PlanStackInput, snapshot: CloudSnapshot): ExecutablePl
  * const again = await planStackUnlessUnchanged(input, first.inputs); // { inputs: 'sha256:…' } when nothing moved
  */
 export async function planStackUnlessUnchanged(input: PlanStackInput, previous: string | undefined): Promise<{ inputs?: string; executable?: ExecutablePlan }> {
-  const snapshot = await readStackCloud(input.clients, input.documents, input.state, input.stack);
+  const snapshot = await readStackCloud(input.clients, input.documents, input.state, input.stack, input.listing);
   const inputs = planInputsDigest({ ...input, snapshot }, input.clients.computeVersion.toString());
   if (inputs !== undefined && inputs === previous) return { inputs };
   return { ...(inputs !== undefined ? { inputs } : {}), executable: buildFrom(input, snapshot) };
@@ -54,10 +56,11 @@ export async function planStackUnlessUnchanged(input: PlanStackInput, previous: 
  * The cloud as a plan of this stack reads it: one paged listing per kind,
  * plus what a listing leaves out (a flavor's extra specs) for the objects
  * the stack manages (declared by name, in its state, or stamped as its own). Shared with drift detection, so
- * both read exactly the same way. Reads only.
+ * both read exactly the same way. Reads only. `listing` is the listings'
+ * read when one is already under way (readCloud's result), else they are read now.
  */
-export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state'], stack: string): Promise<CloudSnapshot> {
-  const listed = await readCloud(clients);
+export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state'], stack: string, listing?: Promise<CloudSnapshot>): Promise<CloudSnapshot> {
+  const listed = await (listing ?? readCloud(clients));
   const managed = new Map<Kind, Set<string>>();
   const add = (kind: Kind, id: string) => (managed.get(kind) ?? managed.set(kind, new Set()).get(kind)!).add(id);
   const declared = new Set(documents.map((m) => `${m.kind}/${m.metadata.name}`));

@@ -8,6 +8,7 @@ import { detectDrift, type DetectDriftInput } from '../drift/detect-drift.ts';
 import type { DriftReport } from '../drift/drift-model.ts';
 import type { ExecutablePlan } from '../plan/executable-plan.ts';
 import { planStack, planStackUnlessUnchanged, type PlanStackInput } from '../plan/plan-stack.ts';
+import { readCloud, type CloudSnapshot } from '../plan/read-cloud.ts';
 import { preflightQuota, type QuotaPreflight } from '../quota-preflight.ts';
 import { keyDriftDigests, keyPlanDigests } from '../state/keyed-reports.ts';
 import { checkBinding, identityOf, sameCloud, type CloudIdentity } from '../state/cloud-binding.ts';
@@ -68,6 +69,13 @@ export interface OpenStackSessionOptions {
   readonly onLockWait?: (holder: LockHolder) => void;
   /** How long a create whose outcome is unknown may take to show in listings before a plan creates again (build-plan.ts default: 2 min). */
   readonly createGraceMs?: number;
+  /**
+   * Start reading the cloud's listings as soon as the session is open (the
+   * lock held, in write mode), for the session's first plan or drift: a
+   * caller that still has work to do (loading 10,000 manifests) does it
+   * while the cloud answers. Later plans read the cloud again.
+   */
+  readonly readAhead?: boolean;
 }
 
 /** What a plan of the stack reads from its state. */
@@ -151,7 +159,10 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
     const boundTo = binding ? identityOf(binding) : undefined;
     if (!options.rebind) checkBinding(stack, boundTo, target.identity);
     const moving = options.rebind === true && boundTo !== undefined && !sameCloud(boundTo, target.identity);
-    return sessionOf({ stack, mode, backend, lock, store, reader, target, boundTo, moving, release, ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}) });
+    return sessionOf({
+      stack, mode, backend, lock, store, reader, target, boundTo, moving, release, readAhead: options.readAhead === true,
+      ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}),
+    });
   } catch (error) {
     await release();
     throw error;
@@ -169,6 +180,7 @@ interface Opened {
   boundTo?: CloudIdentity;
   moving: boolean;
   createGraceMs?: number;
+  readAhead: boolean;
   release(): Promise<void>;
 }
 
@@ -202,8 +214,16 @@ function sessionOf(opened: Opened): StackSession {
   // Secret digests in plans and drift reports are keyed per stack (state/digest-key.ts); read or made once per session.
   let key: Promise<Buffer> | undefined;
   const digestKey = () => (key ??= opened.backend.digestKey(stack));
+  // The read-ahead serves the first plan or drift only: a later one must see the cloud as it is then.
+  let ahead = opened.readAhead ? readCloud(target.clients) : undefined;
+  ahead?.catch(() => undefined); // its error is reported by the plan that awaits it, or by none if the session closes first
+  const listing = (): { listing?: Promise<CloudSnapshot> } => {
+    const taken = ahead;
+    ahead = undefined;
+    return taken ? { listing: taken } : {};
+  };
   const planInput = (input: Pick<PlanStackInput, 'documents' | 'unresolvedRefs' | 'manifestDigests' | 'prune' | 'replace'>): PlanStackInput => ({
-    ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}),
+    ...input, stack, clients: target.clients, state: records, cloudName: target.cloudName, ...listing(), ...(opened.createGraceMs !== undefined ? { createGraceMs: opened.createGraceMs } : {}),
   });
   const destroyInput = (input: Pick<PlanDestroyInput, 'retain' | 'manifestDigests'>): PlanDestroyInput => ({
     clients: target.clients, stack, state: records, cloudName: target.cloudName, ...input,
@@ -227,7 +247,7 @@ function sessionOf(opened: Opened): StackSession {
     async drift(input) {
       usable();
       const otherStacksClaimed = input.includeUnmanaged ? await otherStacksRecords(opened.backend, stack) : undefined;
-      const report = await detectDrift({ ...input, stack, clients: target.clients, state: records, ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
+      const report = await detectDrift({ ...input, stack, clients: target.clients, state: records, ...listing(), ...(otherStacksClaimed ? { otherStacksClaimed } : {}) });
       return keyDriftDigests(report, digestKey);
     },
     describe(kind, ids) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { doc, openCliKit, type CliKit } from './apply-cli-kit.ts';
-import { holdStackLock } from '../../helpers/backend-under-test.ts';
+import { holdStackLock, stackLockHeld } from '../../helpers/backend-under-test.ts';
 
 /**
  * `novaform apply` in-process against the engine: the gates (validation,
@@ -25,15 +25,21 @@ describe('novaform apply', { skip: !!process.env.NOVAFORM_TEST_CLOUD && 'reads t
     assert.equal((await kit.run('apply', ['.', '--bogus'])).code, 2);
   });
 
-  it('an invalid manifest set applies nothing: the cloud is not contacted', async () => {
+  it('an invalid manifest set applies nothing: no plan, no write to the cloud, the lock released', async () => {
     await kit.write({ 'broken.yaml': doc('Server', 'bad', 'flavor: c.small\nimage: cirros\nnetworks: none\npowerState: sideways') });
-    const mark = kit.mark();
-    const out = await kit.run('apply', ['.', '--yes']);
-    assert.equal(out.code, 1);
-    assert.match(out.stderr, /broken\.yaml:\d+:\d+/);
-    assert.match(out.stderr, /nothing was applied/);
-    assert.equal(kit.cloud.engine!.engine.requestLog.length, mark, 'not a single request');
-    await kit.write({ 'broken.yaml': null });
+    try {
+      const mark = kit.mark();
+      const out = await kit.run('apply', ['.', '--yes']);
+      assert.equal(out.code, 1);
+      assert.match(out.stderr, /broken\.yaml:\d+:\d+/);
+      assert.match(out.stderr, /nothing was applied/);
+      assert.equal(out.stdout, '', 'no plan shown');
+      // The cloud's listings may have been read while the manifests loaded (loadBesideSession); nothing else.
+      assert.deepEqual(kit.writesSince(mark), []);
+    } finally {
+      await kit.write({ 'broken.yaml': null });
+    }
+    assert.equal(await stackLockHeld(kit.dir, 'cli', kit.env), false, 'the stack is not left locked');
   });
 
   it('off a terminal without --yes it refuses, and changes nothing', async () => {

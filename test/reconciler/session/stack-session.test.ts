@@ -145,4 +145,32 @@ describe('stack session', () => {
     await assert.rejects(open({ mode: 'read', connect: async () => admin }), CloudMismatchError);
     assert.equal((await volumesNamed(cloud.admin, volume())).length, 1, 'the old cloud was not touched');
   });
+
+  it('readAhead: the first plan uses the listings read while the caller was busy; the next plan reads the cloud again', async () => {
+    const input = await manifests([`${cloud.prefix}-ahead`]);
+    const listings: string[] = [];
+    // Counts the volume listings the session makes (the clients are the test's own, wrapped).
+    const volume = new Proxy(cloud.demo.volume, {
+      get(service, property) {
+        if (property !== 'get') return Reflect.get(service, property);
+        return (path: string, ...rest: unknown[]) => {
+          if (path.includes('/volumes/detail')) listings.push(path);
+          return (service.get as (...args: unknown[]) => unknown).call(service, path, ...rest);
+        };
+      },
+    });
+    const counted = targetOf({ ...cloud.demo, volume } as Clients, 'demo-project');
+    const session = await open({ stack: 'ahead', mode: 'read', connect: async () => counted, readAhead: true });
+    try {
+      for (const deadline = Date.now() + 10_000; listings.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(listings.length > 0, 'the listings are read as soon as the session is open');
+      const before = listings.length;
+      assert.equal((await session.plan(input)).plan.summary.create, 1);
+      assert.equal(listings.length, before, 'the first plan read no listing of its own');
+      await session.plan(input);
+      assert.ok(listings.length > before, 'a later plan sees the cloud as it is then');
+    } finally {
+      await session.close();
+    }
+  });
 });

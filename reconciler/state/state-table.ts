@@ -22,6 +22,8 @@ import { PRIVATE_NEDB_MODES } from './private-files.ts';
 export class StateTable<T extends { id: string }> {
   private readonly rows = new Map<string, { seq: number; row: T }>();
   private nextSeq = 0;
+  /** Lines appended since the datafile was last compacted. */
+  private appended = 0;
 
   private constructor(private readonly db: Datastore<Record<string, unknown>>) {}
 
@@ -65,6 +67,7 @@ export class StateTable<T extends { id: string }> {
     const seq = this.rows.get(row.id)?.seq ?? this.nextSeq++;
     const json = JSON.stringify(row);
     await this.db.update({ _id: row.id }, { _id: row.id, seq, json }, { upsert: true });
+    this.appended += 1;
     // Parsed back, so memory holds exactly what a reopen would (no undefined fields, no shared references).
     this.rows.set(row.id, { seq, row: JSON.parse(json) as T });
   }
@@ -72,6 +75,7 @@ export class StateTable<T extends { id: string }> {
   async delete(id: string): Promise<boolean> {
     if (!this.rows.has(id)) return false;
     await this.db.remove({ _id: id }, { multi: false });
+    this.appended += 1;
     this.rows.delete(id);
     return true;
   }
@@ -83,7 +87,23 @@ export class StateTable<T extends { id: string }> {
     if (excess.length === 0) return 0;
     const ids = excess.map((row) => row.id);
     await this.db.remove({ _id: { $in: ids } }, { multi: true });
+    this.appended += ids.length;
     for (const id of ids) this.rows.delete(id);
     return ids.length;
+  }
+
+  /**
+   * Rewrites the datafile as one line per row when this process appended
+   * to it: nedb appends a line for every write, so after a 10,000-object
+   * apply the resources file holds each row twice and the journal 30,000
+   * lines of finished entries, which every later `plan` (read-datafile.ts)
+   * would parse. nedb writes the new file beside the old and renames it,
+   * so a crash leaves one or the other whole.
+   */
+  async compact(): Promise<void> {
+    if (this.appended === 0) return;
+    // nedb-promises hands calls it does not wrap to nedb's own datastore.
+    await (this.db as unknown as { compactDatafileAsync(): Promise<void> }).compactDatafileAsync();
+    this.appended = 0;
   }
 }

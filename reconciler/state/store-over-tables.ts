@@ -24,6 +24,8 @@ export interface RowTable<T extends { id: string }> {
   delete(id: string): Promise<boolean>;
   /** Removes the oldest rows matching `prunable` until at most `keep` of them remain. */
   prune(keep: number, prunable?: (row: T) => boolean): Promise<number>;
+  /** Storage that grows with every write (an append-only file) SHOULD shrink back to the rows here; called once the store closes. */
+  compact?(): Promise<void>;
 }
 
 /** The four tables of a stack's state. */
@@ -177,6 +179,8 @@ export async function storeOverTables(stack: string, path: string, tables: State
       closed = true;
       // Each write is durable once its promise resolves; waiting for the ones in flight is all a flush needs.
       await Promise.allSettled([...pending]);
+      // So the next reader parses the rows, not the history of this run's writes.
+      await Promise.all([resources, journal, events, meta].map((table) => table.compact?.()));
     },
   };
 }

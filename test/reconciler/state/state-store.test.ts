@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readDatafile } from '../../../reconciler/state/read-datafile.ts';
 import { openState } from '../../../reconciler/state/state-store.ts';
 
 const dirs: string[] = [];
@@ -31,5 +32,23 @@ describe('state store: resources', () => {
     await state.close();
     assert.throws(() => state.resources(), /closed/);
     await assert.rejects(state.event({ type: 'x', message: 'y' }), /closed/);
+  });
+
+  it('closing leaves each datafile one line per row: a later reader parses the rows, not every write', async () => {
+    const dir = await tempDir();
+    const state = await openState(dir, 'web');
+    for (let i = 0; i < 20; i += 1) {
+      await state.put({ kind: 'Volume', name: `v${i}`, cloudId: `id-${i}`, lastApplied: { size: 1 }, deletionPolicy: 'Delete' });
+      await state.put({ kind: 'Volume', name: `v${i}`, cloudId: `id-${i}`, lastApplied: { size: 2 }, deletionPolicy: 'Delete' });
+    }
+    await state.remove('Volume', 'v0');
+    const file = join(dir, 'state', 'web', 'resources.db');
+    const lines = async () => (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').length;
+    assert.ok((await lines()) >= 41, 'nedb appends a line per write');
+    await state.close();
+    assert.equal(await lines(), 19);
+    const rows = await readDatafile<{ id: string; name: string; lastApplied: { size: number } }>(file);
+    assert.deepEqual(rows.map((r) => r.name), Array.from({ length: 19 }, (_, i) => `v${i + 1}`), 'in insertion order');
+    assert.ok(rows.every((r) => r.lastApplied.size === 2));
   });
 });

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { COMBINED_SCHEMA_ID, KINDS } from '../../schemas/index.ts';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { KINDS } from '../../schemas/index.ts';
 import { packageFile } from '../../schemas/package-files.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { MANIFEST_SCHEMA } from './schema-info.ts';
 
 /**
- * The one ajv instance per process. It holds the combined schema (the
- * document editors use) and compiles each kind's document schema from it
- * the first time a document of that kind is validated, so what `validate` accepts is
- * exactly what the published schema says.
+ * Manifest documents against the published schema: each kind's document
+ * schema is compiled from the combined schema (the document editors use;
+ * schema-compiler.ts) the first time a document of that kind is
+ * validated, so what `validate` accepts is exactly what that schema says.
  *
  * The compile is skipped when it was done at build time: `npm run build`
  * writes the same validators as code (write-validators.ts, ajv's standalone
@@ -23,35 +22,8 @@ import { MANIFEST_SCHEMA } from './schema-info.ts';
  * build (tests run through tsx) compile their own schema.
  */
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/**
- * `createAjv`'s formats as CommonJS source, for the standalone validators:
- * the same definitions, so both paths accept the same values.
- */
-export const FORMATS_SOURCE = `{ uuid: ${UUID}, ipv4: { type: 'string', validate: require('node:net').isIPv4 }, ipv6: { type: 'string', validate: require('node:net').isIPv6 } }`;
-
 /** The validators `validateDocument` uses, by name: each kind, and `envelope` for a document of no known kind. */
 export const VALIDATOR_NAMES = [...KINDS, 'envelope'] as const;
-
-/**
- * Options shared with tests that compile the published schema themselves.
- * `strictTypes` is off because size fields put `minimum` beside a `$ref` to a
- * `type: [integer, string]` definition; `strictRequired` is off because `oneOf: [{required: [a]}, {required: [b]}]`
- * names properties declared by the parent schema.
- */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true });
-  // An annotation here: the phrase error messages use for what this schema
-  // expects. Editors (VS Code's JSON service, yaml-language-server) show the
-  // same keyword in place of their generic message; ajv-errors gives it the
-  // same meaning, so the published schema carries no keyword of novaform's own.
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  ajv.addFormat('uuid', UUID);
-  ajv.addFormat('ipv4', { type: 'string', validate: (value: string) => isIPv4(value) });
-  ajv.addFormat('ipv6', { type: 'string', validate: (value: string) => isIPv6(value) });
-  return ajv;
-}
 
 /** Where `npm run build` writes the validators as code, from the package root. */
 export const PREBUILT_VALIDATORS = 'dist/reconciler/manifests/validators.cjs';
@@ -70,33 +42,16 @@ async function prebuiltValidators(): Promise<Record<string, ValidateFunction> | 
 }
 
 const prebuilt = await prebuiltValidators();
-let ajv: Ajv2020 | undefined;
+// ajv itself (about 0.1 s of start-up) is loaded only when there is a schema to compile.
+const compiler = prebuilt ? undefined : await import('./schema-compiler.ts');
 
 /** Each validator is compiled on first use: a stack of servers and volumes never pays for the other kinds. */
 const validators = new Map<string, ValidateFunction>();
 
-/**
- * The ajv instance holding the combined schema, made on first use. Not
- * checked against the meta-schema here (a third of the start-up cost):
- * test/schemas/schemas.test.ts checks the published combined schema against it.
- */
-export function schemaAjv(): Ajv2020 {
-  if (!ajv) {
-    ajv = createAjv();
-    ajv.addSchema(MANIFEST_SCHEMA, undefined, undefined, false);
-  }
-  return ajv;
-}
-
-/** The schema reference of a validator name: `#/$defs/Server`. */
-export function validatorRef(name: (typeof VALIDATOR_NAMES)[number]): string {
-  return `${COMBINED_SCHEMA_ID}#/$defs/${name}`;
-}
-
 function compiled(name: (typeof VALIDATOR_NAMES)[number]): ValidateFunction {
-  let validate = validators.get(name) ?? prebuilt?.[name];
+  let validate = prebuilt?.[name] ?? validators.get(name);
   if (validate) return validate;
-  validate = schemaAjv().getSchema(validatorRef(name));
+  validate = compiler!.schemaAjv().getSchema(compiler!.validatorRef(name));
   if (!validate) throw new Error(`manifest schema has no ${name}`);
   validators.set(name, validate);
   return validate;

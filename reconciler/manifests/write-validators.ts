@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { _Code } from 'ajv/dist/compile/codegen/code.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { packageFile } from '../../schemas/package-files.ts';
-import { createAjv, FORMATS_SOURCE, PREBUILT_VALIDATORS, schemaDigest, validatorRef, VALIDATOR_NAMES } from './schema-validator.ts';
+import { createAjv, FORMATS_SOURCE, validatorRef } from './schema-compiler.ts';
+import { PREBUILT_VALIDATORS, schemaDigest, VALIDATOR_NAMES } from './schema-validator.ts';
 import { MANIFEST_SCHEMA } from './schema-info.ts';
 
 /**

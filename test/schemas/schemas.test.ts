@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { bundleSchemas, type JsonSchema } from '../../schemas/bundle.ts';
 import { combinedSchema, COMBINED_SCHEMA_ID, kindSchema, KINDS, SCHEMA_RESOURCES } from '../../schemas/index.ts';
-import { createAjv } from '../../reconciler/manifests/schema-validator.ts';
+import { createAjv } from '../../reconciler/manifests/schema-compiler.ts';
 
 /** Every subschema with its JSON pointer (data keywords such as examples are not schemas). */
 function* subschemas(node: unknown, pointer = '#'): Generator<[string, JsonSchema]> {

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { createAjv } from '../../../reconciler/manifests/schema-validator.ts';
+import { createAjv } from '../../../reconciler/manifests/schema-compiler.ts';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/novaform.js');
 const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { schemaAjv, schemaDigest, validatorRef, VALIDATOR_NAMES } from '../../../reconciler/manifests/schema-validator.ts';
+import { schemaAjv, validatorRef } from '../../../reconciler/manifests/schema-compiler.ts';
+import { schemaDigest, VALIDATOR_NAMES } from '../../../reconciler/manifests/schema-validator.ts';
 import { standaloneValidators } from '../../../reconciler/manifests/write-validators.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

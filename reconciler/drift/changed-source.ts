@@ -1,5 +1,5 @@
 import type { SpecReference } from '../../provider/resources/kind.ts';
-import { kindModule } from '../../provider/resources/registry.ts';
+import { kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 import { lookupExternal } from '../plan/cloud-lookup.ts';
 import type { CloudSnapshot, ImageInfo } from '../plan/read-cloud.ts';
@@ -29,7 +29,7 @@ import { matchManifest } from './match-manifest.ts';
 
 /** The manifest's references to images, with their path as a plan change names it ('spec.image'). */
 export function imageReferences(manifest: Manifest): Array<SpecReference & { readonly changePath: string }> {
-  return kindModule(manifest.kind).references(manifest.spec)
+  return referencesOf(manifest.kind, manifest.spec)
     .filter((r) => r.target === 'Image')
     .map((r) => ({ ...r, changePath: r.path.join('.') }));
 }

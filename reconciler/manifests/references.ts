@@ -1,5 +1,5 @@
 import type { RefTarget, SpecReference } from '../../provider/resources/kind.ts';
-import { isKind, kindModule } from '../../provider/resources/registry.ts';
+import { isKind, kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import { documentKey, type CheckedDocument } from './checked-document.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
 import { formatPath } from './json-path.ts';
@@ -43,8 +43,8 @@ export interface ReferenceReport {
  * specReferences(server.kind, { flavor: 'm1.small', image: 'cirros', volumes: [{ volume: 'data' }] })
  * // → [{ target: 'Flavor', name: 'm1.small', path: ['spec', 'flavor'] }, { target: 'Image', ... }, { target: 'Volume', name: 'data', path: ['spec', 'volumes', 0, 'volume'] }]
  */
-export function specReferences(kind: string, spec: Record<string, unknown>): SpecReference[] {
-  return kindModule(kind).references(spec);
+export function specReferences(kind: string, spec: Record<string, unknown>): readonly SpecReference[] {
+  return referencesOf(kind, spec);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CloudObject } from '../../provider/resources/kind.ts';
-import { isKind, kindModule } from '../../provider/resources/registry.ts';
+import { isKind, kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest, UnresolvedRef } from '../manifests/manifest-types.ts';
 import type { Pinned } from './cloud-lookup.ts';
@@ -254,7 +254,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
       results.set(key, { action: withheld ? 'noop' : action, observed: match.observed });
       add(key, withObservedDigest({
         kind, name, id: match.observed?.id ?? null, action: withheld ? 'noop' : action, dataLoss: withheld ? false : outcome.dataLoss,
-        changes: labelChanges(outcome.changes.map(toPlannedChange), kindModule(kind).references(manifest.spec), snapshot), dependsOn: dependsOn.get(key)!,
+        changes: labelChanges(outcome.changes.map(toPlannedChange), referencesOf(kind, manifest.spec), snapshot), dependsOn: dependsOn.get(key)!,
         deletionPolicy, warnings: [...match.warnings, ...outcome.warnings, ...(withheld ? [`managementPolicy: observe: ${withheld} not done; the cloud is left as it is`] : [])],
         ...(withheld ? { withheld } : {}),
       }, match.observed), { handler: handlers[kind], owner, buildSpec, changes: outcome.changes, ...(match.observed ? { observed: match.observed } : {}), ...(record ? { lastApplied: record.lastApplied } : {}) });
@@ -281,7 +281,13 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     actions, summary, manifests: { ...input.manifestDigests },
     ...(forced.size > 0 ? { replace: [...forced].sort() } : {}),
   };
-  return { plan, steps: ordered.order.map((key) => ({ ...steps.get(key)!, resource: resources.get(key)! })), pinned: pins.pinned };
+  // A step keeps its resource unless warnAttached replaced it.
+  const stepOf = (key: string) => {
+    const step = steps.get(key)!;
+    const resource = resources.get(key)!;
+    return step.resource === resource ? step : { ...step, resource };
+  };
+  return { plan, steps: ordered.order.map(stepOf), pinned: pins.pinned };
 }
 
 /** The objects of the snapshot that hold `id` attached (each kind's optional `attachments`), with their kind. */

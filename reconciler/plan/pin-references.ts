@@ -1,5 +1,5 @@
 import type { SpecReference } from '../../provider/resources/kind.ts';
-import { isKind, kindModule } from '../../provider/resources/registry.ts';
+import { isKind, kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { formatPath } from '../manifests/json-path.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
@@ -35,7 +35,7 @@ export const pinKey = (target: ExternalTarget, name: string) => `${target}/${nam
  * refSites(server).map((r) => r.path) // ['spec.flavor', 'spec.image', 'spec.keypair', 'spec.volumes[0].volume']
  */
 export function refSites(manifest: Manifest): RefSite[] {
-  return kindModule(manifest.kind).references(manifest.spec)
+  return referencesOf(manifest.kind, manifest.spec)
     .filter((ref): ref is SpecReference & { target: ExternalTarget } => ref.target !== 'AvailabilityZone')
     .map((ref) => ({ from: manifest, path: formatPath(ref.path), target: ref.target, name: ref.name }));
 }

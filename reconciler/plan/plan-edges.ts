@@ -1,4 +1,4 @@
-import { kindModule } from '../../provider/resources/registry.ts';
+import { kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type { Manifest } from '../manifests/manifest-types.ts';
 import { KIND_ORDER } from './handlers.ts';
@@ -20,9 +20,13 @@ export function keyFrom(text: string): ResourceKey {
   return { kind: text.slice(0, slash) as Kind, name: text.slice(slash + 1) };
 }
 
+const KIND_RANK = new Map<string, number>(KIND_ORDER.map((kind, rank) => [kind, rank]));
+
 /** Kind order then name: how every key list in a plan is sorted. */
 export function sortKeys(keys: Iterable<string>): ResourceKey[] {
-  return [...new Set(keys)].map(keyFrom).sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const unique = [...new Set(keys)].map(keyFrom);
+  if (unique.length < 2) return unique;
+  return unique.sort((a, b) => KIND_RANK.get(a.kind)! - KIND_RANK.get(b.kind)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -59,7 +63,7 @@ export function declaredDependsOn(manifest: Manifest, declared: ReadonlySet<stri
     const key = pinKey(site.target, site.name);
     if (site.target !== 'Image' && declared.has(key)) keys.push(key);
   }
-  for (const ref of kindModule(manifest.kind).references(manifest.spec)) keys.push(...(providers.get(`${ref.target}/${ref.name}`) ?? []));
+  for (const ref of referencesOf(manifest.kind, manifest.spec)) keys.push(...(providers.get(`${ref.target}/${ref.name}`) ?? []));
   for (const ref of manifest.dependsOn) if (declared.has(keyString(ref))) keys.push(keyString(ref));
   return sortKeys(keys.filter((k) => k !== keyString({ kind: manifest.kind, name: manifest.metadata.name })));
 }

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { PROJECT_FILE_NAMES } from './manifests/discover-files.ts';
 
 /**
@@ -88,7 +87,8 @@ interface ProjectSettings {
 async function readProjectFile(file: string): Promise<ProjectSettings> {
   let document: unknown;
   try {
-    document = parseYaml(await readFile(file, 'utf8'));
+    // `yaml` is loaded only for a project file: about 60 ms of start-up.
+    document = (await import('yaml')).parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new StackNameError(`${file}: ${(error as Error).message.split('\n')[0]}`);
   }

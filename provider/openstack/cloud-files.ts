@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { CloudConfigError } from './errors.ts';
 
 /** One cloud entry as written in clouds.yaml (keys normalized: `-` -> `_`). */
@@ -72,10 +71,11 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-function parseConfig(path: string, text: string): Record<string, RawCloud> {
+async function parseConfig(path: string, text: string): Promise<Record<string, RawCloud>> {
   let parsed: unknown;
   try {
-    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // `yaml` is loaded only to read such a file (OS_* variables need none): about 60 ms of start-up.
+    parsed = path.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     throw new CloudConfigError(`cannot parse ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -96,11 +96,11 @@ async function firstFile(list: string[], override: { variable: string; path: str
   if (override) {
     const text = await readIfExists(override.path);
     if (text === undefined) throw new CloudConfigError(`${override.variable}=${override.path}: no such file`);
-    return { path: override.path, clouds: parseConfig(override.path, text) };
+    return { path: override.path, clouds: await parseConfig(override.path, text) };
   }
   for (const path of list) {
     const text = await readIfExists(path);
-    if (text !== undefined) return { path, clouds: parseConfig(path, text) };
+    if (text !== undefined) return { path, clouds: await parseConfig(path, text) };
   }
   return undefined;
 }

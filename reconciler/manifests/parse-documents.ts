@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from './yaml-library.ts';
 import { diagnostic, type ManifestDiagnostic, type SourceLocation } from './diagnostics.ts';
 import { formatPath, type PathSegment } from './json-path.ts';
 import type { Locator } from './convert-sizes.ts';
@@ -55,6 +56,7 @@ export function* parseDocuments(file: string, text: string, maxAliasCount: numbe
 
 /** The documents of a file parsed by `yaml`. */
 function* fullDocuments(file: string, text: string, maxAliasCount: number, diagnostics: ManifestDiagnostic[]): Generator<ParsedDocument> {
+  const { isScalar } = yamlLibrary();
   const { docs, lineCounter } = parseYamlStream(text);
   for (const [index, doc] of docs.entries()) {
     const source: YamlDocumentSource = { file, doc, lineCounter };
@@ -101,6 +103,7 @@ function fastDocument(later: FileLocator, index: number, value: unknown): Parsed
  * `lazyLocator` re-reading a file later), so both see the same documents.
  */
 export function parseYamlStream(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
+  const { LineCounter, parseAllDocuments } = yamlLibrary();
   const lineCounter = new LineCounter();
   // uniqueKeys is off so duplicates are reported here with both places.
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
@@ -124,6 +127,7 @@ function tooDeepDiagnostic(at: SourceLocation, path: string): ManifestDiagnostic
 
 /** The first node nested deeper than MAX_NESTING, as a diagnostic (walked with an explicit stack, so depth cannot overflow it). */
 function nestingProblem(source: YamlDocumentSource): ManifestDiagnostic | undefined {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   const stack: Array<{ node: unknown; depth: number; path: PathSegment[] }> = [{ node: source.doc.contents, depth: 0, path: [] }];
   while (stack.length > 0) {
     const { node, depth, path } = stack.pop()!;
@@ -150,6 +154,7 @@ function firstLine(message: string): string {
 
 /** Every key that repeats an earlier key of the same mapping, with the first one as a related place. */
 function duplicateKeys(source: YamlDocumentSource): ManifestDiagnostic[] {
+  const { isScalar, visit } = yamlLibrary();
   const found: ManifestDiagnostic[] = [];
   visit(source.doc, {
     Map(_, map, ancestors) {
@@ -178,6 +183,7 @@ function duplicateKeys(source: YamlDocumentSource): ManifestDiagnostic[] {
 
 /** The JSON path of `node` from the visitor's ancestors (Document, Pair, YAMLMap, YAMLSeq, ...). */
 function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
+  const { isPair, isScalar, isSeq } = yamlLibrary();
   const segments: PathSegment[] = [];
   const chain = [...ancestors, node];
   chain.forEach((ancestor, index) => {
@@ -188,6 +194,7 @@ function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
 }
 
 function firstAlias(source: YamlDocumentSource): SourceLocation {
+  const { isAlias, visit } = yamlLibrary();
   let offset: number | undefined;
   visit(source.doc, {
     Alias(_, alias) {

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { yamlLibrary } from './yaml-library.ts';
 import type { SourceLocation } from './diagnostics.ts';
 import type { PathSegment } from './json-path.ts';
 
@@ -36,6 +37,7 @@ export function documentLocation(source: YamlDocumentSource): SourceLocation {
  * locateNode(source, ['spec', 'ram'], 'value') // { file: 'flavors.yaml', line: 6, column: 8 }
  */
 export function locateNode(source: YamlDocumentSource, segments: readonly PathSegment[], target: LocateTarget = 'value'): SourceLocation {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
   let node: unknown = source.doc.contents;
   let keyNode: Node | undefined;
   for (const segment of segments) {
@@ -60,6 +62,7 @@ export function locateNode(source: YamlDocumentSource, segments: readonly PathSe
 
 /** A value node with a usable range: an empty value (`spec:`) has none worth pointing at. */
 function valueRange(node: Node | undefined): boolean {
+  const { isScalar } = yamlLibrary();
   if (!node?.range) return false;
   if (isScalar(node) && node.value === null && node.range[0] === node.range[1]) return false;
   return true;

@@ -10,6 +10,7 @@ import { parseSavedPlan, SavedPlanError, verifySavedPlan } from '../../reconcile
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { boundHeapGrowth } from '../heap-growth.ts';
 import { oneLine } from '../error-hints.ts';
 import { applyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
@@ -119,6 +120,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
     }
     if (!reportQuota(io, await session.preflight(executable), '; nothing was changed')) return 1;
     io.stdout.write('\n');
+    boundHeapGrowth();
     const progress = progressPrinter(io);
     const cancel = cancellation({ timeoutMs: flags.timeoutMs, verb: 'apply', log: (line) => io.stderr.write(`\n${line}\n`), inFlight: progress.running });
     const result = await session.apply(executable, { parallelism: flags.parallelism, onProgress: progress.onProgress, signal: cancel.signal })

@@ -7,6 +7,7 @@ import { renderPlan } from '../../reconciler/plan/render-plan.ts';
 import { stackNameProblem } from '../../reconciler/stack.ts';
 import { cancellation } from '../cancellation.ts';
 import { CliError } from '../cli-error.ts';
+import { boundHeapGrowth } from '../heap-growth.ts';
 import { oneLine } from '../error-hints.ts';
 import { destroyCommand } from '../commands.ts';
 import { parseCommandLine } from '../parse-command-line.ts';
@@ -64,6 +65,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
       return 1;
     }
     io.stdout.write('\n');
+    boundHeapGrowth();
     const progress = progressPrinter(io);
     const cancel = cancellation({ timeoutMs: flags.timeoutMs, verb: 'destroy', log: (line) => io.stderr.write(`\n${line}\n`), inFlight: progress.running });
     const options = { parallelism: flags.parallelism, onProgress: progress.onProgress, signal: cancel.signal };

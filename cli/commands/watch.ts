@@ -5,6 +5,7 @@ import { discoverProjects, ProjectsError } from '../../controller/replicas/disco
 import { TokenBucket } from '../../controller/token-bucket.ts';
 import type { StackResolution } from '../../reconciler/stack.ts';
 import { CliError } from '../cli-error.ts';
+import { boundHeapGrowth } from '../heap-growth.ts';
 import { logLevel } from '../log-level.ts';
 import { processIo, resolveProject, type ApplyIo } from './apply-common.ts';
 import { parseWatchOptions, type WatchOptions } from './watch-options.ts';
@@ -43,6 +44,7 @@ async function severalProjects(options: WatchOptions, io: ApplyIo): Promise<Stac
  */
 export async function run(argv: string[], io: ApplyIo = processIo()): Promise<number> {
   const options = parseWatchOptions(argv);
+  boundHeapGrowth();
   const level = logLevel(io.env);
   const log: Logger = createLogger({ destination: io.stderr as NodeJS.WritableStream, level: level as 'info' });
   const projects = await severalProjects(options, io);

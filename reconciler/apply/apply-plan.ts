@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { bindContext } from '../../provider/openstack/openstack-client.ts';
 import { BatchedReads } from '../../provider/resources/batched-reads.ts';
 import { kindModule } from '../../provider/resources/registry.ts';
@@ -113,6 +114,9 @@ export async function applyPlan(executable: ExecutablePlan, options: ApplyOption
     superseded: new Set(steps.filter((s) => s.resource.action === 'replace' || s.resource.action === 'delete').map((s) => keyOf(s.resource))),
   });
   // Every request of the run carries the cancel signal: Ctrl-C stops a request or a wait at once.
+  // So each step in flight listens to it (a request, a wait, the shared poll): many listeners by design, not a leak
+  // (Node warns past 10). A step holds a few at a time and removes them when it ends.
+  if (options.signal) setMaxListeners(8 * parallelism + 10, options.signal);
   const clients = options.signal ? bindContext(executable.clients, { signal: options.signal }) : executable.clients;
   // Rounds of the shared readiness polls no more often than twice the waits' first interval.
   const firstIntervalMs = options.wait?.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;

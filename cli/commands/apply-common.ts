@@ -151,6 +151,9 @@ export async function openCliSession(options: CliSessionOptions): Promise<CliSes
   }
 }
 
+/** How long an invalid set's command waits for its session to open, to close it. */
+const ABANDON_WAIT_MS = 2000;
+
 /**
  * Loads the manifests (`load`: undefined when they are invalid, once it
  * has reported why) and opens the stack session for a valid set.
@@ -175,7 +178,16 @@ export async function loadBesideSession<T>(options: CliSessionOptions, load: () 
   }
   const opening = openCliSession({ ...options, readAhead: true });
   opening.catch(() => undefined); // awaited below for a valid set, dropped for an invalid one
-  const abandon = () => opening.then((cli) => cli.session.close(), () => undefined);
+  // Closes the session once it is open; a cloud that does not answer must not hold back the manifests'
+  // errors, so at most ABANDON_WAIT_MS (the command then ends, and a lock whose process is gone is stale).
+  const abandon = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      opening.then((cli) => cli.session.close(), () => undefined),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, ABANDON_WAIT_MS).unref(); }),
+    ]);
+    clearTimeout(timer);
+  };
   let loaded: T | undefined;
   try {
     loaded = await load();

@@ -1,4 +1,4 @@
-import { isSecretField, redactForState, redactMessage, secretDigest } from './state-redact.ts';
+import { isSecretField, redactMessage, secretDigest } from './state-redact.ts';
 
 /**
  * Display-safe values: what the controller's records (status, events,
@@ -21,15 +21,21 @@ import { isSecretField, redactForState, redactMessage, secretDigest } from './st
  * // message redacted, from/to as sha256: digests
  */
 export function displaySafe<T>(value: T): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redactMessage(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (typeof v !== 'object' || v === null) return v;
-    const entries = Object.entries(v as Record<string, unknown>);
-    const path = (v as { path?: unknown }).path;
-    const secretChange = typeof path === 'string' && isSecretField(path.slice(path.lastIndexOf('.') + 1));
-    return Object.fromEntries(entries.map(([k, inner]) => [k,
-      secretChange && (k === 'from' || k === 'to') && inner !== null && inner !== undefined ? secretDigest(inner) : walk(inner)]));
-  };
-  return walk(redactForState(value)) as T;
+  return walk(value) as T;
+}
+
+/** One copy with both rules (a 10,000-resource status is written on every controller pass). */
+function walk(v: unknown): unknown {
+  if (typeof v === 'string') return redactMessage(v);
+  if (Array.isArray(v)) return v.map(walk);
+  if (typeof v !== 'object' || v === null) return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return walk(JSON.parse(JSON.stringify(v)));
+  const path = (v as { path?: unknown }).path;
+  const secretChange = typeof path === 'string' && isSecretField(path.slice(path.lastIndexOf('.') + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(v)) {
+    const secret = isSecretField(key) || (secretChange && (key === 'from' || key === 'to'));
+    out[key] = secret && inner !== null && inner !== undefined ? secretDigest(inner) : walk(inner);
+  }
+  return out;
 }

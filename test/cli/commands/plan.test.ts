@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -132,6 +134,24 @@ describe('novaform plan', () => {
     // A configured cloud's listings are read while the manifests load (loadBesideSession): reads only.
     assert.deepEqual(engine.engine.requestLog.slice(mark).filter((e) => e.method !== 'GET' && !e.url.startsWith('/v3')), []);
     await assert.rejects(stat(join(dir, 'invalid', '.novaform')), /ENOENT/);
+  });
+
+  it('invalid manifests against a cloud that never answers: the diagnostics, not a wait for the cloud', async () => {
+    // Accepts connections and never answers: the session opening beside the load (loadBesideSession) hangs.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const started = Date.now();
+      const out = await plan(['invalid'], { env: { OS_AUTH_URL: `http://127.0.0.1:${port}/v3` } });
+      assert.equal(out.code, 1);
+      assert.match(out.stderr, /novaform: the manifests are invalid \(\d+ errors?\); nothing was planned\n$/);
+      // The request timeout is a minute; the command waits at most 2 s for the session it drops.
+      assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    } finally {
+      silent.close();
+      silent.closeAllConnections?.();
+    }
   });
 
   it('a plan error (an image that does not exist): the diagnostic at the manifest, exit 1', async () => {

@@ -124,27 +124,29 @@ function sortValue(ctx: EngineContext, key: string, s: Server, index: number): s
   return get ? get(ctx, s, index) : '';
 }
 
-/** Strings compare case-insensitively, as under MySQL's *_ci collations Nova's database uses. */
-function compareValues(x: string | number, y: string | number): number {
-  const a = typeof x === 'string' ? x.toLowerCase() : x;
-  const b = typeof y === 'string' ? y.toLowerCase() : y;
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Strings compare case-insensitively, as under MySQL's *_ci collations Nova's database uses: the key of a value. */
+function collationKey(value: string | number): string | number {
+  return typeof value === 'string' ? value.toLowerCase() : value;
 }
 
 /** Sorts by every key in turn; `id` (store insertion order, Nova's autoincrement id) makes it total. */
 export function sortServers(ctx: EngineContext, servers: Server[], sort: SortSpec[]): Server[] {
   const order = new Map(ctx.store.servers.all().map((s, i) => [s.id, i]));
-  const indexed = servers.map((server) => ({ server, index: order.get(server.id) ?? 0 }));
-  indexed.sort((a, b) => {
-    for (const { key, dir } of sort) {
-      const x = sortValue(ctx, key, a.server, a.index);
-      const y = sortValue(ctx, key, b.server, b.index);
-      const order = compareValues(x, y);
-      if (order !== 0) return dir === 'asc' ? order : -order;
+  // Each server's sort values once, not per comparison: a page of 10,000 servers made 300,000 Date.parse calls.
+  const keyed = servers.map((server) => {
+    const index = order.get(server.id) ?? 0;
+    return { server, values: sort.map(({ key }) => collationKey(sortValue(ctx, key, server, index))) };
+  });
+  keyed.sort((a, b) => {
+    for (let k = 0; k < sort.length; k += 1) {
+      const x = a.values[k]!;
+      const y = b.values[k]!;
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      if (order !== 0) return sort[k]!.dir === 'asc' ? order : -order;
     }
     return 0;
   });
-  return indexed.map((i) => i.server);
+  return keyed.map((entry) => entry.server);
 }
 
 /** GET /servers and /servers/detail. */

@@ -50,7 +50,7 @@ export interface OpenStackSessionOptions {
   readonly backend?: StateBackend;
   readonly stack: string;
   readonly mode: 'read' | 'write';
-  /** Connects to the cloud; called once the lock is held (write mode) and the state is open. */
+  /** Connects to the cloud; called once the lock is held (write mode), while the state opens. */
   readonly connect: () => Promise<SessionTarget>;
   /**
    * Move the stack to the target's cloud on purpose. When the state is bound
@@ -70,7 +70,7 @@ export interface OpenStackSessionOptions {
   /** How long a create whose outcome is unknown may take to show in listings before a plan creates again (build-plan.ts default: 2 min). */
   readonly createGraceMs?: number;
   /**
-   * Start reading the cloud's listings as soon as the session is open (the
+   * Start reading the cloud's listings as soon as it is connected (the
    * lock held, in write mode), for the session's first plan or drift: a
    * caller that still has work to do (loading 10,000 manifests) does it
    * while the cloud answers. Later plans read the cloud again.
@@ -146,21 +146,38 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
     await reader?.close().catch(() => undefined);
     await lock?.release().catch(() => undefined);
   };
+  let ahead: Promise<CloudSnapshot> | undefined;
   try {
     if (mode === 'write') {
       lock = await backend.lock(stack, { command: options.command, waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait, ...(options.signal ? { signal: options.signal } : {}) });
-      store = await backend.openStore(stack);
-      reader = store;
-    } else {
-      reader = await backend.openReader(stack);
     }
-    target = await options.connect();
+    // The cloud is connected to (and read, with readAhead) while the state opens: both take a while on a large stack.
+    const connecting = options.connect().then((connected) => {
+      target = connected;
+      if (options.readAhead) {
+        ahead = readCloud(connected.clients);
+        ahead.catch(() => undefined); // reported by the plan that awaits it, or by none if the session closes first
+      }
+      return connected;
+    });
+    try {
+      if (mode === 'write') {
+        store = await backend.openStore(stack);
+        reader = store;
+      } else {
+        reader = await backend.openReader(stack);
+      }
+    } finally {
+      // Settled before anything is reported, so `release` closes a target that did connect.
+      await connecting.catch(() => undefined);
+    }
+    target = await connecting;
     const binding = reader.cloud();
     const boundTo = binding ? identityOf(binding) : undefined;
     if (!options.rebind) checkBinding(stack, boundTo, target.identity);
     const moving = options.rebind === true && boundTo !== undefined && !sameCloud(boundTo, target.identity);
     return sessionOf({
-      stack, mode, backend, lock, store, reader, target, boundTo, moving, release, readAhead: options.readAhead === true,
+      stack, mode, backend, lock, store, reader, target, boundTo, moving, release, ...(ahead ? { ahead } : {}),
       ...(options.createGraceMs !== undefined ? { createGraceMs: options.createGraceMs } : {}),
     });
   } catch (error) {
@@ -180,7 +197,8 @@ interface Opened {
   boundTo?: CloudIdentity;
   moving: boolean;
   createGraceMs?: number;
-  readAhead: boolean;
+  /** The cloud's listings being read since the session opened (readAhead). */
+  ahead?: Promise<CloudSnapshot>;
   release(): Promise<void>;
 }
 
@@ -215,8 +233,7 @@ function sessionOf(opened: Opened): StackSession {
   let key: Promise<Buffer> | undefined;
   const digestKey = () => (key ??= opened.backend.digestKey(stack));
   // The read-ahead serves the first plan or drift only: a later one must see the cloud as it is then.
-  let ahead = opened.readAhead ? readCloud(target.clients) : undefined;
-  ahead?.catch(() => undefined); // its error is reported by the plan that awaits it, or by none if the session closes first
+  let ahead = opened.ahead;
   const listing = (): { listing?: Promise<CloudSnapshot> } => {
     const taken = ahead;
     ahead = undefined;

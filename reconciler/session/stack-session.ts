@@ -160,6 +160,7 @@ export async function openStackSession(options: OpenStackSessionOptions): Promis
       }
       return connected;
     });
+    connecting.catch(() => undefined); // its failure is reported below, once the state has opened (or failed to)
     try {
       if (mode === 'write') {
         store = await backend.openStore(stack);

@@ -3,11 +3,10 @@ import type { CheckedDocument } from './checked-document.ts';
 import { convertSizes, type Locator } from './convert-sizes.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
 import type { LoadLimits } from './limits.ts';
-import { kindModule } from '../../provider/resources/registry.ts';
+import { kindModule, referencesOf } from '../../provider/resources/registry.ts';
 import { readManifestFiles } from './manifest-files.ts';
 import type { ManifestMetadata } from './manifest-types.ts';
 import type { ParsedDocument } from './parse-documents.ts';
-import { specReferences } from './references.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { validateDocument } from './schema-validator.ts';
 import { matchesSelector, type LabelSelector } from './selector.ts';
@@ -58,7 +57,7 @@ export async function checkDocument(parsed: ParsedDocument, absolutePath: string
         return locateLater([]);
       },
       locate: locateLater,
-      references: specReferences(kind, spec).map((ref) => ({
+      references: referencesOf(kind, spec).map((ref) => ({
         ...ref,
         get location() {
           return locateLater(ref.path);

@@ -1,5 +1,5 @@
 import type { RefTarget, SpecReference } from '../../provider/resources/kind.ts';
-import { isKind, kindModule, referencesOf } from '../../provider/resources/registry.ts';
+import { isKind, kindModule } from '../../provider/resources/registry.ts';
 import { documentKey, type CheckedDocument } from './checked-document.ts';
 import { diagnostic, type ManifestDiagnostic } from './diagnostics.ts';
 import { formatPath } from './json-path.ts';
@@ -34,17 +34,6 @@ export interface ReferenceReport {
   /** References of selected documents left for the planner. */
   readonly unresolved: UnresolvedRef[];
   readonly warnings: ManifestDiagnostic[];
-}
-
-/**
- * The references in a spec of `kind`, in field order (its module's `references`).
- *
- * @example
- * specReferences(server.kind, { flavor: 'm1.small', image: 'cirros', volumes: [{ volume: 'data' }] })
- * // → [{ target: 'Flavor', name: 'm1.small', path: ['spec', 'flavor'] }, { target: 'Image', ... }, { target: 'Volume', name: 'data', path: ['spec', 'volumes', 0, 'volume'] }]
- */
-export function specReferences(kind: string, spec: Record<string, unknown>): readonly SpecReference[] {
-  return referencesOf(kind, spec);
 }
 
 /**

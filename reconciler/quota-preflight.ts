@@ -82,6 +82,28 @@ async function readQuotas(api: Clients, needed: ReadonlySet<QuotaResource>, warn
   return quotas;
 }
 
+/**
+ * The quotas as the plan leaves them: a step that sets the limits of the
+ * caller's own project (its kind module's `quotaLimits`: a Quota manifest)
+ * replaces the limits read from the cloud. It runs before every other
+ * step (`limitsOthers`), so the plan's demand meets the new limits.
+ */
+function withPlannedLimits(quotas: Partial<Record<QuotaResource, QuotaUsage>>, executable: ExecutablePlan, resolve: RefResolver): Partial<Record<QuotaResource, QuotaUsage>> {
+  const out = { ...quotas };
+  for (const step of executable.steps) {
+    if (!step.handler.quotaLimits || !step.observed || step.resource.action === 'delete') continue;
+    const spec = specOf(step, resolve);
+    if (!spec) continue;
+    const planned = step.handler.quotaLimits(spec, step.observed);
+    if (planned.projectId !== executable.clients.projectId) continue;
+    for (const [resource, limit] of Object.entries(planned.limits) as Array<[QuotaResource, number]>) {
+      const current = out[resource];
+      if (current) out[resource] = { ...current, limit };
+    }
+  }
+  return out;
+}
+
 /** A resolver that never answers "unknown": the pre-flight sizes specs whose dependencies do not exist yet. */
 function planTimeResolver(executable: ExecutablePlan, recorded: PreflightOptions['recorded']): RefResolver {
   const resolve = executionResolver({
@@ -199,7 +221,7 @@ export async function preflightQuota(executable: ExecutablePlan, options: Prefli
   }
   const demand = quotaDemand(inputs);
   if (demand.size === 0) return { ok: true, problems: [], warnings, demand };
-  const quotas = await readQuotas(executable.clients, new Set(demand.keys()), warnings);
+  const quotas = withPlannedLimits(await readQuotas(executable.clients, new Set(demand.keys()), warnings), executable, resolve);
   const auth = executable.clients.cloud.auth as { projectName?: string };
   const project = options.projectName ?? auth.projectName ?? executable.clients.projectId;
   const problems = quotaShortfalls(demand, quotas).map((s) => formatShortfall(s, project));

@@ -18,14 +18,14 @@ export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  * test/schemas/types-sync.test.ts checks it equals the kind registry's
  * `KIND_NAMES` (provider/resources/registry.ts), order included.
  */
-export const KINDS = ['Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server'] as const;
+export const KINDS = ['Quota', 'Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server'] as const;
 export type SchemaKind = (typeof KINDS)[number];
 
 /** One source schema file, read from the package root (package-files.ts says why). */
 const sourceSchema = (name: string): JsonSchema => readPackageJson<JsonSchema>(`schemas/${name}.schema.json`);
 
 const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = {
-  Flavor: sourceSchema('flavor'), Keypair: sourceSchema('keypair'), Volume: sourceSchema('volume'),
+  Quota: sourceSchema('quota'), Flavor: sourceSchema('flavor'), Keypair: sourceSchema('keypair'), Volume: sourceSchema('volume'),
   Aggregate: sourceSchema('aggregate'), ServerGroup: sourceSchema('server-group'), Server: sourceSchema('server'),
 };
 

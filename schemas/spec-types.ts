@@ -145,7 +145,37 @@ export interface RawServerGroupSpec {
 
 export type ServerGroupManifestSpec = RawServerGroupSpec;
 
+/** Limits of a project: a count, or -1 for unlimited. */
+export interface QuotaBlockStorageLimits {
+  readonly volumes?: number;
+  readonly gigabytes?: number;
+  readonly snapshots?: number;
+}
+
+export interface RawQuotaSpec {
+  /** The project, by id or name (default: metadata.name). */
+  readonly project?: string;
+  readonly compute?: {
+    readonly instances?: number;
+    readonly cores?: number;
+    /** MiB. */
+    readonly ram?: number;
+    readonly keyPairs?: number;
+    readonly serverGroups?: number;
+    readonly serverGroupMembers?: number;
+    readonly metadataItems?: number;
+  };
+  readonly blockStorage?: QuotaBlockStorageLimits & {
+    readonly volumeTypes?: Readonly<Record<string, QuotaBlockStorageLimits>>;
+  };
+  readonly deletionPolicy?: DeletionPolicy;
+  readonly managementPolicy?: ManagementPolicy;
+}
+
+export type QuotaManifestSpec = RawQuotaSpec;
+
 export interface ManifestSpecs {
+  readonly Quota: QuotaManifestSpec;
   readonly Flavor: FlavorManifestSpec;
   readonly Keypair: KeypairManifestSpec;
   readonly Volume: VolumeManifestSpec;

@@ -1,6 +1,6 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 import type { ManifestFileField, ManifestIssue, ManifestSetIssue } from './manifest-checks.ts';
-import type { QuotaDemand, QuotaStep } from './quota-demand.ts';
+import type { QuotaDemand, QuotaResource, QuotaStep } from './quota-demand.ts';
 import type { TerraformMapping } from './terraform-mapping.ts';
 import type { DescribedObject, ReferenceNamer } from './to-manifest.ts';
 import type { FieldChange, Kind, Owner, OwnershipStamp, ResourceHandler } from './types.ts';
@@ -96,6 +96,21 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    * and both fail the compute's late anti-affinity check (real Zed does).
    */
   readonly serializesPlacement?: boolean;
+
+  /**
+   * Present for a kind whose objects the cloud itself makes and novaform
+   * only configures (a project's quota set, a host's compute service).
+   * A manifest of such a kind names its object (`target`); the plan never
+   * creates one, and a target the cloud does not have is a plan error.
+   * Optional.
+   */
+  readonly configures?: ConfiguredObjects<ManifestSpec>;
+  /**
+   * True when the kind's steps change what the cloud lets other steps do
+   * (a project's quotas): the plan runs every other kind's create and
+   * change after them. Optional.
+   */
+  readonly limitsOthers?: boolean;
 
   /** Every object of the kind the caller can see, in one paged listing. */
   listAll(api: Clients): Promise<Observed[]>;
@@ -218,11 +233,39 @@ export interface KindModule<Spec = any, Observed extends { id: string } = any, M
    */
   quotaDemand?(step: QuotaStep<Spec, Observed>): Promise<QuotaDemand | undefined>;
   /**
+   * The project limits a step of the kind sets (a Quota manifest), so the
+   * pre-flight counts the plan's own demand against the limits the plan
+   * sets, not those it replaces. MUST be pure. Optional.
+   */
+  quotaLimits?(spec: Spec, observed: Observed): ProjectLimits;
+  /**
    * How a manifest of the kind becomes terraform-provider-openstack
    * resources, for `novaform export terraform` (terraform-mapping.ts; pure
    * data, no cdktf). Optional: a kind without it cannot be exported.
    */
   readonly terraform?: TerraformMapping<ManifestSpec, Observed>;
+}
+
+/** How a kind names the existing objects its manifests configure (see `configures`). */
+export interface ConfiguredObjects<ManifestSpec> {
+  /**
+   * The object a manifest configures, by its cloud id or its name (a
+   * project, a host): an exact id wins, as in every reference. MUST be pure.
+   */
+  target(name: string, spec: ManifestSpec): string;
+  /**
+   * What `delete` does to the object when its manifest goes, in the plan's
+   * words ('the project's limits go back to the defaults'). Undefined when
+   * nothing can be given back: removing the manifest then only forgets the
+   * object, and its deletionPolicy is Retain.
+   */
+  readonly release?: string;
+}
+
+/** Limits a step sets on a project's quotas, by quota resource. */
+export interface ProjectLimits {
+  readonly projectId: string;
+  readonly limits: Readonly<Partial<Record<QuotaResource, number>>>;
 }
 
 /** Members of one object as the cloud has them and as the plan wants them (see `zoneMembers`). */

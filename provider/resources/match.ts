@@ -19,6 +19,11 @@ import type { OwnershipStamp } from './types.ts';
  * 5. any other object of the name is not ours: an error with a hint,
  *    never silently adopted and never duplicated;
  * 6. else nothing: the plan creates it.
+ *
+ * A kind that only configures objects the cloud makes (`configures`: a
+ * project's quotas, a host's service) has one rule instead: the object the
+ * manifest names (`target`), which must exist. Nothing is created, so
+ * there is nothing to adopt, stamp or wait for.
  */
 
 export type Match =
@@ -29,7 +34,7 @@ export type Match =
     readonly via?: 'import' | 'journal';
     readonly warnings: readonly string[];
   }
-  | { readonly ok: false; readonly code: 'adoption-conflict' | 'not-owned' | 'import-not-found' | 'create-pending'; readonly message: string; readonly hints: readonly string[] };
+  | { readonly ok: false; readonly code: 'adoption-conflict' | 'not-owned' | 'import-not-found' | 'target-not-found' | 'create-pending'; readonly message: string; readonly hints: readonly string[] };
 
 /** What a manifest asks to take over. */
 export interface ImportRequest {
@@ -52,6 +57,8 @@ export interface MatchInput {
   /** The id the state store holds for the resource, if any. */
   readonly recordedId?: string;
   readonly import?: ImportRequest;
+  /** The id or name of the object a manifest of a configuring kind names (the module's `configures.target`). */
+  readonly target?: string;
   readonly pendingCreate?: PendingCreate;
   /** Epoch ms, for the grace period. */
   readonly now: number;
@@ -123,6 +130,24 @@ function matchImport(index: KindIndex, input: MatchInput, request: ImportRequest
   return { ok: true, observed: found, via: 'import', warnings: [] };
 }
 
+/** The object a configuring manifest names (an exact id wins, else its name): exactly one must exist. */
+function matchTarget(index: KindIndex, input: MatchInput, target: string): Match {
+  const noun = input.module.noun;
+  const byId = index.byId.get(target);
+  const candidates = byId && input.module.unusable?.(byId) === undefined ? [byId] : [...(index.byName.get(target) ?? [])];
+  if (candidates.length === 0) {
+    return { ok: false, code: 'target-not-found', message: `no ${noun} with the id or name '${target}' exists in the cloud`, hints: [`novaform configures an existing ${noun} and never creates one: check the name`] };
+  }
+  if (candidates.length > 1) {
+    return { ok: false, code: 'adoption-conflict', message: `${candidates.length} ${noun}s are named '${target}' (${ids(candidates)})`, hints: ['name it by id instead'] };
+  }
+  const found = candidates[0]!;
+  const warnings = input.recordedId !== undefined && input.recordedId !== found.id
+    ? [`the manifest now names ${noun} ${found.id}; ${input.recordedId}, which it named before, is left as it is`]
+    : [];
+  return { ok: true, observed: found, warnings };
+}
+
 /**
  * The cloud object manifest `kind/name` of `stack` refers to, if any.
  *
@@ -133,6 +158,7 @@ function matchImport(index: KindIndex, input: MatchInput, request: ImportRequest
 export function matchDeclared(input: MatchInput): Match {
   const { module } = input;
   const index = indexObjects(module, input.objects);
+  if (input.target) return matchTarget(index, input, input.target);
   const stamped = index.byStamp.get(`${input.stack}/${input.name}`) ?? [];
   const recorded = input.recordedId !== undefined ? index.byId.get(input.recordedId) : undefined;
   if (recorded && module.unusable?.(recorded) === undefined) {

@@ -2,6 +2,7 @@ import { aggregateHandler } from './aggregate/aggregate-handler.ts';
 import { flavorHandler } from './flavor/flavor-handler.ts';
 import type { AnyKindModule, SpecReference } from './kind.ts';
 import { keypairHandler } from './keypair/keypair-handler.ts';
+import { quotaHandler } from './quota/quota-handler.ts';
 import { serverGroupHandler } from './server-group/server-group-handler.ts';
 import { serverHandler } from './server/server-handler.ts';
 import type { Kind } from './types.ts';
@@ -12,7 +13,7 @@ import { volumeHandler } from './volume/volume-handler.ts';
  * kinds generic code reads: adding a kind is its folder, one line here,
  * its schema, and the engine's API.
  */
-const MODULES: readonly AnyKindModule[] = [flavorHandler, keypairHandler, volumeHandler, aggregateHandler, serverGroupHandler, serverHandler];
+const MODULES: readonly AnyKindModule[] = [quotaHandler, flavorHandler, keypairHandler, volumeHandler, aggregateHandler, serverGroupHandler, serverHandler];
 
 /** The modules in plan order (what others refer to first). */
 export const KIND_MODULES: readonly AnyKindModule[] = [...MODULES].sort((a, b) => a.rank - b.rank);

@@ -1,7 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 
 /** The kinds novaform manages (each is a module in provider/resources/<kind>/, listed in registry.ts). */
-export type Kind = 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server';
+export type Kind = 'Quota' | 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server';
 
 /**
  * Who owns a cloud object: the stack and the manifest name. Each kind
@@ -132,8 +132,13 @@ export interface ResourceHandler<Spec, Observed extends { id: string }> {
   diff(desired: Spec, observed: Observed, context: DiffContext): FieldChange[];
   create(api: Clients, owner: Owner, spec: Spec): Promise<Created<Observed>>;
   update(api: Clients, observed: Observed, desired: Spec, changes: FieldChange[]): Promise<Observed>;
-  delete(api: Clients, observed: Observed): Promise<void>;
+  delete(api: Clients, observed: Observed, context?: DeleteContext): Promise<void>;
   readiness(observed: Observed): Readiness;
+}
+
+/** What a delete may need besides the object: the spec last applied to it (a quota set reverts only the services it set). */
+export interface DeleteContext {
+  readonly lastApplied?: unknown;
 }
 
 /** What a diff may need besides the two states. */

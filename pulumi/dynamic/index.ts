@@ -7,6 +7,6 @@
  * @example
  * import { Flavor, Keypair, Server } from 'novaform/pulumi/dynamic';
  */
-export { Aggregate, DYNAMIC_RESOURCE_CLASSES, Flavor, Keypair, Server, ServerGroup, Volume } from './resources.ts';
-export type { AggregateArgs, FlavorArgs, KeypairArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
+export { Aggregate, Quota, DYNAMIC_RESOURCE_CLASSES, Flavor, Keypair, Server, ServerGroup, Volume } from './resources.ts';
+export type { AggregateArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
 export { dynamicToken } from './dynamic-resource.ts';

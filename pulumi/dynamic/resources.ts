@@ -2,6 +2,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { aggregateHandler } from '../../provider/resources/aggregate/aggregate-handler.ts';
 import { flavorHandler } from '../../provider/resources/flavor/flavor-handler.ts';
 import { keypairHandler } from '../../provider/resources/keypair/keypair-handler.ts';
+import { quotaHandler } from '../../provider/resources/quota/quota-handler.ts';
 import { serverGroupHandler } from '../../provider/resources/server-group/server-group-handler.ts';
 import { serverHandler } from '../../provider/resources/server/server-handler.ts';
 import { volumeHandler } from '../../provider/resources/volume/volume-handler.ts';
@@ -21,7 +22,7 @@ import { dynamicResource, isDynamicResourceOf, type DynamicResourceClass } from 
 /** The outputs of an SDK class: its members that a CustomResource does not have. */
 type OutputsOf<C> = Omit<C, keyof pulumi.CustomResource>;
 
-export type { AggregateArgs, FlavorArgs, KeypairArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from '../sdk/resources.ts';
+export type { AggregateArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from '../sdk/resources.ts';
 
 /**
  * A Nova flavor, served by the dynamic provider.
@@ -96,6 +97,24 @@ export class Aggregate extends dynamicResource(aggregateHandler.kind) {
 }
 
 /**
+ * A project's quotas, served by the dynamic provider.
+ *
+ * @example
+ * const teamA = new Quota('team-a', { compute: { instances: 20 } });
+ */
+export interface Quota extends OutputsOf<sdk.Quota> {}
+export class Quota extends dynamicResource(quotaHandler.kind) {
+  /** True when `obj` is a dynamic Quota (also across copies of this package). */
+  static override isInstance(obj: unknown): obj is Quota {
+    return isDynamicResourceOf(obj, Quota.kind);
+  }
+
+  constructor(name: string, args: sdk.QuotaArgs, opts?: pulumi.CustomResourceOptions) {
+    super(name, args, opts);
+  }
+}
+
+/**
  * A server group, served by the dynamic provider.
  *
  * @example
@@ -133,4 +152,4 @@ export class Server extends dynamicResource(serverHandler.kind) {
 }
 
 /** The dynamic class of each kind; `satisfies` makes a kind without a class here a compile error. */
-export const DYNAMIC_RESOURCE_CLASSES = { Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, DynamicResourceClass>;
+export const DYNAMIC_RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, DynamicResourceClass>;

@@ -2,12 +2,13 @@ import type * as pulumi from '@pulumi/pulumi';
 import { aggregateHandler } from '../../provider/resources/aggregate/aggregate-handler.ts';
 import { flavorHandler } from '../../provider/resources/flavor/flavor-handler.ts';
 import { keypairHandler } from '../../provider/resources/keypair/keypair-handler.ts';
+import { quotaHandler } from '../../provider/resources/quota/quota-handler.ts';
 import { serverGroupHandler } from '../../provider/resources/server-group/server-group-handler.ts';
 import { serverHandler } from '../../provider/resources/server/server-handler.ts';
 import { volumeHandler } from '../../provider/resources/volume/volume-handler.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type {
-  KeypairType, OnError, PowerState, Quantity, RawAggregateSpec, RawFlavorSpec, RawKeypairSpec, RawServerGroupSpec, RawServerSpec, RawVolumeSpec,
+  KeypairType, OnError, PowerState, Quantity, QuotaBlockStorageLimits, RawAggregateSpec, RawQuotaSpec, RawFlavorSpec, RawKeypairSpec, RawServerGroupSpec, RawServerSpec, RawVolumeSpec,
   ServerGroupPolicy, ServerNetworkEntry, ServerVolumeEntry,
 } from '../../schemas/spec-types.ts';
 import type { ArgsOf } from './input-types.ts';
@@ -28,12 +29,36 @@ import { isResourceOf, novaformResource, type NovaformResourceClass } from './no
 
 type Out<T> = pulumi.Output<T>;
 
+export type QuotaArgs = ArgsOf<RawQuotaSpec>;
 export type FlavorArgs = ArgsOf<RawFlavorSpec>;
 export type KeypairArgs = ArgsOf<RawKeypairSpec>;
 export type VolumeArgs = ArgsOf<RawVolumeSpec>;
 export type AggregateArgs = ArgsOf<RawAggregateSpec>;
 export type ServerGroupArgs = ArgsOf<RawServerGroupSpec>;
 export type ServerArgs = ArgsOf<RawServerSpec>;
+
+/**
+ * The compute and block-storage quotas of an existing project (admin
+ * only): the limits named are set, a limit dropped goes back to the
+ * default, and deleting the resource reverts them (unless Retain).
+ *
+ * @example
+ * const teamA = new Quota('team-a', { project: 'team-a', compute: { instances: 20, cores: 40 } });
+ */
+export class Quota extends novaformResource(quotaHandler.kind) {
+  declare public readonly project: Out<string | undefined>;
+  declare public readonly compute: Out<RawQuotaSpec['compute']>;
+  declare public readonly blockStorage: Out<(QuotaBlockStorageLimits & { readonly volumeTypes?: Readonly<Record<string, QuotaBlockStorageLimits>> }) | undefined>;
+
+  /** True when `obj` is a Quota (also across copies of this SDK). */
+  static override isInstance(obj: unknown): obj is Quota {
+    return isResourceOf(obj, Quota.kind);
+  }
+
+  constructor(name: string, args: QuotaArgs, opts?: pulumi.CustomResourceOptions) {
+    super(name, args, opts);
+  }
+}
 
 /**
  * A Nova flavor (sizes in MiB/GiB or quantities such as "2GiB").
@@ -190,4 +215,4 @@ export class Server extends novaformResource(serverHandler.kind) {
  * that builds a resource from a manifest's `kind`. `satisfies` makes a kind
  * added to the registry without a class here a compile error.
  */
-export const RESOURCE_CLASSES = { Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, NovaformResourceClass>;
+export const RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, NovaformResourceClass>;

@@ -86,7 +86,7 @@ export async function deleteStep(ctx: StepContext): Promise<StepOutcome> {
     return { cloudId: currentId(ctx.step), warnings: ['deletionPolicy: Retain: left in the cloud'], retained: true };
   }
   const current = await readCurrent(ctx);
-  if (current) await ctx.step.handler.delete(ctx.clients, current);
+  if (current) await ctx.step.handler.delete(ctx.clients, current, { lastApplied: ctx.step.lastApplied });
   await ctx.forget();
   return { warnings: current ? [] : ['already gone from the cloud'] };
 }

@@ -6,7 +6,7 @@ import type { StateView } from '../plan/state-view.ts';
 
 /**
  * Pure: the cloud object a manifest means, matched with exactly the
- * inputs the planner gives `matchDeclared` (state record, `import`, the
+ * inputs the planner gives `matchDeclared` (state record, the spec's `import` or target, the
  * journal's unresolved create, the grace period), for the parts of drift
  * that look at one resource outside the plan's steps.
  *
@@ -20,9 +20,8 @@ export function matchManifest(input: { snapshot: CloudSnapshot; stack: string; s
   const name = manifest.metadata.name;
   const record = state.get(kind, name);
   const pendingCreate = state.pendingCreate?.(kind, name);
-  const request = manifest.spec.import;
   return matchDeclared({
-    snapshot, stack, kind, name, now: nowMs, graceMs: DEFAULT_CREATE_GRACE_MS,
-    ...(record ? { record } : {}), ...(pendingCreate ? { pendingCreate } : {}), ...(request ? { import: request } : {}),
+    snapshot, stack, kind, name, now: nowMs, graceMs: DEFAULT_CREATE_GRACE_MS, spec: manifest.spec,
+    ...(record ? { record } : {}), ...(pendingCreate ? { pendingCreate } : {}),
   });
 }

@@ -6,14 +6,14 @@ import type { Pinned } from './cloud-lookup.ts';
 import { diffResource } from './diff-resource.ts';
 import type { PlannedStep, RefResolver } from './executable-plan.ts';
 import { DEFAULT_HANDLERS, type AnyHandler } from './handlers.ts';
-import { matchDeclared, type ImportRequest } from './match-observed.ts';
+import { matchDeclared } from './match-observed.ts';
 import { observedDigest } from './observed-digest.ts';
 import { kindOfPin, pinReferences } from './pin-references.ts';
 import { suggest } from '../manifests/suggest.ts';
 import { labelChanges } from './change-labels.ts';
 import { TargetError } from './narrow-plan.ts';
 import { dataLossWarnings, summarize, toPlannedChange } from './plan-action.ts';
-import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
+import { declaredDependsOn, detachEdges, hostMoveEdges, keyFrom, limitEdges, keyString, providedNames, sortKeys, type AggregateHosts } from './plan-edges.ts';
 import { PlanError, sortPlanDiagnostics, type PlanDiagnostic } from './plan-errors.ts';
 import { type Plan, type PlanAction, type PlannedResource, type ResourceKey } from './plan-model.ts';
 import { orderSteps } from './plan-order.ts';
@@ -93,6 +93,27 @@ function prunedDependsOn(candidate: PruneCandidate, pruned: ReadonlyMap<string, 
   return sortKeys(keys);
 }
 
+/** Two manifests configuring one object (a project named once by name, once by id) would fight over it: both fail. */
+function failTargetsClaimedTwice(
+  declared: ReadonlyMap<string, Manifest>,
+  matched: ReadonlyMap<string, { observed?: CloudObject }>,
+  fail: (key: string, manifest: Manifest, code: PlanDiagnostic['code'], message: string, hints?: readonly string[]) => void,
+): void {
+  const claims = new Map<string, string[]>();
+  for (const [key, m] of matched) {
+    if (!m.observed || !kindModule(keyFrom(key).kind).configures) continue;
+    const object = `${keyFrom(key).kind}/${m.observed.id}`;
+    claims.set(object, [...(claims.get(object) ?? []), key]);
+  }
+  for (const keys of claims.values()) {
+    if (keys.length < 2) continue;
+    for (const key of keys) {
+      const others = keys.filter((k) => k !== key).join(', ');
+      fail(key, declared.get(key)!, 'target-claimed', `${others} configures the same ${kindModule(keyFrom(key).kind).noun}`, ['keep one manifest per object']);
+    }
+  }
+}
+
 /**
  * Builds the plan; throws PlanError with every problem found.
  *
@@ -117,11 +138,15 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     const meant = suggest(key, [...declaredKeys]);
     throw new TargetError(`--replace ${key}: no manifest declares it${meant ? ` (did you mean ${meant}?)` : ''}`);
   }
+  for (const key of forced) {
+    const module = kindModule(keyFrom(key).kind);
+    if (module.configures) throw new TargetError(`--replace ${key}: novaform configures a ${module.noun} the cloud made; it cannot create one, so it cannot replace one`);
+  }
 
   const nowMs = (input.now?.() ?? new Date()).getTime();
-  const match = (kind: Kind, name: string, spec?: { import?: ImportRequest }) => matchDeclared({
+  const match = (kind: Kind, name: string, spec?: Manifest['spec']) => matchDeclared({
     snapshot, stack, kind, name, now: nowMs, graceMs: input.createGraceMs ?? DEFAULT_CREATE_GRACE_MS,
-    record: state.get(kind, name), pendingCreate: state.pendingCreate?.(kind, name), ...(spec?.import ? { import: spec.import } : {}),
+    record: state.get(kind, name), pendingCreate: state.pendingCreate?.(kind, name), ...(spec ? { spec } : {}),
   });
   const matched = new Map<string, { observed?: CloudObject; via?: 'import' | 'journal'; warnings: readonly string[] }>();
   for (const [key, manifest] of declared) {
@@ -131,6 +156,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     if (found.ok) matched.set(key, found);
     else fail(key, manifest, found.code, found.message, found.hints);
   }
+  failTargetsClaimedTwice(declared, matched, fail);
 
   const outside = new Map<string, Pinned | undefined>();
   for (const ref of input.unresolvedRefs ?? []) {
@@ -190,6 +216,7 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     return zoneMembers ? [{ key, ...zoneMembers(observed, m?.spec) }] : [];
   });
   for (const [to, froms] of hostMoveEdges(members)) for (const from of froms) after.get(to)!.add(from);
+  for (const [to, froms] of limitEdges([...declared.keys()])) for (const from of froms) after.get(to)!.add(from);
   const holders = present.flatMap(({ key, observed }) => {
     const attachments = kindModule(keyFrom(key).kind).attachments;
     return attachments ? [{ key, volumeIds: [...attachments(observed)] }] : [];
@@ -231,7 +258,9 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
       const match = matched.get(key)!;
       // Taken over with `import` (now, or in an earlier run: the stamp or the record says so): Retain unless the manifest says Delete.
       const imported = match.via === 'import' || (match.observed ? kindModule(kind).stamp(match.observed)?.imported === true : false) || state.get(kind, name)?.imported === true;
-      const deletionPolicy = manifest.spec.deletionPolicy ?? (imported ? 'Retain' : 'Delete');
+      // A configured object that cannot be given back (a compute service) is only ever forgotten.
+      const releasable = kindModule(kind).configures === undefined || kindModule(kind).configures!.release !== undefined;
+      const deletionPolicy = manifest.spec.deletionPolicy ?? (imported || !releasable ? 'Retain' : 'Delete');
       const owner = { stack, kind, name, deletionPolicy, ...(imported ? { imported: true } : {}) };
       const record = state.get(kind, name);
       const buildSpec = specBuilder(manifest, pins.pinned);
@@ -264,7 +293,8 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     const policy = policyOf(candidate);
     const owner = { stack, kind, name, deletionPolicy: policy };
     const action: PlanAction = policy === 'Delete' ? 'delete' : 'noop';
-    const warnings = policy === 'Delete' ? dataLossWarnings(kind, name, 'delete', []) : [RETAIN_WARNING];
+    const release = kindModule(kind).configures?.release;
+    const warnings = policy === 'Retain' ? [RETAIN_WARNING] : release !== undefined ? [release] : dataLossWarnings(kind, name, 'delete', []);
     if (candidate.duplicates.length > 0) warnings.push(`other cloud objects also carry this stack's ownership of ${kind} ${name} (${candidate.duplicates.join(', ')}): the next plan deletes them`);
     add(key, withObservedDigest({
       kind, name, id: candidate.observed.id, action, dataLoss: action === 'delete' && kindModule(kind).holdsData, changes: [],

@@ -18,7 +18,8 @@ export interface DeclaredMatchInput {
   readonly kind: Kind;
   readonly name: string;
   readonly record?: ResourceRecord;
-  readonly import?: ImportRequest;
+  /** The manifest's spec: its `import`, or the object a configuring kind's manifest names. */
+  readonly spec?: object;
   readonly pendingCreate?: PendingCreate;
   readonly now: number;
   readonly graceMs: number;
@@ -32,8 +33,14 @@ export interface DeclaredMatchInput {
  * // { ok: true, observed: { id: 'c0ffee…', … }, warnings: [] }
  */
 export function matchDeclared(input: DeclaredMatchInput): Match {
-  const { snapshot, kind, record, ...rest } = input;
-  return matchObjects({ ...rest, module: kindModule(kind), objects: objectsOf(snapshot, kind), ...(record ? { recordedId: record.cloudId } : {}) });
+  const { snapshot, kind, record, spec, ...rest } = input;
+  const module = kindModule(kind);
+  const request = (spec as { import?: ImportRequest } | undefined)?.import;
+  return matchObjects({
+    ...rest, module, objects: objectsOf(snapshot, kind), ...(record ? { recordedId: record.cloudId } : {}),
+    ...(request ? { import: request } : {}),
+    ...(spec && module.configures ? { target: module.configures.target(input.name, spec) } : {}),
+  });
 }
 
 /** The ownership stamp of a cloud object of `kind`, if it carries one. */

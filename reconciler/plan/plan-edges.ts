@@ -81,6 +81,22 @@ export interface AggregateHosts {
 }
 
 /**
+ * `key -> keys it runs after`: every declared resource of a kind that does
+ * not limit others runs after those of kinds that do (`limitsOthers`: a
+ * project's quotas), so a server create meets the limits the plan sets.
+ *
+ * @example
+ * limitEdges(['Quota/team-a', 'Server/web-1']) // Map { 'Server/web-1' => ['Quota/team-a'] }
+ */
+export function limitEdges(declared: readonly string[]): Map<string, string[]> {
+  const limits = declared.filter((key) => kindModule(keyFrom(key).kind).limitsOthers === true);
+  const edges = new Map<string, string[]>();
+  if (limits.length === 0) return edges;
+  for (const key of declared) if (!limits.includes(key)) edges.set(key, limits);
+  return edges;
+}
+
+/**
  * `destination key -> source keys`: an aggregate gaining a host another
  * gives up runs after it, when the two are different availability zones
  * (Nova refuses a host in two zones at once; without zones order does not matter).

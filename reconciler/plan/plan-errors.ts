@@ -16,6 +16,8 @@ export type PlanDiagnosticCode =
   | 'adoption-conflict'
   | 'not-owned'
   | 'import-not-found'
+  | 'target-not-found'
+  | 'target-claimed'
   | 'create-pending'
   | 'pruned-reference'
   | 'dependency-cycle'

@@ -1,10 +1,11 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { buildPlan, type BuildPlanInput } from './build-plan.ts';
 import type { ExecutablePlan } from './executable-plan.ts';
+import { kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import { ownedInCloud } from './match-observed.ts';
 import { planInputsDigest } from './plan-inputs.ts';
-import { completeManaged, readCloud, type CloudSnapshot } from './read-cloud.ts';
+import { completeManaged, objectsOf, readCloud, withConfigured, type CloudSnapshot } from './read-cloud.ts';
 
 export interface PlanStackInput extends Omit<BuildPlanInput, 'snapshot' | 'computeAtLeast'> {
   readonly clients: Clients;
@@ -60,12 +61,18 @@ export async function planStackUnlessUnchanged(input: PlanStackInput, previous: 
  * read when one is already under way (readCloud's result), else they are read now.
  */
 export async function readStackCloud(clients: Clients, documents: PlanStackInput['documents'], state: PlanStackInput['state'], stack: string, listing?: Promise<CloudSnapshot>): Promise<CloudSnapshot> {
-  const listed = await (listing ?? readCloud(clients));
+  const stackKinds = new Set<Kind>([...documents.map((m) => m.kind), ...state.resources().map((r) => r.kind)]);
+  const listed = await withConfigured(clients, await (listing ?? readCloud(clients)), stackKinds);
   const managed = new Map<Kind, Set<string>>();
   const add = (kind: Kind, id: string) => (managed.get(kind) ?? managed.set(kind, new Set()).get(kind)!).add(id);
   const declared = new Set(documents.map((m) => `${m.kind}/${m.metadata.name}`));
   for (const [kind, objects] of listed.objects) {
     for (const object of objects) if (typeof object.name === 'string' && declared.has(`${kind}/${object.name}`)) add(kind, object.id);
+  }
+  for (const m of documents) {
+    const target = kindModule(m.kind).configures?.target(m.metadata.name, m.spec as never);
+    if (!target) continue;
+    for (const object of objectsOf(listed, m.kind)) if (object.id === target || object.name === target) add(m.kind, object.id);
   }
   for (const record of state.resources()) add(record.kind, record.cloudId);
   for (const owned of ownedInCloud(listed, stack)) add(owned.kind, owned.observed.id);

@@ -1,7 +1,7 @@
 import type { Clients } from '../../provider/openstack/openstack-client.ts';
 import { EndpointNotFoundError, isOpenStackError } from '../../provider/openstack/errors.ts';
 import { IMAGES, listAll } from '../../provider/openstack/paging.ts';
-import type { CloudObject } from '../../provider/resources/kind.ts';
+import type { AnyKindModule, CloudObject } from '../../provider/resources/kind.ts';
 import { KIND_MODULES, kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 
@@ -42,22 +42,38 @@ async function optional<T>(what: string, read: () => Promise<T[]>): Promise<{ it
   }
 }
 
+/** The listings of `modules`, each read once, concurrently; refusals become reasons. */
+async function listKinds(api: Clients, modules: readonly AnyKindModule[]): Promise<Pick<CloudSnapshot, 'objects' | 'unavailable'>> {
+  const listed = await Promise.all(modules.map(async (module) => [module.kind, await optional(`${module.noun}s`, () => module.listAll(api))] as const));
+  const unavailable: Partial<Record<Kind | 'Image', string>> = {};
+  for (const [kind, result] of listed) if (result.unavailable) unavailable[kind] = result.unavailable;
+  return { objects: new Map(listed.map(([kind, result]) => [kind, result.items as CloudObject[]])), unavailable };
+}
+
 /**
- * Reads every kind's listing and the images.
+ * Reads the listing of every kind that creates its objects, and the
+ * images. Kinds that only configure what the cloud made (a project's
+ * quotas, a host's service: `configures`) are read by `withConfigured`,
+ * and only for a stack that has one.
  *
  * @example
  * const snapshot = await readCloud(clients);
  * objectsOf(snapshot, 'Server').length
  */
 export async function readCloud(api: Clients): Promise<CloudSnapshot> {
-  const [listed, images] = await Promise.all([
-    Promise.all(KIND_MODULES.map(async (module) => [module.kind, await optional(`${module.noun}s`, () => module.listAll(api))] as const)),
+  const [kinds, images] = await Promise.all([
+    listKinds(api, KIND_MODULES.filter((m) => !m.configures)),
     optional('image', async () => (await listAll<Record<string, any>>(api.image, IMAGES)).map((i) => ({ id: String(i.id), name: i.name ?? null, status: String(i.status ?? '') }))),
   ]);
-  const unavailable: Partial<Record<Kind | 'Image', string>> = {};
-  for (const [kind, result] of listed) if (result.unavailable) unavailable[kind] = result.unavailable;
-  if (images.unavailable) unavailable.Image = images.unavailable;
-  return { objects: new Map(listed.map(([kind, result]) => [kind, result.items as CloudObject[]])), images: images.items, unavailable };
+  return { objects: kinds.objects, images: images.items, unavailable: { ...kinds.unavailable, ...(images.unavailable ? { Image: images.unavailable } : {}) } };
+}
+
+/** `snapshot` with the listings of the configuring `kinds` added (Keystone's projects for quotas). */
+export async function withConfigured(api: Clients, snapshot: CloudSnapshot, kinds: ReadonlySet<Kind>): Promise<CloudSnapshot> {
+  const modules = KIND_MODULES.filter((m) => m.configures && kinds.has(m.kind) && !snapshot.objects.has(m.kind));
+  if (modules.length === 0) return snapshot;
+  const added = await listKinds(api, modules);
+  return { ...snapshot, objects: new Map([...snapshot.objects, ...added.objects]), unavailable: { ...snapshot.unavailable, ...added.unavailable } };
 }
 
 /** Every object of `kind` in the snapshot. */

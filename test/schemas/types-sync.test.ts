@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonSchema } from '../../schemas/bundle.ts';
 import { KINDS, type SchemaKind } from '../../schemas/index.ts';
-import { KIND_NAMES } from '../../provider/resources/registry.ts';
+import { KIND_NAMES, kindModule } from '../../provider/resources/registry.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type {
   DeletionPolicy,
@@ -10,6 +10,8 @@ import type {
   ManifestMetadata,
   ManifestSpecs,
   OnError,
+  QuotaBlockStorageLimits,
+  RawQuotaSpec,
   PowerState,
   RawAggregateSpec,
   RawServerGroupSpec,
@@ -57,6 +59,10 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
       description: 'optional', userData: 'optional', volumes: 'optional', powerState: 'optional', onError: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional',
     } satisfies FieldTable<RawServerSpec>,
   },
+  Quota: { pointer: '#/$defs/Quota/$defs/spec', fields: { project: 'optional', compute: 'optional', blockStorage: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional' } satisfies FieldTable<RawQuotaSpec> },
+  QuotaCompute: { pointer: '#/$defs/Quota/$defs/spec/properties/compute', fields: { instances: 'optional', cores: 'optional', ram: 'optional', keyPairs: 'optional', serverGroups: 'optional', serverGroupMembers: 'optional', metadataItems: 'optional' } satisfies FieldTable<NonNullable<RawQuotaSpec['compute']>> },
+  QuotaBlockStorage: { pointer: '#/$defs/Quota/$defs/spec/properties/blockStorage', fields: { volumes: 'optional', gigabytes: 'optional', snapshots: 'optional', volumeTypes: 'optional' } satisfies FieldTable<NonNullable<RawQuotaSpec['blockStorage']>> },
+  QuotaVolumeType: { pointer: '#/$defs/Quota/$defs/blockStorageLimits', fields: { volumes: 'optional', gigabytes: 'optional', snapshots: 'optional' } satisfies FieldTable<QuotaBlockStorageLimits> },
   ServerGroup: { pointer: '#/$defs/ServerGroup/$defs/spec', fields: { policy: 'required', rules: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawServerGroupSpec> },
   ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
   ServerVolume: { pointer: '#/$defs/Server/$defs/spec/properties/volumes/items', fields: { volume: 'required', device: 'optional' } satisfies FieldTable<ServerVolumeEntry> },
@@ -99,18 +105,20 @@ describe('manifest types match the schemas', () => {
     assert.deepEqual([...KINDS], [...KIND_NAMES]);
   });
 
-  it('import: exactly one of id or name', () => {
+  it('import: exactly one of id or name, on every kind that creates its objects', () => {
     const schema = resolvePointer('#/$defs/common/$defs/import') as JsonSchema;
     assert.deepEqual(Object.keys(schema.properties as object).sort(), ['id', 'name']);
     assert.deepEqual([schema.minProperties, schema.maxProperties, schema.additionalProperties], [1, 1, false]);
     for (const kind of KINDS) {
       const spec = resolvePointer(`#/$defs/${kind}/$defs/spec`) as JsonSchema;
-      assert.deepEqual((spec.properties as Record<string, JsonSchema>).import, { $ref: '#/$defs/common/$defs/import' }, kind);
+      // A kind that configures what the cloud made names its object in its own field.
+      const expected = kindModule(kind).configures ? undefined : { $ref: '#/$defs/common/$defs/import' };
+      assert.deepEqual((spec.properties as Record<string, JsonSchema>).import, expected, kind);
     }
   });
 
   it('the size fields the loader converts are the quantity fields of the types', () => {
     const sizes = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries([...sizeFields(kind)].map(([field, s]) => [field, s.unit]))]));
-    assert.deepEqual(sizes, { Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, ServerGroup: {}, Server: {} });
+    assert.deepEqual(sizes, { Quota: {}, Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, ServerGroup: {}, Server: {} });
   });
 });

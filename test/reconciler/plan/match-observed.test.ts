@@ -42,10 +42,10 @@ describe('matchDeclared', () => {
     ['a bare aggregate of the name is what a create with an unknown outcome made', input('Aggregate', 'bare', pending(10)), '1'],
     ['a create with an unknown outcome and nothing listed yet: wait within the grace period', input('Flavor', 'new', pending(10)), undefined, /outcome is unknown; nothing shows in the cloud yet, and novaform waits 110s more/],
     ['after the grace period: create', input('Flavor', 'new', pending(300)), undefined],
-    ['import by id takes an object novaform did not create', input('Flavor', 'public', { import: { id: 'f2' } }), 'f2'],
-    ['import by name', input('Volume', 'scratch', { import: { name: 'scratch' } }), 'v3'],
-    ['import of nothing is an error', input('Volume', 'scratch', { import: { id: 'nope' } }), undefined, /spec.import: no volume with id nope exists/],
-    ["import of another stack's object is an error", input('Flavor', 'x', { import: { id: 'f3' } }), undefined, /belongs to stack 'other'.*cannot take over/],
+    ['import by id takes an object novaform did not create', input('Flavor', 'public', { spec: { import: { id: 'f2' } } }), 'f2'],
+    ['import by name', input('Volume', 'scratch', { spec: { import: { name: 'scratch' } } }), 'v3'],
+    ['import of nothing is an error', input('Volume', 'scratch', { spec: { import: { id: 'nope' } } }), undefined, /spec.import: no volume with id nope exists/],
+    ["import of another stack's object is an error", input('Flavor', 'x', { spec: { import: { id: 'f3' } } }), undefined, /belongs to stack 'other'.*cannot take over/],
   ];
   for (const [title, args, id, error] of table) {
     it(title, () => {
@@ -61,7 +61,7 @@ describe('matchDeclared', () => {
   }
 
   it('says how an object was found when it is not yet recorded as ours', () => {
-    const imported = matchDeclared(input('Flavor', 'public', { import: { id: 'f2' } }));
+    const imported = matchDeclared(input('Flavor', 'public', { spec: { import: { id: 'f2' } } }));
     assert.equal(imported.ok && imported.via, 'import');
     const adopted = matchDeclared(input('Aggregate', 'bare', pending(10)));
     assert.equal(adopted.ok && adopted.via, 'journal');

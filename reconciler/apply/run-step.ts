@@ -147,14 +147,19 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
 /**
  * A noop on an object the state store has no record of (the store was
  * lost; the plan found the object by its stamp in the cloud): write the
- * record back, so a no-op apply rebuilds the state.
+ * record back, so a no-op apply rebuilds the state. A record whose
+ * deletionPolicy the manifest changed is written again too: for an object
+ * the cloud cannot mark (a server group, a project's quotas) the record is
+ * where Retain is kept.
  */
 async function rebuildRecord(step: PlannedStep, env: StepEnv): Promise<string[]> {
   const { kind, name, deletionPolicy } = step.resource;
   const id = currentId(step);
-  if (id === undefined || step.resource.pruned || !step.buildSpec || env.state.get(kind, name)?.cloudId === id) return [];
+  const record = env.state.get(kind, name);
+  if (id === undefined || step.resource.pruned || !step.buildSpec || (record?.cloudId === id && record.deletionPolicy === deletionPolicy)) return [];
   try {
-    await env.state.put({ kind, name, cloudId: id, lastApplied: step.handler.normalize(step.buildSpec(env.resolve)), deletionPolicy, ...(step.owner.imported ? { imported: true } : {}) });
+    const lastApplied = record?.cloudId === id ? record.lastApplied : step.handler.normalize(step.buildSpec(env.resolve));
+    await env.state.put({ kind, name, cloudId: id, lastApplied, deletionPolicy, ...(step.owner.imported ? { imported: true } : {}) });
     return [];
   } catch (error) {
     return [`the state store did not record it: ${(error as Error).message}`];

@@ -46,7 +46,7 @@ export const quotaHandler: KindModule<QuotaSpec, QuotaObserved, QuotaManifestSpe
 
   configures: {
     target: (name, spec) => spec.project ?? name,
-    release: "the project's limits it set go back to the defaults",
+    release: 'reverts the limits it set to the defaults; the project stays',
   },
 
   listAll: listProjects,

@@ -80,3 +80,28 @@ describe('ownedInCloud', () => {
     ]);
   });
 });
+
+describe('matchDeclared: a kind that configures what the cloud made (Quota)', () => {
+  const projects = snapshot({ objects: new Map([['Quota', [{ id: 'p1', name: 'team-a' }, { id: 'p2', name: 'twin' }, { id: 'p3', name: 'twin' }, { id: 'p4', name: 'p1' }]]]) });
+  const quota = (name: string, spec: object, extra: Partial<DeclaredMatchInput> = {}) => matchDeclared({ snapshot: projects, stack: 'prod', kind: 'Quota', name, now: NOW, graceMs: 0, spec, ...extra });
+
+  it('the project the manifest names, by name (its own name by default) or by id; an exact id wins', () => {
+    assert.equal((quota('team-a', {}) as { observed: { id: string } }).observed.id, 'p1');
+    assert.equal((quota('x', { project: 'team-a' }) as { observed: { id: string } }).observed.id, 'p1');
+    assert.equal((quota('x', { project: 'p1' }) as { observed: { id: string } }).observed.id, 'p1', "p1 is an id, and also p4's name");
+    assert.equal((quota('team-a', {}) as { via?: string }).via, undefined, 'not an import: the plan action is update or noop');
+  });
+
+  it('a project that does not exist is an error, never a create; a shared name is an error naming both', () => {
+    const missing = quota('gone', {});
+    assert.equal(missing.ok, false);
+    assert.equal((missing as { code: string }).code, 'target-not-found');
+    assert.match((missing as { message: string }).message, /no project with the id or name 'gone' exists in the cloud/);
+    assert.match((quota('twin', {}) as { message: string }).message, /2 projects are named 'twin' \(p2, p3\)/);
+  });
+
+  it('a manifest that now names another project says the one it named before is left as it is', () => {
+    const moved = quota('q', { project: 'team-a' }, { record: record('Quota', 'q', 'p2') });
+    assert.deepEqual((moved as { warnings: string[] }).warnings, ['the manifest now names project p1; p2, which it named before, is left as it is']);
+  });
+});

@@ -281,6 +281,7 @@ export function outcomesJson(command: 'apply' | 'destroy', stack: string, cloud:
       ...(r.message !== undefined ? { message: r.message } : {}),
       ...(r.requestId !== undefined ? { requestId: r.requestId } : {}),
       ...(r.retained ? { retained: true } : {}),
+      ...(r.notes ? { notes: r.notes } : {}),
     })),
   }, null, 2)}\n`;
 }

@@ -131,9 +131,18 @@ export interface ResourceHandler<Spec, Observed extends { id: string }> {
   read(api: Clients, id: string): Promise<Observed | undefined>;
   diff(desired: Spec, observed: Observed, context: DiffContext): FieldChange[];
   create(api: Clients, owner: Owner, spec: Spec): Promise<Created<Observed>>;
-  update(api: Clients, observed: Observed, desired: Spec, changes: FieldChange[]): Promise<Observed>;
+  update(api: Clients, observed: Observed, desired: Spec, changes: FieldChange[], context?: UpdateContext): Promise<Observed>;
   delete(api: Clients, observed: Observed, context?: DeleteContext): Promise<void>;
   readiness(observed: Observed): Readiness;
+}
+
+/** What an update may use besides the changes. */
+export interface UpdateContext {
+  /**
+   * Tells the operator what the update did beyond its changes, one line
+   * each, in the cloud's terms (where each server of a drained host went).
+   */
+  report(note: string): void;
 }
 
 /** What a delete may need besides the object: the spec last applied to it (a quota set reverts only the services it set). */

@@ -43,6 +43,8 @@ export interface ResourceResult {
   readonly retained?: boolean;
   /** Things the operator should know although the step succeeded (a server kept in ERROR). */
   readonly warnings: readonly string[];
+  /** What the step did beyond its changes, one line each (where each server of a drained host went). */
+  readonly notes?: readonly string[];
   /** Runs of the step, retries included (0 for skipped and noop steps). */
   readonly attempts: number;
   readonly durationMs: number;

@@ -45,10 +45,11 @@ export async function updateStep(ctx: StepContext, spec: unknown): Promise<StepO
   }
   const stamped = handler.restamp && changes.some(isStampChange) ? await handler.restamp(ctx.clients, current, ctx.step.owner) : current;
   const rest = changes.filter((c) => !isStampChange(c));
-  const updated = rest.length > 0 ? await handler.update(ctx.clients, stamped, spec, rest) : stamped;
+  const notes: string[] = [];
+  const updated = rest.length > 0 ? await handler.update(ctx.clients, stamped, spec, rest, { report: (note) => notes.push(note) }) : stamped;
   const ready = await waitReady(ctx, updated.id);
   await ctx.record(ready.id, spec);
-  return { cloudId: ready.id, cloudStatus: statusOf(ready), warnings: [] };
+  return { cloudId: ready.id, cloudStatus: statusOf(ready), warnings: [], ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /**

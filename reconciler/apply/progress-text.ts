@@ -46,7 +46,8 @@ export function progressLine(event: ApplyEvent): string | undefined {
       if (r.retained) return `${prefix(event)} kept in the cloud (deletionPolicy: Retain)`;
       const outcome = r.cloudStatus ?? 'done';
       const warnings = r.warnings.length > 0 ? ` — ${r.warnings.join('; ')}` : '';
-      return `${head} ${outcome} (${formatDuration(r.durationMs)})${warnings}`;
+      const notes = (r.notes ?? []).map((note) => `\n      ${note}`).join('');
+      return `${head} ${outcome} (${formatDuration(r.durationMs)})${warnings}${notes}`;
     }
     case 'failed': return `${head} FAILED (${formatDuration(event.result.durationMs)}): ${event.result.message ?? 'unknown error'}`;
     case 'skipped': return `${prefix(event)} skipped: ${event.result.message ?? 'not attempted'}`;

@@ -125,7 +125,7 @@ export async function runStep(step: PlannedStep, env: StepEnv): Promise<Resource
   const { outcome } = run;
   if (outcome) {
     const result: ResourceResult = {
-      ...base, status: 'done', cloudId: outcome.cloudId, cloudStatus: outcome.cloudStatus, warnings: outcome.warnings,
+      ...base, status: 'done', cloudId: outcome.cloudId, cloudStatus: outcome.cloudStatus, warnings: outcome.warnings, ...(outcome.notes ? { notes: outcome.notes } : {}),
       ...(outcome.retained ? { retained: true } : {}), attempts: run.attempts, durationMs,
     };
     await settleRecords(env, journal, result, outcome.retained ? 'Retained' : DONE_EVENT[action],

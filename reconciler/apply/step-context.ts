@@ -37,6 +37,8 @@ export interface StepOutcome {
   readonly cloudStatus?: string;
   readonly warnings: string[];
   readonly retained?: boolean;
+  /** What the step did beyond its changes, from the kind's `update` (`UpdateContext.report`). */
+  readonly notes?: readonly string[];
 }
 
 /** `Server web-1`, for messages. */

@@ -102,6 +102,6 @@ describe('matchDeclared: a kind that configures what the cloud made (Quota)', ()
 
   it('a manifest that now names another project says the one it named before is left as it is', () => {
     const moved = quota('q', { project: 'team-a' }, { record: record('Quota', 'q', 'p2') });
-    assert.deepEqual((moved as { warnings: string[] }).warnings, ['the manifest now names project p1; p2, which it named before, is left as it is']);
+    assert.deepEqual((moved as { warnings?: readonly string[] }).warnings, ['the manifest now names project p1; p2, which it named before, is left as it is']);
   });
 });

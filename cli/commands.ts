@@ -198,7 +198,7 @@ export const watchCommand = defineCommand({
     'no-listen': { type: 'boolean', description: 'Serve nothing' },
     'os-cloud': osCloud, backend,
     stack,
-    'auto-approve': { type: 'string', value: 'REASONS|all', description: 'Apply these without approval: a comma-separated list of resize, rebuild, replace, delete, data-loss, detach, power-off, or all' },
+    'auto-approve': { type: 'string', value: 'REASONS|all', description: 'Apply these without approval: a comma-separated list of resize, rebuild, replace, delete, data-loss, detach, power-off, migrate, evacuate, or all' },
     'allow-ui-approve': { type: 'boolean', description: 'Let the status page approve changes' },
     'no-prune': { type: 'boolean', description: 'Never delete what the manifests no longer define' },
     'dry-run': { type: 'boolean', description: 'Plan and report only; change nothing' },

@@ -6,12 +6,12 @@ import type { StatusChange } from './controller-model.ts';
  * What the controller may do unattended (issue 10, "Approval for unattended
  * changes"). Only changes that lose nothing and disturb nothing run on
  * their own: a create, an import, an in-place update, an extend, an attach,
- * a power on. Everything else waits for `novaform approve` unless
+ * a power on (a compute service disabled or enabled). Everything else waits for `novaform approve` unless
  * `--auto-approve` names its reason.
  */
 
 /** Why a change waits; also the words `--auto-approve` takes. */
-export const APPROVAL_REASONS = ['resize', 'rebuild', 'replace', 'delete', 'data-loss', 'detach', 'power-off'] as const;
+export const APPROVAL_REASONS = ['resize', 'rebuild', 'replace', 'delete', 'data-loss', 'detach', 'power-off', 'migrate', 'evacuate'] as const;
 export type ApprovalReason = typeof APPROVAL_REASONS[number];
 
 /**
@@ -29,6 +29,8 @@ export function approvalReasons(planned: Pick<PlannedResource, 'action' | 'dataL
     if (change.dataLoss) reasons.add('data-loss');
     if (change.apply === 'resize' || change.apply === 'rebuild' || change.apply === 'replace') reasons.add(change.apply);
     if (change.apply === 'detach') reasons.add('detach');
+    // Moving servers off a host (a drain, an evacuation) disturbs them: a person starts it.
+    if (change.apply === 'migrate' || change.apply === 'evacuate') reasons.add(change.apply);
     // The plan's power vocabulary: `running` starts a server; anything else stops, pauses or shelves it.
     if (change.apply === 'power' && change.to !== 'running') reasons.add('power-off');
   }

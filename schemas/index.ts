@@ -18,7 +18,7 @@ export const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  * test/schemas/types-sync.test.ts checks it equals the kind registry's
  * `KIND_NAMES` (provider/resources/registry.ts), order included.
  */
-export const KINDS = ['Quota', 'Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server'] as const;
+export const KINDS = ['Quota', 'Flavor', 'Keypair', 'Volume', 'Aggregate', 'ServerGroup', 'Server', 'ComputeService'] as const;
 export type SchemaKind = (typeof KINDS)[number];
 
 /** One source schema file, read from the package root (package-files.ts says why). */
@@ -27,6 +27,7 @@ const sourceSchema = (name: string): JsonSchema => readPackageJson<JsonSchema>(`
 const KIND_SCHEMAS: Record<SchemaKind, JsonSchema> = {
   Quota: sourceSchema('quota'), Flavor: sourceSchema('flavor'), Keypair: sourceSchema('keypair'), Volume: sourceSchema('volume'),
   Aggregate: sourceSchema('aggregate'), ServerGroup: sourceSchema('server-group'), Server: sourceSchema('server'),
+  ComputeService: sourceSchema('compute-service'),
 };
 
 /** Every source resource with the `$defs` name it has in a bundle. */

@@ -174,6 +174,23 @@ export interface RawQuotaSpec {
 
 export type QuotaManifestSpec = RawQuotaSpec;
 
+/** How a drain moves a host's servers: live migration, cold migration, or not at all. */
+export type DrainMode = 'none' | 'live' | 'cold';
+
+export interface RawComputeServiceSpec {
+  /** The compute host (default: metadata.name). */
+  readonly host?: string;
+  readonly enabled?: boolean;
+  readonly disabledReason?: string;
+  readonly drain?: DrainMode;
+  readonly forcedDown?: boolean;
+  readonly fenced?: boolean;
+  readonly evacuate?: boolean;
+  readonly managementPolicy?: ManagementPolicy;
+}
+
+export type ComputeServiceManifestSpec = RawComputeServiceSpec;
+
 export interface ManifestSpecs {
   readonly Quota: QuotaManifestSpec;
   readonly Flavor: FlavorManifestSpec;
@@ -182,4 +199,5 @@ export interface ManifestSpecs {
   readonly Aggregate: AggregateManifestSpec;
   readonly ServerGroup: ServerGroupManifestSpec;
   readonly Server: ServerManifestSpec;
+  readonly ComputeService: ComputeServiceManifestSpec;
 }

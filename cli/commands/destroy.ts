@@ -31,7 +31,7 @@ export async function run(argv: string[], stdio: ApplyIo = processIo()): Promise
   // Every manifest counts for Retain; --selector only chooses what to delete.
   const loaded = await loadValid(flags.paths, [], io, 'deleted');
   if (!loaded) return 1;
-  const retain = new Set(loaded.manifests.filter((m) => m.spec.deletionPolicy === 'Retain').map((m) => `${m.kind}/${m.metadata.name}`));
+  const retain = new Set(loaded.manifests.filter((m) => 'deletionPolicy' in m.spec && m.spec.deletionPolicy === 'Retain').map((m) => `${m.kind}/${m.metadata.name}`));
   const selected = flags.selector.length > 0
     ? loaded.manifests.filter((m) => matchesSelector(m.metadata.labels, flags.selector)).map((m) => ({ kind: m.kind, name: m.metadata.name }))
     : undefined;

@@ -1,5 +1,6 @@
 import { aggregateHandler } from './aggregate/aggregate-handler.ts';
 import { flavorHandler } from './flavor/flavor-handler.ts';
+import { computeServiceHandler } from './compute-service/compute-service-handler.ts';
 import type { AnyKindModule, SpecReference } from './kind.ts';
 import { keypairHandler } from './keypair/keypair-handler.ts';
 import { quotaHandler } from './quota/quota-handler.ts';
@@ -13,7 +14,7 @@ import { volumeHandler } from './volume/volume-handler.ts';
  * kinds generic code reads: adding a kind is its folder, one line here,
  * its schema, and the engine's API.
  */
-const MODULES: readonly AnyKindModule[] = [quotaHandler, flavorHandler, keypairHandler, volumeHandler, aggregateHandler, serverGroupHandler, serverHandler];
+const MODULES: readonly AnyKindModule[] = [quotaHandler, flavorHandler, keypairHandler, volumeHandler, aggregateHandler, serverGroupHandler, serverHandler, computeServiceHandler];
 
 /** The modules in plan order (what others refer to first). */
 export const KIND_MODULES: readonly AnyKindModule[] = [...MODULES].sort((a, b) => a.rank - b.rank);

@@ -1,7 +1,7 @@
 import type { Clients } from '../openstack/openstack-client.ts';
 
 /** The kinds novaform manages (each is a module in provider/resources/<kind>/, listed in registry.ts). */
-export type Kind = 'Quota' | 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server';
+export type Kind = 'Quota' | 'Flavor' | 'Keypair' | 'Volume' | 'Aggregate' | 'ServerGroup' | 'Server' | 'ComputeService';
 
 /**
  * Who owns a cloud object: the stack and the manifest name. Each kind
@@ -69,10 +69,11 @@ export interface Ref {
 
 /**
  * How a change reaches the cloud: `update` in place, an action (`resize`,
- * `rebuild`, `extend`, `attach`, `detach`, `power`), or `replace` (delete and
- * create again).
+ * `rebuild`, `extend`, `attach`, `detach`, `power`; `migrate` and
+ * `evacuate` move a server off a host), or `replace` (delete and create
+ * again).
  */
-export type ApplyMode = 'update' | 'resize' | 'rebuild' | 'extend' | 'attach' | 'detach' | 'power' | 'replace';
+export type ApplyMode = 'update' | 'resize' | 'rebuild' | 'extend' | 'attach' | 'detach' | 'power' | 'migrate' | 'evacuate' | 'replace';
 
 /** One field that differs between the manifest and the cloud. */
 export interface FieldChange {

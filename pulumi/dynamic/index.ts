@@ -7,6 +7,6 @@
  * @example
  * import { Flavor, Keypair, Server } from 'novaform/pulumi/dynamic';
  */
-export { Aggregate, Quota, DYNAMIC_RESOURCE_CLASSES, Flavor, Keypair, Server, ServerGroup, Volume } from './resources.ts';
-export type { AggregateArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
+export { Aggregate, ComputeService, Quota, DYNAMIC_RESOURCE_CLASSES, Flavor, Keypair, Server, ServerGroup, Volume } from './resources.ts';
+export type { AggregateArgs, ComputeServiceArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
 export { dynamicToken } from './dynamic-resource.ts';

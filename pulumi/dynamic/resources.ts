@@ -1,5 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { aggregateHandler } from '../../provider/resources/aggregate/aggregate-handler.ts';
+import { computeServiceHandler } from '../../provider/resources/compute-service/compute-service-handler.ts';
 import { flavorHandler } from '../../provider/resources/flavor/flavor-handler.ts';
 import { keypairHandler } from '../../provider/resources/keypair/keypair-handler.ts';
 import { quotaHandler } from '../../provider/resources/quota/quota-handler.ts';
@@ -22,7 +23,7 @@ import { dynamicResource, isDynamicResourceOf, type DynamicResourceClass } from 
 /** The outputs of an SDK class: its members that a CustomResource does not have. */
 type OutputsOf<C> = Omit<C, keyof pulumi.CustomResource>;
 
-export type { AggregateArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from '../sdk/resources.ts';
+export type { AggregateArgs, ComputeServiceArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from '../sdk/resources.ts';
 
 /**
  * A Nova flavor, served by the dynamic provider.
@@ -151,5 +152,23 @@ export class Server extends dynamicResource(serverHandler.kind) {
   }
 }
 
+/**
+ * A host's nova-compute service, served by the dynamic provider.
+ *
+ * @example
+ * const c1 = new ComputeService('compute-1', { enabled: false, drain: 'live' });
+ */
+export interface ComputeService extends OutputsOf<sdk.ComputeService> {}
+export class ComputeService extends dynamicResource(computeServiceHandler.kind) {
+  /** True when `obj` is a dynamic ComputeService (also across copies of this package). */
+  static override isInstance(obj: unknown): obj is ComputeService {
+    return isDynamicResourceOf(obj, ComputeService.kind);
+  }
+
+  constructor(name: string, args: sdk.ComputeServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(name, args, opts);
+  }
+}
+
 /** The dynamic class of each kind; `satisfies` makes a kind without a class here a compile error. */
-export const DYNAMIC_RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, DynamicResourceClass>;
+export const DYNAMIC_RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server, ComputeService } as const satisfies Record<Kind, DynamicResourceClass>;

@@ -150,7 +150,8 @@ export function novaformOperations(options: OperationsOptions): ResourceOperatio
   const load = async (type: string, urn: string, inputs: Record<string, unknown>, id?: string): Promise<LoadResult> => {
     const kind = kindOfType(type);
     const { name, ...rest } = inputs;
-    const spec = id ? { ...rest, ...identity(id) } : rest;
+    // A kind that configures what the cloud made names its object in its own inputs (a project, a host).
+    const spec = id && !kindModule(kind).configures ? { ...rest, ...identity(id) } : rest;
     const text = stringify({ apiVersion: 'novaform/v1', kind, metadata: { name: typeof name === 'string' && name !== '' ? name : urnName(urn) }, spec });
     return loadManifestSources([{ path: join(options.cwd, 'Pulumi.yaml'), display: `${kind} ${urnName(urn)}`, text }]);
   };

@@ -7,8 +7,8 @@
  * @example
  * import { Flavor, Server, Manifests } from 'novaform/pulumi';
  */
-export { Aggregate, Quota, Flavor, Keypair, RESOURCE_CLASSES, Server, ServerGroup, Volume } from './resources.ts';
-export type { AggregateArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
+export { Aggregate, ComputeService, Quota, Flavor, Keypair, RESOURCE_CLASSES, Server, ServerGroup, Volume } from './resources.ts';
+export type { AggregateArgs, ComputeServiceArgs, FlavorArgs, KeypairArgs, QuotaArgs, ServerArgs, ServerGroupArgs, VolumeArgs } from './resources.ts';
 export { Manifests, manifestInputs, type ManifestResources, type ManifestsArgs } from './manifests.ts';
 export type { ArgsOf, DeepInput } from './input-types.ts';
 export { PACKAGE_VERSION } from './novaform-resource.ts';

@@ -1,5 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { aggregateHandler } from '../../provider/resources/aggregate/aggregate-handler.ts';
+import { computeServiceHandler } from '../../provider/resources/compute-service/compute-service-handler.ts';
 import { flavorHandler } from '../../provider/resources/flavor/flavor-handler.ts';
 import { keypairHandler } from '../../provider/resources/keypair/keypair-handler.ts';
 import { quotaHandler } from '../../provider/resources/quota/quota-handler.ts';
@@ -8,7 +9,7 @@ import { serverHandler } from '../../provider/resources/server/server-handler.ts
 import { volumeHandler } from '../../provider/resources/volume/volume-handler.ts';
 import type { Kind } from '../../provider/resources/types.ts';
 import type {
-  KeypairType, OnError, PowerState, Quantity, QuotaBlockStorageLimits, RawAggregateSpec, RawQuotaSpec, RawFlavorSpec, RawKeypairSpec, RawServerGroupSpec, RawServerSpec, RawVolumeSpec,
+  DrainMode, KeypairType, OnError, PowerState, Quantity, QuotaBlockStorageLimits, RawAggregateSpec, RawComputeServiceSpec, RawQuotaSpec, RawFlavorSpec, RawKeypairSpec, RawServerGroupSpec, RawServerSpec, RawVolumeSpec,
   ServerGroupPolicy, ServerNetworkEntry, ServerVolumeEntry,
 } from '../../schemas/spec-types.ts';
 import type { ArgsOf } from './input-types.ts';
@@ -36,6 +37,7 @@ export type VolumeArgs = ArgsOf<RawVolumeSpec>;
 export type AggregateArgs = ArgsOf<RawAggregateSpec>;
 export type ServerGroupArgs = ArgsOf<RawServerGroupSpec>;
 export type ServerArgs = ArgsOf<RawServerSpec>;
+export type ComputeServiceArgs = ArgsOf<RawComputeServiceSpec>;
 
 /**
  * The compute and block-storage quotas of an existing project (admin
@@ -211,8 +213,35 @@ export class Server extends novaformResource(serverHandler.kind) {
 }
 
 /**
+ * A host's nova-compute service (admin only): enabled or disabled with a
+ * reason, drained, or forced down (with `fenced`) and evacuated.
+ * Deleting the resource leaves the service as it is.
+ *
+ * @example
+ * const c1 = new ComputeService('compute-1', { enabled: false, disabledReason: 'kernel upgrade', drain: 'live' });
+ */
+export class ComputeService extends novaformResource(computeServiceHandler.kind) {
+  declare public readonly host: Out<string | undefined>;
+  declare public readonly enabled: Out<boolean | undefined>;
+  declare public readonly disabledReason: Out<string | undefined>;
+  declare public readonly drain: Out<DrainMode | undefined>;
+  declare public readonly forcedDown: Out<boolean | undefined>;
+  declare public readonly fenced: Out<boolean | undefined>;
+  declare public readonly evacuate: Out<boolean | undefined>;
+
+  /** True when `obj` is a ComputeService (also across copies of this SDK). */
+  static override isInstance(obj: unknown): obj is ComputeService {
+    return isResourceOf(obj, ComputeService.kind);
+  }
+
+  constructor(name: string, args: ComputeServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(name, args, opts);
+  }
+}
+
+/**
  * The typed class of each kind, for generic code (the Manifests component)
  * that builds a resource from a manifest's `kind`. `satisfies` makes a kind
  * added to the registry without a class here a compile error.
  */
-export const RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server } as const satisfies Record<Kind, NovaformResourceClass>;
+export const RESOURCE_CLASSES = { Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server, ComputeService } as const satisfies Record<Kind, NovaformResourceClass>;

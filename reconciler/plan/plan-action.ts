@@ -14,6 +14,8 @@ const STRENGTH: Readonly<Record<ApplyMode, Exclude<PlanAction, 'noop' | 'create'
   attach: 'update',
   detach: 'update',
   power: 'update',
+  migrate: 'update',
+  evacuate: 'update',
   resize: 'resize',
   rebuild: 'rebuild',
   replace: 'replace',
@@ -23,7 +25,7 @@ const RANK: Readonly<Record<string, number>> = { update: 1, resize: 2, rebuild: 
 
 /**
  * None -> noop; any replace -> replace; else the strongest of
- * rebuild > resize > update (extend, attach, detach and power count as update).
+ * rebuild > resize > update (extend, attach, detach, power, migrate and evacuate count as update).
  *
  * @example
  * actionOf([{ path: 'spec.metadata.a', apply: 'update', ... }, { path: 'spec.flavor', apply: 'resize', ... }]) // 'resize'

@@ -21,10 +21,15 @@ describe('approvalReasons', () => {
     assert.deepEqual(approvalReasons({ action: 'update', dataLoss: false, changes: [change('power', 'stopped')] }), ['power-off']);
   });
 
+  it('holds a drain and an evacuation: moving servers off a host waits for a person', () => {
+    assert.deepEqual(approvalReasons({ action: 'update', dataLoss: false, changes: [change('update', false), change('migrate', 'compute-2')] }), ['migrate']);
+    assert.deepEqual(approvalReasons({ action: 'update', dataLoss: true, changes: [change('update', true), change('evacuate', 'compute-2', true)] }), ['data-loss', 'evacuate']);
+  });
+
   it('--auto-approve takes known reasons or all, and names an unknown one', () => {
     assert.deepEqual(parseAutoApprove('resize, delete'), ['resize', 'delete']);
     assert.deepEqual(parseAutoApprove(undefined), []);
-    assert.equal(parseAutoApprove('all').length, 7);
+    assert.equal(parseAutoApprove('all').length, 9);
     assert.throws(() => parseAutoApprove('resize,explode'), /unknown 'explode'.*expected a comma-separated list of resize, rebuild/);
     assert.deepEqual(reasonsNeedingApproval(['resize', 'data-loss'], ['resize']), ['data-loss']);
   });

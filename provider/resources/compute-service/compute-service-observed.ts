@@ -51,7 +51,12 @@ export interface MigrationObserved {
   readonly serverId: string;
   /** `live-migration`, `migration` (cold), `resize`, `evacuation` (2.23+). */
   readonly type?: string;
-  /** live: accepted, queued, preparing, running, post-migrating, completed | error, failed, cancelled; cold: pre-migrating, migrating, post-migrating, finished, confirming, confirmed | error; evacuation: accepted, pre-migrating, rebuilding, done, completed | error, failed. */
+  /**
+   * Real Zed (fake driver): live accepted -> preparing -> running -> completed (the server is ACTIVE on
+   * the destination a moment before `completed`), or error; cold pre-migrating -> post-migrating ->
+   * finished (VERIFY_RESIZE) -> confirming -> confirmed, or error; evacuation accepted -> pre-migrating
+   * -> done (-> completed once the source's nova-compute restarts), or error. Also `failed`, `cancelled`.
+   */
   readonly status: string;
   readonly sourceHost: string | null;
   /** The destination; null until the scheduler picked one. */
@@ -122,9 +127,6 @@ export function toMigration(raw: unknown): MigrationObserved {
     updatedAt: stringOrNull(m.updated_at),
   };
 }
-
-/** Statuses after which a migration changes no more (Nova's terminal ones, `done` of an evacuation included: the server is rebuilt). */
-export const MIGRATION_ENDED = ['completed', 'confirmed', 'reverted', 'done', 'finished', 'error', 'failed', 'cancelled'] as const;
 
 /** Statuses that mean the move did not happen. */
 export const MIGRATION_FAILED = ['error', 'failed', 'cancelled'] as const;

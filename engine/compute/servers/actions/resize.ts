@@ -135,8 +135,10 @@ function moveAction(server: Server): string {
 
 onServerTask(MIGRATE_OP, async (ctx, server) => {
   if (!server.resize) return;
-  addActionEvent(server, moveAction(server), 'cold_migrate');
+  // Real Zed lists them (newest first) compute_prep_resize, cold_migrate, conductor_migrate_server.
   addActionEvent(server, moveAction(server), 'conductor_migrate_server');
+  addActionEvent(server, moveAction(server), 'cold_migrate');
+  addActionEvent(server, moveAction(server), 'compute_prep_resize', { host: server.resize.destHost });
   await setMigrationStatus(ctx, server.resize.migrationId, 'migrating');
   await beginServerTask(ctx, server, 'resize_migrating', FINISH_OP);
 });
@@ -162,7 +164,7 @@ onServerTask(NO_HOST_OP, async (ctx, server, task) => {
   const migration = ctx.store.migrations.get(String(task.args?.migrationId));
   const action = migration?.migrationType === 'resize' ? 'resize' : 'migrate';
   const error = `No valid host was found. No valid host found for ${action === 'resize' ? 'resize' : 'cold migrate'}`;
-  addActionEvent(server, action, 'cold_migrate', { error });
   addActionEvent(server, action, 'conductor_migrate_server', { error });
+  addActionEvent(server, action, 'cold_migrate', { error });
   await setMigrationStatus(ctx, String(task.args?.migrationId), 'error');
 });

@@ -105,6 +105,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     request.microversion = COMPUTE_VERSIONS.min;
     request.urlProject = (request.raw as unknown as Record<symbol, string | undefined>)[URL_PROJECT];
     const requestId = `req-${newUuid()}`;
+    request.requestId = requestId;
     reply.header('X-Openstack-Request-Id', requestId);
     if (apiFamilyOf(request.url) === 'compute') reply.header('X-Compute-Request-Id', requestId);
     if (request.routeOptions.config?.public) return;

@@ -19,6 +19,7 @@ import { hostRoutes } from './hosts/host-routes.ts';
 import { migrationRoutes } from './migrations/migration-routes.ts';
 import { serverMigrationRoutes } from './migrations/server-migration-routes.ts';
 import { serverGroupRoutes } from './server-groups/server-group-routes.ts';
+import { instanceActionRoutes } from './servers/instance-action-routes.ts';
 
 /** Nova v2.1: version discovery at the root, every other route microversioned under `/v2.1`. */
 export function computeApi(ctx: EngineContext) {
@@ -27,7 +28,7 @@ export function computeApi(ctx: EngineContext) {
     await app.register(async (v21) => {
       versionedScope(v21, COMPUTE_VERSIONS);
       for (const group of [serverRoutes, serverActionRoutes, serverMetadataRoutes, volumeAttachmentRoutes, flavorRoutes, keypairRoutes, aggregateRoutes, availabilityZoneRoutes, quotaRoutes, limitsRoutes,
-        serviceRoutes, hypervisorRoutes, hostRoutes, migrationRoutes, serverMigrationRoutes, serverGroupRoutes]) {
+        serviceRoutes, hypervisorRoutes, hostRoutes, migrationRoutes, serverMigrationRoutes, serverGroupRoutes, instanceActionRoutes]) {
         await v21.register(group(ctx));
       }
     }, { prefix: '/v2.1' });

@@ -108,6 +108,31 @@ export interface ResizeState {
   previousVmState: VmState;
 }
 
+/** One event of an instance action (Nova's InstanceActionEvent). */
+export interface InstanceActionEvent {
+  event: string;
+  startTime: string;
+  finishTime: string | null;
+  /** 'Success' or 'Error'; null while it runs. */
+  result: string | null;
+  /** The exception's message when it failed (shown from 2.84). */
+  details: string | null;
+  host: string | null;
+}
+
+/** One instance action (Nova's InstanceAction): what a request did to a server, under its request id. */
+export interface InstanceAction {
+  action: string;
+  requestId: string;
+  userId: string;
+  projectId: string;
+  startTime: string;
+  updatedAt: string | null;
+  /** 'Error' once an event failed, else null. */
+  message: string | null;
+  events: InstanceActionEvent[];
+}
+
 export interface Server {
   id: string;
   name: string;
@@ -133,6 +158,8 @@ export interface Server {
   locked: boolean;
   lockedReason: string | null;
   fault: ServerFault | null;
+  /** Instance actions Nova would record (compute/instance_actions.py), oldest first; only the moves and their confirm are recorded (actions/instance-actions.ts). */
+  actions?: InstanceAction[];
   networks: 'auto' | 'none' | Array<{ uuid?: string; port?: string; fixed_ip?: string; tag?: string }>;
   addresses: Record<string, Array<{ version: number; addr: string; 'OS-EXT-IPS:type'?: string; 'OS-EXT-IPS-MAC:mac_addr'?: string }>>;
   accessIPv4: string;

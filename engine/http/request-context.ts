@@ -21,6 +21,8 @@ declare module 'fastify' {
     microversion: Microversion;
     /** The project id segment of `/v2.1/{project_id}/...`, when the URL had one. */
     urlProject: string | undefined;
+    /** `X-Openstack-Request-Id` of this request (`req-<uuid>`), set first thing: what Nova records instance actions under. */
+    requestId: string;
   }
   interface FastifyContextConfig {
     /** Routes that need no token (version documents, token issue). */

@@ -14,6 +14,7 @@ import { newMigration, setMigrationStatus } from './migration-records.ts';
 import { isComputeUp } from '../../services/service-registry.ts';
 import { claimMove, noCapacityOnForcedHost, scheduleMove } from './move-support.ts';
 import { powerStateFor } from './power-states.ts';
+import { addActionEvent, recordAction } from './instance-actions.ts';
 import { beginServerTask, onServerTask } from './server-transitions.ts';
 
 /**
@@ -99,6 +100,7 @@ export const evacuateAction: ServerAction = async (ctx, request, serverId, raw) 
     oldFlavorId: server.flavor.id, newFlavorId: server.flavor.id, destNode: null, destHost: null,
   });
   await ctx.store.migrations.put(migration);
+  recordAction(server, request, 'evacuate');
   await beginServerTask(ctx, server, 'rebuilding', SCHEDULE_OP, {
     migrationId: migration.id,
     previousVmState: server.vmState,
@@ -122,10 +124,12 @@ onServerTask(SCHEDULE_OP, async (ctx, server, task) => {
       vmState: 'error', taskState: null,
       fault: { code: 500, message, details: `NoValidHost: ${message}${placement.detail ? ` (${placement.detail})` : ''}`, created: isoSeconds() },
     });
+    addActionEvent(server, 'evacuate', 'rebuild_server', { error: message });
     await setMigrationStatus(ctx, migrationId, 'error');
     return;
   }
   claimMove(server, migrationId, placement.host);
+  addActionEvent(server, 'evacuate', 'rebuild_server');
   server.resize!.previousVmState = args.previousVmState as typeof server.vmState;
   await setMigrationStatus(ctx, migrationId, 'pre-migrating', { destCompute: placement.host, destNode: placement.host });
   await beginServerTask(ctx, server, 'rebuild_spawning', REBUILD_OP, { keepStopped: args.keepStopped === true });
@@ -141,5 +145,6 @@ onServerTask(REBUILD_OP, async (ctx, server, task) => {
   server.taskState = null;
   server.resize = null;
   server.launchedAt = isoSeconds();
+  addActionEvent(server, 'evacuate', 'compute_rebuild_instance');
   await setMigrationStatus(ctx, move.migrationId, 'done');
 });

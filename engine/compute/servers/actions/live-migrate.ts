@@ -14,6 +14,7 @@ import { LIVE_RUN_OP } from './live-migration-tasks.ts';
 import { newMigration, setMigrationStatus } from './migration-records.ts';
 import { isComputeUp } from '../../services/service-registry.ts';
 import { claimMove, noCapacityOnForcedHost, pyFloat, scheduleMove } from './move-support.ts';
+import { addActionEvent, recordAction } from './instance-actions.ts';
 import { beginServerTask, onServerTask } from './server-transitions.ts';
 
 /**
@@ -91,10 +92,12 @@ async function checkAndClaim(ctx: EngineContext, server: Server, migrationId: st
   const result = precheck(ctx, server, dest);
   if ('error' in result) {
     server.taskState = null;
+    addActionEvent(server, 'live-migration', 'conductor_live_migrate_instance', { error: result.error });
     await setMigrationStatus(ctx, migrationId, 'error');
     return result.error;
   }
   claimMove(server, migrationId, result.host);
+  addActionEvent(server, 'live-migration', 'conductor_live_migrate_instance');
   await setMigrationStatus(ctx, migrationId, 'preparing', { destCompute: result.host, sourceNode: server.host, destNode: result.host });
   await beginServerTask(ctx, server, 'migrating', LIVE_RUN_OP);
   return undefined;
@@ -123,6 +126,7 @@ export const liveMigrateAction: ServerAction = async (ctx, request, serverId, ra
     oldFlavorId: server.flavor.id, newFlavorId: server.flavor.id, sourceNode: null, destNode: null, destHost: null,
   });
   server.taskState = 'migrating';
+  recordAction(server, request, 'live-migration');
   await ctx.store.migrations.put(migration);
 
   if (!atLeast(v, 2, 34)) {

@@ -3,6 +3,7 @@ import { hostAvailabilityZone } from '../../availability-zones.ts';
 import type { Server } from '../../compute-model.ts';
 import { serverTasks } from '../server-lifecycle.ts';
 import { setMigrationStatus } from './migration-records.ts';
+import { addActionEvent } from './instance-actions.ts';
 import { beginServerTask, onServerTask } from './server-transitions.ts';
 
 /**
@@ -29,9 +30,11 @@ onServerTask(LIVE_RUN_OP, async (ctx, server) => {
 onServerTask(LIVE_FINISH_OP, async (ctx, server) => {
   const move = server.resize;
   if (!move) return;
+  addActionEvent(server, 'live-migration', 'compute_live_migration', { host: move.sourceHost });
   server.host = move.destHost;
   server.availabilityZone = hostAvailabilityZone(ctx, move.destHost);
   server.taskState = null;
+  addActionEvent(server, 'live-migration', 'compute_post_live_migration_at_destination');
   server.resize = null;
   await setMigrationStatus(ctx, move.migrationId, 'completed');
 });

@@ -7,6 +7,7 @@ import { findServerForRequest } from '../server-lookup.ts';
 import type { ServerAction } from './action-registry.ts';
 import { assertHostReady, assertServerState, assertUnlocked } from './action-guards.ts';
 import { scheduleMove } from './move-support.ts';
+import { recordAction } from './instance-actions.ts';
 import { beginResizeMove } from './resize.ts';
 
 /**
@@ -52,6 +53,7 @@ export const migrateAction: ServerAction = async (ctx, request, serverId, body) 
   }
 
   const placement = scheduleMove(ctx, server, hostName !== null ? { requestedHost: hostName } : {});
+  recordAction(server, request, 'migrate');
   await beginResizeMove(ctx, server, server.flavor, server.flavor, placement);
   return { status: 202 };
 };

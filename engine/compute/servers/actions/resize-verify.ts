@@ -5,6 +5,7 @@ import type { ServerAction } from './action-registry.ts';
 import { assertServerState, assertUnlocked, requireRole } from './action-guards.ts';
 import { resizeMigrationIn, setMigrationStatus } from './migration-records.ts';
 import { powerStateFor } from './power-states.ts';
+import { addActionEvent, recordAction } from './instance-actions.ts';
 import { beginServerTask, onServerTask } from './server-transitions.ts';
 
 /**
@@ -34,6 +35,7 @@ export const confirmResizeAction: ServerAction = async (ctx, request, serverId) 
   assertServerState(server, 'confirmResize', { vmStates: ['resized'] });
   const migration = resizeMigrationIn(ctx, server, 'finished');
   if (!migration) throw badRequest(NOT_RESIZED);
+  recordAction(server, request, 'confirmResize');
   await setMigrationStatus(ctx, migration.id, 'confirming');
   // Nova sets no task state for a confirm: the server shows VERIFY_RESIZE until it settles.
   await beginServerTask(ctx, server, server.taskState, CONFIRM_OP);
@@ -58,6 +60,7 @@ onServerTask(CONFIRM_OP, async (ctx, server) => {
   server.vmState = resize.previousVmState;
   server.powerState = powerStateFor(resize.previousVmState);
   server.resize = null;
+  addActionEvent(server, 'confirmResize', 'compute_confirm_resize');
   await setMigrationStatus(ctx, resize.migrationId, 'confirmed');
 });
 

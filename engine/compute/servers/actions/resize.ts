@@ -11,6 +11,7 @@ import type { ServerAction } from './action-registry.ts';
 import { assertHostReady, assertServerState, assertUnlocked, requireRole } from './action-guards.ts';
 import { newResizeMigration, setMigrationStatus } from './migration-records.ts';
 import { POWER_STATE } from './power-states.ts';
+import { addActionEvent, recordAction } from './instance-actions.ts';
 import { beginServerTask, onServerTask } from './server-transitions.ts';
 
 /**
@@ -114,6 +115,7 @@ export const resizeAction: ServerAction = async (ctx, request, serverId, body) =
   if (image) assertFlavorFitsImage(newFlavor, image, false);
 
   if (args['OS-DCF:diskConfig']) server.diskConfig = args['OS-DCF:diskConfig'];
+  recordAction(server, request, 'resize');
   const placement = selectHost(ctx, {
     projectId: server.projectId,
     flavor: newFlavor,
@@ -126,8 +128,17 @@ export const resizeAction: ServerAction = async (ctx, request, serverId, body) =
   return { status: 202 };
 };
 
+/** The instance action of a resize or a cold migration: Nova calls the one `resize`, the other `migrate`. */
+function moveAction(server: Server): string {
+  return server.resize && server.resize.oldFlavor.id !== server.resize.newFlavor.id ? 'resize' : 'migrate';
+}
+
 onServerTask(MIGRATE_OP, async (ctx, server) => {
   if (!server.resize) return;
+  // Real Zed lists them (newest first) compute_prep_resize, cold_migrate, conductor_migrate_server.
+  addActionEvent(server, moveAction(server), 'conductor_migrate_server');
+  addActionEvent(server, moveAction(server), 'cold_migrate');
+  addActionEvent(server, moveAction(server), 'compute_prep_resize', { host: server.resize.destHost });
   await setMigrationStatus(ctx, server.resize.migrationId, 'migrating');
   await beginServerTask(ctx, server, 'resize_migrating', FINISH_OP);
 });
@@ -135,6 +146,8 @@ onServerTask(MIGRATE_OP, async (ctx, server) => {
 onServerTask(FINISH_OP, async (ctx, server) => {
   const resize = server.resize;
   if (!resize) return;
+  addActionEvent(server, moveAction(server), 'compute_resize_instance', { host: resize.sourceHost });
+  addActionEvent(server, moveAction(server), 'compute_finish_resize', { host: resize.destHost });
   server.flavor = resize.newFlavor;
   server.host = resize.destHost;
   server.availabilityZone = hostAvailabilityZone(ctx, resize.destHost);
@@ -147,5 +160,11 @@ onServerTask(FINISH_OP, async (ctx, server) => {
 
 onServerTask(NO_HOST_OP, async (ctx, server, task) => {
   server.taskState = null;
+  // conductor/manager.py `_cold_migrate` re-raises NoValidHost with its own reason; both events fail with it.
+  const migration = ctx.store.migrations.get(String(task.args?.migrationId));
+  const action = migration?.migrationType === 'resize' ? 'resize' : 'migrate';
+  const error = `No valid host was found. No valid host found for ${action === 'resize' ? 'resize' : 'cold migrate'}`;
+  addActionEvent(server, action, 'conductor_migrate_server', { error });
+  addActionEvent(server, action, 'cold_migrate', { error });
   await setMigrationStatus(ctx, String(task.args?.migrationId), 'error');
 });

@@ -260,7 +260,8 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
       const imported = match.via === 'import' || (match.observed ? kindModule(kind).stamp(match.observed)?.imported === true : false) || state.get(kind, name)?.imported === true;
       // A configured object that cannot be given back (a compute service) is only ever forgotten.
       const releasable = kindModule(kind).configures === undefined || kindModule(kind).configures!.release !== undefined;
-      const deletionPolicy = manifest.spec.deletionPolicy ?? (imported || !releasable ? 'Retain' : 'Delete');
+      const declaredPolicy = 'deletionPolicy' in manifest.spec ? manifest.spec.deletionPolicy : undefined;
+      const deletionPolicy = declaredPolicy ?? (imported || !releasable ? 'Retain' : 'Delete');
       const owner = { stack, kind, name, deletionPolicy, ...(imported ? { imported: true } : {}) };
       const record = state.get(kind, name);
       const buildSpec = specBuilder(manifest, pins.pinned);

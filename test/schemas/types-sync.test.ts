@@ -11,6 +11,8 @@ import type {
   ManifestSpecs,
   OnError,
   QuotaBlockStorageLimits,
+  RawComputeServiceSpec,
+  DrainMode,
   RawQuotaSpec,
   PowerState,
   RawAggregateSpec,
@@ -63,6 +65,7 @@ const tables: Record<string, { pointer: string; fields: Record<string, 'optional
   QuotaCompute: { pointer: '#/$defs/Quota/$defs/spec/properties/compute', fields: { instances: 'optional', cores: 'optional', ram: 'optional', keyPairs: 'optional', serverGroups: 'optional', serverGroupMembers: 'optional', metadataItems: 'optional' } satisfies FieldTable<NonNullable<RawQuotaSpec['compute']>> },
   QuotaBlockStorage: { pointer: '#/$defs/Quota/$defs/spec/properties/blockStorage', fields: { volumes: 'optional', gigabytes: 'optional', snapshots: 'optional', volumeTypes: 'optional' } satisfies FieldTable<NonNullable<RawQuotaSpec['blockStorage']>> },
   QuotaVolumeType: { pointer: '#/$defs/Quota/$defs/blockStorageLimits', fields: { volumes: 'optional', gigabytes: 'optional', snapshots: 'optional' } satisfies FieldTable<QuotaBlockStorageLimits> },
+  ComputeService: { pointer: '#/$defs/ComputeService/$defs/spec', fields: { host: 'optional', enabled: 'optional', disabledReason: 'optional', drain: 'optional', forcedDown: 'optional', fenced: 'optional', evacuate: 'optional', managementPolicy: 'optional' } satisfies FieldTable<RawComputeServiceSpec> },
   ServerGroup: { pointer: '#/$defs/ServerGroup/$defs/spec', fields: { policy: 'required', rules: 'optional', deletionPolicy: 'optional', managementPolicy: 'optional', import: 'optional' } satisfies FieldTable<RawServerGroupSpec> },
   ServerNetwork: { pointer: '#/$defs/Server/$defs/network', fields: { network: 'optional', port: 'optional', fixedIp: 'optional' } satisfies FieldTable<ServerNetworkEntry> },
   ServerVolume: { pointer: '#/$defs/Server/$defs/spec/properties/volumes/items', fields: { volume: 'required', device: 'optional' } satisfies FieldTable<ServerVolumeEntry> },
@@ -78,6 +81,7 @@ const manifestSpecsAgree: Equal<keyof ManifestSpecs, SchemaKind> = true;
 const enums: Array<[string, readonly string[]]> = [
   ['#/$defs/envelope/$defs/kind', KINDS],
   ['#/$defs/common/$defs/deletionPolicy', exhaustive<DeletionPolicy>()(['Delete', 'Retain'])],
+  ['#/$defs/ComputeService/$defs/spec/properties/drain', exhaustive<DrainMode>()(['none', 'live', 'cold'])],
   ['#/$defs/Keypair/$defs/spec/properties/type', exhaustive<KeypairType>()(['ssh', 'x509'])],
   ['#/$defs/ServerGroup/$defs/spec/properties/policy', exhaustive<ServerGroupPolicy>()(['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'])],
   ['#/$defs/Server/$defs/spec/properties/powerState', exhaustive<PowerState>()(['running', 'stopped'])],
@@ -119,6 +123,6 @@ describe('manifest types match the schemas', () => {
 
   it('the size fields the loader converts are the quantity fields of the types', () => {
     const sizes = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries([...sizeFields(kind)].map(([field, s]) => [field, s.unit]))]));
-    assert.deepEqual(sizes, { Quota: {}, Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, ServerGroup: {}, Server: {} });
+    assert.deepEqual(sizes, { Quota: {}, Flavor: { ram: 'MiB', disk: 'GiB', ephemeral: 'GiB', swap: 'MiB' }, Keypair: {}, Volume: { size: 'GiB' }, Aggregate: {}, ServerGroup: {}, Server: {}, ComputeService: {} });
   });
 });

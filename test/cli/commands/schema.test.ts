@@ -38,7 +38,7 @@ describe('novaform schema', () => {
   it('exits 2 for an unknown kind, with a suggestion, and for extra arguments', () => {
     const run = cli(['schema', 'Sever']);
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /unknown kind 'Sever'; expected one of Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server \(did you mean 'Server'\?\)/);
+    assert.match(run.stderr, /unknown kind 'Sever'; expected one of Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server, ComputeService \(did you mean 'Server'\?\)/);
     assert.equal(cli(['schema', 'Flavor', 'Server']).status, 2);
   });
 });

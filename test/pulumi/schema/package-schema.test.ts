@@ -84,7 +84,7 @@ describe('Pulumi package schema', () => {
 
   it('has one resource per registered kind, tokens novaform:index:<Kind>', () => {
     assert.deepEqual(Object.keys(schema.resources), KIND_NAMES.map(resourceToken));
-    assert.equal(Object.keys(schema.resources).length, 7);
+    assert.equal(Object.keys(schema.resources).length, 8);
     for (const token of [...Object.keys(schema.resources), ...Object.keys(schema.types)]) assert.match(token, TOKEN);
   });
 

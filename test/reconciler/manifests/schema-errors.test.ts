@@ -74,7 +74,7 @@ describe('manifest schema errors', () => {
     for (const [written, meant] of [['Sever', 'Server'], ['flavor', 'Flavor'], ['KeyPair', 'Keypair'], ['Volumes', 'Volume']]) {
       const [error] = await only(`apiVersion: novaform/v1\nkind: ${written}\nmetadata: {name: v}\nspec: {}\n`);
       assert.equal(where(error!), 'case.yaml:2:7 kind unknown-kind');
-      assert.equal(error!.message, `unknown kind "${written}"; expected one of Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server`);
+      assert.equal(error!.message, `unknown kind "${written}"; expected one of Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server, ComputeService`);
       assert.deepEqual(error!.hints, [`did you mean '${meant}'?`]);
     }
   });

@@ -22,9 +22,9 @@ export function serverIdOfPath(path: string): string | undefined {
   return quoted ? (JSON.parse(quoted[1]!) as string).split(' ').pop() : undefined;
 }
 
-function destinations(observed: ComputeServiceState, verb: string): string {
-  const hosts = observed.candidates ?? [];
-  return `${verb} ${hosts.join(' or ')} (the scheduler picks)`;
+/** Where a moved server may go, and how: `compute-2 or compute-3 (live migration; the scheduler picks)`. */
+function destinations(observed: ComputeServiceState, how: string): string {
+  return `${(observed.candidates ?? []).join(' or ')} (${how}; the scheduler picks)`;
 }
 
 function moves(field: 'drain' | 'evacuate', mode: 'live' | 'cold' | 'evacuate', observed: ComputeServiceState): FieldChange[] {
@@ -38,9 +38,10 @@ function moves(field: 'drain' | 'evacuate', mode: 'live' | 'cold' | 'evacuate', 
     const list = stuck.map((s) => `${s.name} (${s.id}) is ${s.status}${s.taskState ? `, ${s.taskState}` : ''}`).join('; ');
     throw new UnsupportedChangeError(`spec.${field}`, `Nova cannot ${mode === 'evacuate' ? 'evacuate' : 'move'} every server of ${observed.host}: ${list}; it moves only ${MOVABLE[mode].join(', ')} servers that are not busy`);
   }
-  return servers.map((s) => mode === 'evacuate'
-    ? { path: movePath(field, s), from: `${s.name} on ${observed.host}`, to: `${destinations(observed, 'rebuilt on')}; what is not on a volume or shared storage is lost`, apply: 'evacuate' as const, dataLoss: true }
-    : { path: movePath(field, s), from: `${s.name} on ${observed.host}`, to: destinations(observed, mode === 'live' && s.status !== 'SHUTOFF' ? 'live to' : 'cold to'), apply: 'migrate' as const, dataLoss: false });
+  const ordered = [...servers].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return ordered.map((s) => mode === 'evacuate'
+    ? { path: movePath(field, s), from: observed.host, to: destinations(observed, 'evacuation: rebuilt from its image, what is not on a volume or shared storage is lost'), apply: 'evacuate' as const, dataLoss: true }
+    : { path: movePath(field, s), from: observed.host, to: destinations(observed, mode === 'live' && s.status !== 'SHUTOFF' ? 'live migration' : 'cold migration'), apply: 'migrate' as const, dataLoss: false });
 }
 
 /**

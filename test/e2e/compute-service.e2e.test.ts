@@ -98,6 +98,26 @@ describe('a ComputeService manifest: host maintenance', { timeout: 900_000 }, ()
     assert.equal((await service()).enabled, true);
   });
 
+  it('drain: cold migrates and confirms each server, then disables the host', async () => {
+    const server = await kit.boot('c', { host });
+    await write(`enabled: false\ndrain: cold`);
+    const planned = await run('plan', '--output', 'json');
+    ok(planned);
+    const move = (JSON.parse(planned.stdout) as { actions: Array<{ changes: Array<{ path: string; to: unknown; apply: string }> }> }).actions[0]!.changes.find((c) => c.apply === 'migrate')!;
+    assert.match(String(move.to), /\(cold migration; the scheduler picks\)$/);
+    const applied = await run('apply', '--yes');
+    ok(applied);
+    const to = await kit.serverHost(server);
+    assert.ok(to !== null && to !== host, `the server is on ${to}`);
+    assert.match(applied.stdout, new RegExp(`\\(${server}\\): ${host} -> ${to} \\(migration \\d+, confirmed\\)`));
+    const { body } = await kit.admin.compute.get(`/servers/${server}`);
+    assert.equal(body.server.status, 'ACTIVE', 'confirmed, not left in VERIFY_RESIZE');
+    assert.equal((await service()).enabled, false);
+    await kit.deleteServer(server);
+    await write('enabled: true');
+    ok(await run('apply', '--yes'));
+  });
+
   it("a server that cannot move stops the drain with Nova's reason, and the host stays enabled", async () => {
     const group = await kit.group('stuck', 'affinity');
     const members = [await kit.boot('g1', { host, group }), await kit.boot('g2', { host, group })];

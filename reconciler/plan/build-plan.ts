@@ -294,8 +294,9 @@ export function buildPlan(input: BuildPlanInput): BuiltPlan {
     const policy = policyOf(candidate);
     const owner = { stack, kind, name, deletionPolicy: policy };
     const action: PlanAction = policy === 'Delete' ? 'delete' : 'noop';
-    const release = kindModule(kind).configures?.release;
-    const warnings = policy === 'Retain' ? [RETAIN_WARNING] : release !== undefined ? [release] : dataLossWarnings(kind, name, 'delete', []);
+    const { configures, noun } = kindModule(kind);
+    const kept = configures && configures.release === undefined ? `left as it is: novaform configures a ${noun} the cloud made and never deletes one` : RETAIN_WARNING;
+    const warnings = policy === 'Retain' ? [kept] : configures?.release !== undefined ? [configures.release] : dataLossWarnings(kind, name, 'delete', []);
     if (candidate.duplicates.length > 0) warnings.push(`other cloud objects also carry this stack's ownership of ${kind} ${name} (${candidate.duplicates.join(', ')}): the next plan deletes them`);
     add(key, withObservedDigest({
       kind, name, id: candidate.observed.id, action, dataLoss: action === 'delete' && kindModule(kind).holdsData, changes: [],

@@ -69,4 +69,20 @@ describe('planStack: a kind that configures what the cloud made', () => {
     const released = plan.actions.find((a) => a.kind === 'Quota')!;
     assert.deepEqual([released.action, released.pruned, released.dataLoss, released.warnings], ['delete', true, false, ['reverts the limits it set to the defaults; the project stays']]);
   });
+
+  it('one that cannot be given back (a compute service) is Retain by default, and left as it is when its manifest goes', async () => {
+    await kit.write({ 'stack.yaml': doc('ComputeService', 'compute-3', 'enabled: false\ndisabledReason: plan test') });
+    const disabling = await kit.plan();
+    assert.equal(disabling.plan.actions[0]!.deletionPolicy, 'Retain');
+    await kit.apply(disabling);
+    try {
+      await kit.write({ 'stack.yaml': flavor() });
+      const { plan } = await kit.plan();
+      const kept = plan.actions.find((a) => a.kind === 'ComputeService')!;
+      assert.deepEqual([kept.action, kept.pruned, kept.warnings], ['noop', true, ['left as it is: novaform configures a compute service the cloud made and never deletes one']]);
+    } finally {
+      const { body } = await kit.api.compute.get('/os-services', { query: { binary: 'nova-compute', host: 'compute-3' } });
+      await kit.api.compute.put(`/os-services/${body.services[0].id}`, { status: 'enabled' });
+    }
+  });
 });

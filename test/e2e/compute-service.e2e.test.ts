@@ -124,7 +124,7 @@ describe('a ComputeService manifest: host maintenance', { timeout: 900_000 }, ()
     await write(`enabled: false\ndisabledReason: ${p} maintenance\ndrain: live`);
     const out = await run('apply', '--yes');
     assert.equal(out.code, 1, out.stdout + out.stderr);
-    assert.match(out.stdout + out.stderr, new RegExp(`${p}-g\\d \\(.+\\) could not move off ${host} \\(live-migration\\): No valid host was found`));
+    assert.match(out.stdout + out.stderr, new RegExp(`${p}-g\\d \\(.+\\) could not move off ${host} \\(live-migration\\), so ${host} is left enabled\\. Nova says: No valid host was found`));
     assert.equal((await service()).enabled, true, 'the drain failed before the host was disabled');
     for (const id of members) assert.equal(await kit.serverHost(id), host);
     for (const id of members) await kit.deleteServer(id);

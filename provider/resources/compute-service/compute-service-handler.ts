@@ -100,8 +100,8 @@ export const computeServiceHandler: KindModule<ComputeServiceSpec, ComputeServic
             : await coldMigrateServer(api, id);
         } catch (error) {
           if (!(error instanceof MoveFailedError)) throw error;
-          const before = moved.length > 0 ? `; moved before it: ${moved.join(', ')}` : '';
-          throw new Error(`${name} (${id}) could not move off ${observed.host} (${error.moveType}): ${error.reason}${before}; ${observed.host} is left ${observed.enabled ? 'enabled' : 'as it was'}`, { cause: error });
+          const before = moved.length > 0 ? ` (moved before it: ${moved.join(', ')})` : '';
+          throw new Error(`${name} (${id}) could not move off ${observed.host} (${error.moveType}), so ${observed.host} is left ${observed.enabled ? 'enabled' : 'as it was'}${before}. Nova says: ${error.reason}`, { cause: error });
         }
         moved.push(name);
         report(movedLine(name, result));

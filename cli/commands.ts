@@ -90,7 +90,7 @@ export const validateCommand = defineCommand({
 export const schemaCommand = defineCommand({
   path: ['schema'],
   summary: 'Print the JSON Schema of manifests (all kinds, or one KIND)',
-  args: [{ name: 'KIND', description: 'Flavor, Keypair, Volume, Aggregate, ServerGroup or Server (default: the combined schema)' }],
+  args: [{ name: 'KIND', description: 'Quota, Flavor, Keypair, Volume, Aggregate, ServerGroup, Server or ComputeService (default: the combined schema)' }],
   flags: {},
   exitCodes: { 0: 'printed', 2: 'usage error or an unknown kind' },
   usageExitCode: 2,

@@ -27,11 +27,15 @@ import { asCloudRefusal, processIo, type ApplyIo } from './apply-common.ts';
 
 type Io = Pick<ApplyIo, 'stdout' | 'stderr' | 'env' | 'cwd'>;
 
+/** The kinds whose objects an import takes over: not those that configure what the cloud made (a manifest of one needs no import). */
+const IMPORTABLE: readonly Kind[] = KIND_NAMES.filter((kind) => !kindModule(kind).configures);
+
 function kindsOf(values: readonly string[]): Kind[] {
   return values.map((value) => {
-    if (isKind(value)) return value;
+    if (isKind(value) && IMPORTABLE.includes(value)) return value;
+    if (isKind(value)) throw new CliError(`--kind ${value}: a ${kindModule(value).noun} is not imported: a ${value} manifest names the one it configures and takes it as it is; write the manifest`, 2);
     const near = closest(value, KIND_NAMES);
-    throw new CliError(`--kind ${value}: not a kind${near ? ` (did you mean ${near}?)` : ''}; the kinds are ${KIND_NAMES.join(', ')}`, 2);
+    throw new CliError(`--kind ${value}: not a kind${near ? ` (did you mean ${near}?)` : ''}; the kinds are ${IMPORTABLE.join(', ')}`, 2);
   });
 }
 
@@ -82,7 +86,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   const name = nameFilter(values.name);
   const outDir = resolve(io.cwd, values.out ?? '.');
   const shownOut = relative(io.cwd, outDir) || '.';
-  const asked = kinds.length > 0 ? kinds : KIND_NAMES;
+  const asked = kinds.length > 0 ? kinds : IMPORTABLE;
   for (const kind of asked) {
     const path = join(outDir, importFileName(kind));
     if (await writtenByImport(path) === false) {

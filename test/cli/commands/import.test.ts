@@ -30,6 +30,12 @@ describe('novaform import refuses bad input before reading the cloud', () => {
     assert.equal(error.message, '--kind Sever: not a kind (did you mean Server?); the kinds are Flavor, Keypair, Volume, Aggregate, ServerGroup, Server');
   });
 
+  it('a kind that configures what the cloud made: nothing to import, the manifest names it', async () => {
+    const error = await refusal(['--kind', 'Quota']);
+    assert.ok(error instanceof CliError);
+    assert.equal(error.message, '--kind Quota: a project is not imported: a Quota manifest names the one it configures and takes it as it is; write the manifest');
+  });
+
   it('a name filter that is not a regular expression', async () => {
     const error = await refusal(['--name', '(']);
     assert.equal(error.exitCode, 2);

@@ -7,6 +7,7 @@ import { computeServiceToManifest } from './compute-service-manifest.ts';
 import type { ComputeServiceObserved } from './compute-service-observed.ts';
 import { checkComputeService, computeServiceSpecOf, type ComputeServiceSpec } from './compute-service-spec.ts';
 import { asState, moveCandidates, type ComputeServiceState } from './compute-service-state.ts';
+import { computeServiceTerraform } from './compute-service-terraform.ts';
 import { MoveFailedError } from './move-failure.ts';
 import { coldMigrateServer, evacuateServer, liveMigrateServer, type MoveResult } from './server-moves.ts';
 
@@ -123,4 +124,5 @@ export const computeServiceHandler: KindModule<ComputeServiceSpec, ComputeServic
   },
 
   readiness: () => ({ state: 'ready' }),
+  terraform: computeServiceTerraform,
 };

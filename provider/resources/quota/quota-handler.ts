@@ -8,6 +8,7 @@ import { limitOfPath, type QuotaService } from './quota-keys.ts';
 import { quotaToManifest } from './quota-manifest.ts';
 import type { QuotaObserved } from './quota-observed.ts';
 import { quotaSpecOf, type QuotaSpec } from './quota-spec.ts';
+import { quotaTerraform } from './quota-terraform.ts';
 
 /** The services whose limits a spec names (a spec of an older shape: both). */
 function servicesSet(lastApplied: unknown): QuotaService[] {
@@ -99,4 +100,5 @@ export const quotaHandler: KindModule<QuotaSpec, QuotaObserved, QuotaManifestSpe
   },
 
   readiness: () => ({ state: 'ready' }),
+  terraform: quotaTerraform,
 };

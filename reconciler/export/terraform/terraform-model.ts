@@ -43,7 +43,7 @@ export interface ModelEntry {
 
 export interface TerraformModel {
   readonly entries: readonly ModelEntry[];
-  /** `Kind/name` (or `Target/name` a manifest provides) -> the main resource's address parts. */
+  /** `Kind/name` (or `Target/name` a manifest provides) -> the main resource's address parts; undefined for a manifest exported as no resource. */
   resolve(target: RefTarget, name: string): { readonly type: string; readonly terraformName: string } | undefined;
 }
 
@@ -74,8 +74,14 @@ function namer(): (type: string, wanted: string) => string {
   };
 }
 
-/** Notes every kind shares: its policies, and whether Terraform can adopt the object. */
-function commonNotes(spec: Readonly<Record<string, unknown>>, exists: boolean): TerraformNote[] {
+/**
+ * Notes every kind shares: its policies, and whether Terraform can adopt the
+ * object. A manifest its mapping exports as no resource (its fields' notes
+ * say why) gets one note instead: Terraform leaves the object alone, so its
+ * policies and whether it exists say nothing about Terraform.
+ */
+function commonNotes(spec: Readonly<Record<string, unknown>>, exists: boolean, exported: boolean): TerraformNote[] {
+  if (!exported) return [{ field: 'metadata.name', reason: 'exported as no resource (the notes on its fields say why): Terraform neither changes nor watches it, and the configuration does not name it' }];
   const notes: TerraformNote[] = [];
   if (spec.deletionPolicy === 'Retain') {
     notes.push({ field: 'spec.deletionPolicy', reason: 'Retain is lifecycle prevent_destroy: Terraform refuses a plan that destroys it, where novaform would leave it in the cloud; to let go of it, `terraform state rm` it' });
@@ -141,10 +147,12 @@ export function buildTerraformModel(manifests: readonly ExportManifest[], findin
       terraformName: r.suffix === '' ? main.terraformName : name(r.type, `${main.terraformName}_${r.suffix}`),
       preventDestroy: r.suffix === '' && m.spec.deletionPolicy === 'Retain',
     }));
-    return { kind: m.kind, name: m.name, resources, notes: [...exported.notes, ...commonNotes(m.spec, observed !== undefined)] };
+    return { kind: m.kind, name: m.name, resources, notes: [...exported.notes, ...commonNotes(m.spec, observed !== undefined, resources.length > 0)] };
   });
+  // A manifest exported as no resource has no main resource to refer to.
+  const withMain = new Set(entries.filter((e) => e.resources.some((r) => r.suffix === '')).map((e) => key(e.kind, e.name)));
   return {
     entries,
-    resolve: (target, name) => mains.get(key(target, name)),
+    resolve: (target, name) => (withMain.has(key(target, name)) ? mains.get(key(target, name)) : undefined),
   };
 }

@@ -49,7 +49,8 @@ const PINNED: Record<string, { id: string; name: string }> = {
  * The cloud objects of the `adopted` case, as the plan's snapshot shows
  * them: the fields the mappings read (ids; a private flavor's access list,
  * one project of two granted; a keypair's stamped key; a server's attached
- * volumes, one of two attached).
+ * volumes, one of two attached; a Quota's project id, found by name or by
+ * id; a compute service, which exports no resource either way).
  */
 const OBSERVED: Record<string, Record<string, unknown>> = {
   'Flavor/fx.private': { id: 'a1000000-0000-4000-8000-000000000001', name: 'fx.private', access: ['0b1f1f2f3e4d4c5b8a796a5b4c3d2e1f'], extraSpecs: {} },
@@ -65,6 +66,10 @@ const OBSERVED: Record<string, Record<string, unknown>> = {
   'Server/fx-web': { id: 'd4000000-0000-4000-8000-000000000001', name: 'fx-web', volumeIds: ['b2000000-0000-4000-8000-000000000001'] },
   'Server/fx-batch': { id: '5b6c7d8e-0000-4000-8000-000000000001', name: 'fx-batch', volumeIds: [] },
   'Server/fx-auto': { id: 'd4000000-0000-4000-8000-000000000003', name: 'fx-auto', volumeIds: [] },
+  'Quota/fx-team': { id: '7e2d4c1a9b8f4e3d8c2b1a0f9e8d7c6b', name: 'fx-project' },
+  'Quota/fx-ops': { id: '8b1f2e3a7c4d4e0f9a6b5c4d3e2f1a0b', name: 'ops' },
+  'ComputeService/fx-compute-1': { id: 'e5000000-0000-4000-8000-000000000001', host: 'compute-1' },
+  'ComputeService/fx-compute-2': { id: 'e5000000-0000-4000-8000-000000000002', host: 'compute-2' },
 };
 
 const findings = (adopted: boolean): ExportFindings => ({
@@ -178,6 +183,10 @@ describe('export terraform: golden configurations of every kind and field', () =
     assert.equal(imports['openstack_compute_volume_attach_v2.fx-web_volume_fx-logs'], undefined);
     assert.equal(imports['openstack_compute_keypair_v2.fx-key'], 'fx-key');
     assert.equal(imports['openstack_compute_aggregate_v2.fx-agg'], '42');
+    assert.equal(imports['openstack_compute_quotaset_v2.fx-team'], '7e2d4c1a9b8f4e3d8c2b1a0f9e8d7c6b');
+    assert.equal(imports['openstack_blockstorage_quotaset_v3.fx-team_block_storage'], '7e2d4c1a9b8f4e3d8c2b1a0f9e8d7c6b');
+    assert.equal(imports['openstack_blockstorage_quotaset_v3.fx-ops_block_storage'], undefined);
+    assert.deepEqual(Object.keys(imports).filter((to) => to.includes('compute-')), [], 'a ComputeService exports no resource');
     const fresh = JSON.parse(outputs.get('fresh')!.config) as { import?: unknown[] };
     assert.equal(fresh.import, undefined);
   });

@@ -158,7 +158,7 @@ function matchTarget(index: KindIndex, input: MatchInput, target: string): Match
 export function matchDeclared(input: MatchInput): Match {
   const { module } = input;
   const index = indexObjects(module, input.objects);
-  if (input.target) return matchTarget(index, input, input.target);
+  if (input.target !== undefined) return matchTarget(index, input, input.target);
   const stamped = index.byStamp.get(`${input.stack}/${input.name}`) ?? [];
   const recorded = input.recordedId !== undefined ? index.byId.get(input.recordedId) : undefined;
   if (recorded && module.unusable?.(recorded) === undefined) {

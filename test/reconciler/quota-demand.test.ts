@@ -89,5 +89,5 @@ describe('the Keypair module\'s quota demand', () => {
 
 it('kinds without a quota demand consume no checked quota', () => {
   const without = KIND_MODULES.filter((m) => !m.quotaDemand).map((m) => m.kind);
-  assert.deepEqual(without.sort(), ['Aggregate', 'Flavor']);
+  assert.deepEqual(without.sort(), ['Aggregate', 'ComputeService', 'Flavor', 'Quota']);
 });

@@ -66,11 +66,11 @@ describe('pulumi-resource-novaform over gRPC', { timeout: 600_000 }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('says who it is and serves the package schema of the six kinds', async () => {
+  it('says who it is and serves the package schema of every kind', async () => {
     assert.match((await plugin.client.getPluginInfo()).version, /^\d+\.\d+\.\d+/);
     const schema = JSON.parse(await plugin.client.getSchema()) as { name: string; resources: Record<string, { requiredInputs: string[] }> };
     assert.equal(schema.name, 'novaform');
-    assert.deepEqual(Object.keys(schema.resources).sort(), ['Aggregate', 'Flavor', 'Keypair', 'Server', 'ServerGroup', 'Volume'].map((k) => `novaform:index:${k}`));
+    assert.deepEqual(Object.keys(schema.resources).sort(), ['Aggregate', 'ComputeService', 'Flavor', 'Keypair', 'Quota', 'Server', 'ServerGroup', 'Volume'].map((k) => `novaform:index:${k}`));
   });
 
   it('checks and takes its configuration', async () => {

@@ -1,7 +1,6 @@
 import type { QuotaManifestSpec } from '../../../schemas/spec-types.ts';
 import type { KindModule } from '../kind.ts';
-import type { QuotaResource } from '../quota-demand.ts';
-import { QUOTA_SERVICE } from '../quota-demand.ts';
+import { QUOTA_SERVICE, type QuotaResource } from '../quota-demand.ts';
 import { listProjects, readQuota, revertLimits, setLimits, withQuotas } from './quota-api.ts';
 import { diffQuota } from './quota-diff.ts';
 import { limitOfPath, type QuotaService } from './quota-keys.ts';

@@ -11,10 +11,10 @@ import { computeServiceTerraform } from './compute-service-terraform.ts';
 import { MoveFailedError } from './move-failure.ts';
 import { coldMigrateServer, evacuateServer, liveMigrateServer, type MoveResult } from './server-moves.ts';
 
-/** The services with the servers on their hosts and where those may go. */
-async function completeServices(api: Clients, objects: readonly ComputeServiceObserved[]): Promise<ComputeServiceState[]> {
+/** The services with the servers on their hosts and where those may go (among `services`, listed when not given). */
+async function completeServices(api: Clients, objects: readonly ComputeServiceObserved[], listed?: readonly ComputeServiceObserved[]): Promise<ComputeServiceState[]> {
   if (objects.length === 0) return [];
-  const services = await listComputeServices(api);
+  const services = listed ?? await listComputeServices(api);
   return Promise.all(objects.map(async (service) => ({
     ...asState(service),
     servers: await listServersOnHost(api, service.host),
@@ -57,7 +57,7 @@ export const computeServiceHandler: KindModule<ComputeServiceSpec, ComputeServic
   configures: { target: (name, spec) => spec.host ?? name },
 
   listAll: async (api) => (await listComputeServices(api)).map(asState),
-  complete: completeServices,
+  complete: (api, objects) => completeServices(api, objects),
   stamp: () => undefined,
   references: () => [],
   fromManifest: (name, spec) => computeServiceSpecOf(name, spec),
@@ -74,8 +74,9 @@ export const computeServiceHandler: KindModule<ComputeServiceSpec, ComputeServic
   specReferences: () => [],
 
   async read(api, id) {
-    const service = (await listComputeServices(api)).find((s) => s.id === id);
-    return service ? (await completeServices(api, [service]))[0] : undefined;
+    const services = await listComputeServices(api);
+    const service = services.find((s) => s.id === id);
+    return service ? (await completeServices(api, [service], services))[0] : undefined;
   },
 
   diff: (desired, observed) => diffComputeService(desired, observed),

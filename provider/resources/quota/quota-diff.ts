@@ -1,16 +1,7 @@
 import { UnsupportedChangeError, type DiffContext, type FieldChange } from '../types.ts';
 import { limitPath, type QuotaService } from './quota-keys.ts';
 import type { QuotaObserved, ServiceQuotas } from './quota-observed.ts';
-import type { QuotaSpec } from './quota-spec.ts';
-
-const FIELD = { compute: 'compute', volume: 'blockStorage' } as const;
-
-/** The limits of `service` a last-applied spec set, if it is a Quota spec. */
-function lastAppliedLimits(lastApplied: unknown, service: QuotaService): Readonly<Record<string, number>> {
-  if (lastApplied === null || typeof lastApplied !== 'object') return {};
-  const limits = (lastApplied as Record<string, unknown>)[FIELD[service]];
-  return limits !== null && typeof limits === 'object' ? limits as Record<string, number> : {};
-}
+import { limitsOf, type QuotaSpec } from './quota-spec.ts';
 
 function serviceChanges(service: QuotaService, desired: Readonly<Record<string, number>>, quotas: ServiceQuotas, lastApplied: unknown): FieldChange[] {
   const changes: FieldChange[] = [];
@@ -26,7 +17,7 @@ function serviceChanges(service: QuotaService, desired: Readonly<Record<string, 
     changes.push({ path, from: current.limit, to: limit, apply: 'update', dataLoss: false });
   }
   // A limit the manifest set before and names no more goes back to the default.
-  for (const key of Object.keys(lastAppliedLimits(lastApplied, service))) {
+  for (const key of Object.keys(limitsOf(lastApplied, service))) {
     if (key in desired) continue;
     const current = quotas.values[key];
     const fallback = quotas.defaults[key];

@@ -6,15 +6,13 @@ import { diffQuota } from './quota-diff.ts';
 import { limitOfPath, type QuotaService } from './quota-keys.ts';
 import { quotaToManifest } from './quota-manifest.ts';
 import type { QuotaObserved } from './quota-observed.ts';
-import { quotaSpecOf, type QuotaSpec } from './quota-spec.ts';
+import { limitsOf, quotaSpecOf, type QuotaSpec } from './quota-spec.ts';
 import { quotaTerraform } from './quota-terraform.ts';
 
-/** The services whose limits a spec names (a spec of an older shape: both). */
+/** The services whose limits a last-applied spec set (none known: both). */
 function servicesSet(lastApplied: unknown): QuotaService[] {
   if (lastApplied === null || typeof lastApplied !== 'object') return ['compute', 'volume'];
-  const spec = lastApplied as Partial<QuotaSpec>;
-  const named = (limits: unknown) => limits !== null && typeof limits === 'object' && Object.keys(limits).length > 0;
-  return [...(named(spec.compute) ? ['compute' as const] : []), ...(named(spec.blockStorage) ? ['volume' as const] : [])];
+  return (['compute', 'volume'] as const).filter((service) => Object.keys(limitsOf(lastApplied, service)).length > 0);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { QuotaManifestSpec } from '../../../schemas/spec-types.ts';
-import { BLOCK_STORAGE_LIMIT_KEYS, COMPUTE_LIMIT_KEYS, volumeTypeKey } from './quota-keys.ts';
+import { BLOCK_STORAGE_LIMIT_KEYS, COMPUTE_LIMIT_KEYS, volumeTypeKey, type QuotaService } from './quota-keys.ts';
 
 /** A Quota manifest's spec as the handler takes it: limits by the services' own keys. */
 export interface QuotaSpec {
@@ -37,4 +37,18 @@ export function quotaSpecOf(name: string, spec: QuotaManifestSpec): QuotaSpec {
     }
   }
   return { project: spec.project ?? name, compute, blockStorage, ...(spec.deletionPolicy ? { deletionPolicy: spec.deletionPolicy } : {}) };
+}
+
+/**
+ * The limits of `service` a spec sets, read from a spec as the state
+ * store keeps it (a last-applied spec: any shape, so checked); empty when
+ * it sets none or is not a Quota spec.
+ *
+ * @example
+ * limitsOf({ project: 'p', compute: { instances: 4 }, blockStorage: {} }, 'compute') // { instances: 4 }
+ */
+export function limitsOf(spec: unknown, service: QuotaService): Readonly<Record<string, number>> {
+  if (spec === null || typeof spec !== 'object') return {};
+  const limits = (spec as Record<string, unknown>)[service === 'compute' ? 'compute' : 'blockStorage'];
+  return limits !== null && typeof limits === 'object' ? limits as Record<string, number> : {};
 }
